@@ -1,0 +1,184 @@
+// The config model: plain data, each piece carrying the file:line it came from.
+// Produced by the HAProxy-format parser and the YAML loader, checked by validation, read by main()
+// to build the runtime. Nothing here touches a socket or the event loop.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ferry::conf {
+
+using Millis = std::chrono::milliseconds;
+
+struct SourcePos {
+  std::string file;
+  int line = 0;
+  int column = 0;  // 0 when unknown (the HAProxy format is line-based)
+};
+// "file:line" or "file:line:col".
+std::string to_string(const SourcePos& pos);
+
+enum class AddressKind {
+  Inet,   // IPv4 or IPv6 host:port
+  Unix,   // filesystem path (`/path`, `unix@path`)
+  Abns,   // Linux abstract namespace, name zero-padded to the full sun_path (HAProxy's abns@)
+  Abnsz,  // Linux abstract namespace, the name alone (HAProxy 3.1's abnsz@; what socat uses)
+};
+
+struct Address {
+  AddressKind kind = AddressKind::Inet;
+  int family = 0;    // Inet: AF_INET or AF_INET6; others: AF_UNIX
+  std::string host;  // Inet: numeric IP text; empty means the wildcard address
+  uint16_t port = 0;
+  std::string path;  // Unix: path; Abns/Abnsz: the abstract name (without the leading NUL)
+  std::string text;  // as written in the config, for messages and `show stat`
+};
+
+enum class Balance { RoundRobin, StaticRr, LeastConn, First, Source, Random };
+enum class Observe { None, Layer4 };
+enum class OnError { FastInter, FailCheck, SuddenDeath, MarkDown };
+enum class Level { User, Operator, Admin };
+enum class ProxyKind { Defaults, Frontend, Backend, Listen };
+
+// Ownership and permissions applied to a UNIX socket file after bind.
+struct UnixPerms {
+  std::optional<mode_t> mode;
+  std::optional<uid_t> uid;
+  std::optional<gid_t> gid;
+  std::string user;   // resolved into uid by validation
+  std::string group;  // resolved into gid by validation
+};
+
+struct BindConf {
+  SourcePos pos;
+  std::vector<Address> addrs;  // a comma list yields several
+  std::string name;
+  int backlog = 0;  // 0 = the frontend's maxconn, as HAProxy
+  int maxconn = 0;
+  UnixPerms perms;
+  Level level = Level::Operator;  // `stats socket` only
+};
+
+struct ServerConf {
+  SourcePos pos;
+  std::string name;
+  Address addr;
+  int weight = 1;  // 0..256
+  int maxconn = 0;
+  int maxqueue = 0;
+  bool backup = false;
+  bool disabled = false;
+  int id = 0;  // 0 in the source = position in the backend, assigned by validation
+  // Health checking, served by healthcheck/.
+  bool check = false;
+  Millis inter{2000};
+  std::optional<Millis> fastinter;
+  std::optional<Millis> downinter;
+  int rise = 2;
+  int fall = 3;
+  bool on_marked_down_shutdown_sessions = false;
+  bool on_marked_up_shutdown_backup_sessions = false;
+  int error_limit = 10;
+  Observe observe = Observe::None;
+  OnError on_error = OnError::FailCheck;
+  std::optional<Millis> slowstart;
+};
+
+struct Timeouts {
+  std::optional<Millis> connect, client, server, queue, check, tunnel;
+};
+
+// A L7 health-check probe (`option tcp-check`, `option httpchk`, `option redis-check`).
+struct TcpCheckStep {
+  SourcePos pos;
+  enum class Kind { Connect, Send, SendBinary, ExpectString, ExpectRstring, ExpectBinary } kind;
+  std::string arg;  // the text, regex or hex; for Send the escapes are already decoded
+  bool negate = false;
+};
+struct HealthProbeConf {
+  enum class Kind { Connect, TcpCheck, HttpCheck, RedisCheck } kind = Kind::Connect;
+  std::vector<TcpCheckStep> tcp_steps;
+  std::string http_method = "OPTIONS";
+  std::string http_uri = "/";
+  std::string http_version = "HTTP/1.0";
+  // `http-check expect status|rstatus|string <arg>`; empty kind = any 2xx/3xx.
+  std::string http_expect_kind;
+  std::string http_expect_arg;
+};
+
+struct ProxyConf {
+  SourcePos pos;
+  ProxyKind kind = ProxyKind::Listen;
+  std::string name;
+  int id = 0;  // iid as HAProxy numbers it; assigned by validation unless `id N`
+  std::vector<BindConf> binds;
+  std::string default_backend;
+  SourcePos default_backend_pos;
+  Balance balance = Balance::RoundRobin;
+  std::vector<ServerConf> servers;
+  Timeouts timeouts;
+  int maxconn = 0;
+  int fullconn = 0;
+  int retries = 3;
+  bool redispatch = false;
+  bool allbackups = false;
+  bool tcplog = false;
+  bool dontlognull = false;
+  bool log_global = false;
+  HealthProbeConf probe;
+
+  bool is_frontend() const { return kind == ProxyKind::Frontend || kind == ProxyKind::Listen; }
+  bool is_backend() const { return kind == ProxyKind::Backend || kind == ProxyKind::Listen; }
+};
+
+struct LogTarget {
+  SourcePos pos;
+  std::string target;    // `stdout`, `stderr`, `/dev/log`, `127.0.0.1:514`, ...
+  std::string facility;  // `local0`, ...
+  std::string level;     // optional max level
+};
+
+struct GlobalConf {
+  int maxconn = 0;  // 0 = derived from the fd limit at start-up
+  bool daemon = false;
+  std::string pidfile;
+  int nbthread = 1;
+  std::vector<LogTarget> logs;
+  std::vector<BindConf> stats_sockets;
+  Millis stats_timeout{10000};
+  std::string user;
+  std::string group;
+  int ulimit_n = 0;
+};
+
+struct Config {
+  GlobalConf global;
+  std::vector<ProxyConf> proxies;  // frontends, backends and listens in declaration order
+  const ProxyConf* find_proxy(const std::string& name) const;
+};
+
+struct Diagnostic {
+  enum class Severity { Warning, Error };
+  Severity severity = Severity::Error;
+  SourcePos pos;
+  std::string message;
+  // "file:line: error: message" (or "warning: ...").
+  std::string to_string() const;
+};
+
+struct LoadResult {
+  Config config;
+  std::vector<Diagnostic> diagnostics;  // warnings and errors, in source order per file
+  bool ok() const;                      // no error among the diagnostics
+};
+
+// Loads every path in order (a directory loads its *.cfg files sorted by name; `.yaml`/`.yml`
+// go through the YAML loader), then validates the merged model. Never throws.
+LoadResult load_files(const std::vector<std::string>& paths);
+
+}  // namespace ferry::conf

@@ -1,0 +1,129 @@
+// A runtime server of a backend: its identity, weights, state and counters. Plain data plus a few
+// derived predicates, so balancers and the health state machine can be tested without a loop.
+// Owned by its Backend; lives on the backend's loop.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "core/intrusive_list.hpp"
+#include "core/sockaddr.hpp"
+
+namespace ferry::core {
+
+class Backend;
+class Session;
+struct ServerSessionsTag {};
+
+using Millis = std::chrono::milliseconds;  // monotonic milliseconds, from the loop's clock
+
+// Operational state, numbered as `show servers state` prints srv_op_state.
+enum class OpState { Stopped = 0, Starting = 1, Running = 2, Stopping = 3 };
+
+// Administrative flags, as `show servers state` prints srv_admin_state.
+namespace admin {
+constexpr unsigned kForcedMaint = 0x01;     // CLI `disable server` / `state maint`
+constexpr unsigned kInheritedMaint = 0x02;  // tracking (not supported yet)
+constexpr unsigned kConfigMaint = 0x04;     // `disabled` in the config
+constexpr unsigned kForcedDrain = 0x08;     // CLI `state drain`
+constexpr unsigned kMaintMask = kForcedMaint | kInheritedMaint | kConfigMaint;
+}  // namespace admin
+
+// HAProxy's check_status codes; the numbers are what `show servers state` prints.
+enum class CheckStatus {
+  Unknown = 0,
+  Init = 1,
+  Checked = 3,
+  Hana = 4,
+  SockErr = 5,
+  L4Ok = 6,
+  L4Tout = 7,
+  L4Con = 8,
+  L6Ok = 9,
+  L6Tout = 10,
+  L6Rsp = 11,
+  L7Tout = 12,
+  L7Rsp = 13,
+  L7Ok = 15,
+  L7OkC = 16,
+  L7Sts = 17,
+};
+
+// What health checking knows of a server, kept here for the stats; written by healthcheck/.
+struct CheckInfo {
+  bool configured = false;   // `check` on the server line
+  bool enabled = false;      // false after `disable health`
+  bool paused = false;       // while in maintenance
+  bool in_progress = false;  // a probe is running (stats prefix "* ")
+  int health = 0;            // 0 .. rise+fall-1
+  int rise = 2;
+  int fall = 3;
+  CheckStatus status = CheckStatus::Init;
+  int code = -1;             // L7 status code, -1 when none
+  std::string last_text;     // `last_chk`: error text, empty on success
+  int64_t duration_ms = -1;  // -1 before the first result
+  uint64_t chkfail = 0;
+  uint64_t chkdown = 0;
+  uint64_t hanafail = 0;
+  int consecutive_errors = 0;  // observe layer4
+};
+
+// Counters as the stats render them. Never reset except by `clear counters`.
+struct ServerCounters {
+  uint64_t stot = 0;  // sessions
+  uint64_t bin = 0;   // bytes client -> server
+  uint64_t bout = 0;  // bytes server -> client
+  uint64_t econ = 0;
+  uint64_t eresp = 0;
+  uint64_t wretr = 0;
+  uint64_t wredis = 0;
+  uint64_t lbtot = 0;
+  uint64_t cli_abrt = 0;
+  uint64_t srv_abrt = 0;
+  uint64_t connect = 0;  // connection attempts
+  uint32_t smax = 0;
+  uint32_t qmax = 0;
+  Millis last_session{-1};  // -1 = never
+};
+
+class Server {
+ public:
+  std::string name;
+  int id = 0;        // sid
+  size_t index = 0;  // position in the backend, 0-based
+  bool backup = false;
+  Backend* backend = nullptr;
+  SockAddr addr;
+  std::string addr_text;  // for stats: "unix" or "ip:port"
+
+  int iweight = 1;        // initial (configured) weight, 0..256
+  int uweight = 1;        // user weight, changed by `set weight`
+  int throttle_pct = 100; // slowstart ramp, 100 when not warming up
+  unsigned maxconn = 0;   // 0 = unlimited
+  unsigned maxqueue = 0;  // 0 = unlimited
+
+  OpState op = OpState::Running;
+  unsigned admin_flags = 0;
+  Millis last_change{0};
+  Millis down_since{-1};   // when it last became unusable by state, -1 while up
+  Millis downtime{0};      // accumulated, not counting the current down period
+
+  unsigned served = 0;  // sessions assigned to this server (connecting or established)
+  unsigned queued = 0;  // sessions waiting in this server's own queue (always 0 without persistence)
+  ServerCounters counters;
+  CheckInfo check;
+  IntrusiveList<Session, ServerSessionsTag> sessions;  // established or connecting here
+
+  // Effective weight in HAProxy's 1/16 units: what the balancers weigh with.
+  int eweight() const { return (uweight * 16 * throttle_pct + 99) / 100; }
+  bool in_maint() const { return (admin_flags & admin::kMaintMask) != 0; }
+  bool in_drain() const { return (admin_flags & admin::kForcedDrain) != 0; }
+  bool running() const { return op == OpState::Running || op == OpState::Starting; }
+  // May the balancer send new traffic here?
+  bool usable() const { return eweight() > 0 && !in_maint() && !in_drain() && running(); }
+  // No free connection slot (a queued session on the server also counts as full).
+  bool full() const { return maxconn != 0 && (served >= maxconn || queued > 0); }
+};
+
+}  // namespace ferry::core
