@@ -1,6 +1,129 @@
-#include <cstdio>
+// ferry: wires the layers together. Parses the command line, loads and validates the config,
+// builds the runtime, binds, optionally daemonizes, and runs the loop until told to stop.
+#include <signal.h>
+#include <unistd.h>
 
-int main() {
-  std::puts("ferry");
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "app/command_line.hpp"
+#include "app/process_control.hpp"
+#include "app/runtime_builder.hpp"
+#include "conf/dump_json.hpp"
+#include "conf/model.hpp"
+#include "core/engine.hpp"
+#include "core/event_loop.hpp"
+#include "core/log.hpp"
+
+namespace ferry::app {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// Prints every diagnostic; returns the number of errors among them.
+size_t report(const conf::LoadResult& result, bool quiet) {
+  size_t errors = 0;
+  for (const auto& d : result.diagnostics) {
+    const bool is_error = d.severity == conf::Diagnostic::Severity::Error;
+    errors += is_error ? 1 : 0;
+    if (is_error || !quiet) std::cerr << d.to_string() << "\n";
+  }
+  return errors;
+}
+
+// Receives the process signals on the loop.
+class SignalHandlers {
+ public:
+  SignalHandlers(core::EventLoop& loop, core::Engine& engine)
+      : engine_(engine), term_(loop, this, SIGTERM), intr_(loop, this, SIGINT),
+        usr1_(loop, this, SIGUSR1) {}
+
+ private:
+  void on_signal(int sig) {
+    if (sig == SIGUSR1) {
+      engine_.soft_stop();
+      return;
+    }
+    engine_.log.notice(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                       ", stopping now");
+    engine_.hard_stop();
+  }
+  core::Engine& engine_;
+  core::SignalWatcher<SignalHandlers, &SignalHandlers::on_signal> term_, intr_, usr1_;
+};
+
+std::string listening_summary(const core::Engine& engine) {
+  std::string out;
+  for (const auto& fe : engine.frontends)
+    for (const auto& l : fe->listeners) out += (out.empty() ? "" : ", ") + l->addr.to_string();
+  return out;
+}
+
+int run(const CommandLine& cmd, const conf::Config& config) {
+  const unsigned long fd_limit =
+      raise_fd_limit(config.global.ulimit_n > 0 ? static_cast<unsigned long>(config.global.ulimit_n)
+                     : config.global.maxconn > 0 ? 2ul * config.global.maxconn + 200
+                                                  : 0);
+  core::EventLoop loop;
+  core::Log log;
+  log.set_debug(cmd.debug);
+  for (const auto& e : log.set_targets(config.global.logs)) log.warning(e);
+  core::Engine engine(loop, log, resolve_global_maxconn(config, fd_limit));
+  const bool takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty();
+  const auto errors = build_runtime(config, engine, takeover);
+  if (!errors.empty()) {
+    for (const auto& e : errors) log.alert(e);
+    log.alert("ferry could not start: " + std::to_string(errors.size()) + " listener error(s)");
+    return 1;
+  }
+  for (const auto& e : signal_pids(cmd.soft_stop_pids, SIGUSR1)) log.warning(e);
+  for (const auto& e : signal_pids(cmd.hard_stop_pids, SIGTERM)) log.warning(e);
+  if ((config.global.daemon || cmd.daemon) && !cmd.foreground) {
+    if (auto err = daemonize(); !err.empty()) {
+      log.alert(err);
+      return 1;
+    }
+    log.set_stderr(false);
+  }
+  const std::string pidfile = !cmd.pidfile.empty() ? cmd.pidfile : config.global.pidfile;
+  if (!pidfile.empty())
+    if (auto err = write_pidfile(pidfile); !err.empty()) log.warning(err);
+  SignalHandlers signals(loop, engine);
+  engine.on_soft_stop_done = [&loop] { loop.stop(); };
+  if (!cmd.quiet)
+    log.notice(std::string("ferry ") + kVersion + " started (pid " + std::to_string(::getpid()) +
+               ", maxconn " + std::to_string(engine.maxconn) + "), listening on " +
+               listening_summary(engine));
+  loop.run();
+  if (!pidfile.empty()) ::unlink(pidfile.c_str());
   return 0;
+}
+
+}  // namespace
+}  // namespace ferry::app
+
+int main(int argc, char** argv) {
+  using namespace ferry;
+  ::signal(SIGPIPE, SIG_IGN);
+  app::CommandLine cmd;
+  std::string error;
+  if (!app::parse_command_line(argc, argv, cmd, error)) {
+    std::cerr << "ferry: " << error << "\n" << app::usage_text();
+    return 1;
+  }
+  if (cmd.help) return std::cout << app::usage_text(), 0;
+  if (cmd.version) return std::cout << "ferry version " << app::kVersion << "\n", 0;
+  const conf::LoadResult loaded = conf::load_files(cmd.config_files);
+  const size_t errors = app::report(loaded, cmd.quiet);
+  if (errors > 0) {
+    std::cerr << "ferry: " << errors << " error(s) in the configuration; nothing started\n";
+    return 1;
+  }
+  if (cmd.dump_config) return std::cout << conf::to_json(loaded.config).dump(2) << "\n", 0;
+  if (cmd.check_only) {
+    if (!cmd.quiet) std::cout << "Configuration file is valid\n";
+    return 0;
+  }
+  return app::run(cmd, loaded.config);
 }

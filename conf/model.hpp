@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ferry::conf {
@@ -93,6 +94,16 @@ struct Timeouts {
   std::optional<Millis> connect, client, server, queue, check, tunnel;
 };
 
+struct LogTarget {
+  SourcePos pos;
+  std::string target;     // `stdout`, `stderr`, `/dev/log`, `127.0.0.1:514`, ...
+  std::string facility;   // `local0`, ...
+  std::string level;      // optional max level
+  std::string min_level;  // optional min level (after the max level)
+  std::string format;     // `format raw|rfc3164|rfc5424|short|...`; empty = the default
+  int length = 0;         // `len N`; 0 = the default (1024)
+};
+
 // A L7 health-check probe (`option tcp-check`, `option httpchk`, `option redis-check`).
 struct TcpCheckStep {
   SourcePos pos;
@@ -106,9 +117,12 @@ struct HealthProbeConf {
   std::string http_method = "OPTIONS";
   std::string http_uri = "/";
   std::string http_version = "HTTP/1.0";
-  // `http-check expect status|rstatus|string <arg>`; empty kind = any 2xx/3xx.
+  // `http-check send hdr <name> <value>` (sent after the request line).
+  std::vector<std::pair<std::string, std::string>> http_headers;
+  // `http-check expect [!] status|rstatus|string <arg>`; empty kind = any 2xx/3xx.
   std::string http_expect_kind;
   std::string http_expect_arg;
+  bool http_expect_negate = false;  // the `!`
 };
 
 struct ProxyConf {
@@ -130,17 +144,11 @@ struct ProxyConf {
   bool tcplog = false;
   bool dontlognull = false;
   bool log_global = false;
+  std::vector<LogTarget> logs;  // `log <target> <facility>` lines of this proxy
   HealthProbeConf probe;
 
   bool is_frontend() const { return kind == ProxyKind::Frontend || kind == ProxyKind::Listen; }
   bool is_backend() const { return kind == ProxyKind::Backend || kind == ProxyKind::Listen; }
-};
-
-struct LogTarget {
-  SourcePos pos;
-  std::string target;    // `stdout`, `stderr`, `/dev/log`, `127.0.0.1:514`, ...
-  std::string facility;  // `local0`, ...
-  std::string level;     // optional max level
 };
 
 struct GlobalConf {
@@ -153,13 +161,20 @@ struct GlobalConf {
   Millis stats_timeout{10000};
   std::string user;
   std::string group;
+  std::optional<uid_t> uid;  // `uid N`, or `user` resolved by validation
+  std::optional<gid_t> gid;  // `gid N`, or `group` resolved by validation
   int ulimit_n = 0;
 };
 
 struct Config {
   GlobalConf global;
-  std::vector<ProxyConf> proxies;  // frontends, backends and listens in declaration order
+  // Frontends, backends and listens in declaration order. `defaults` sections are not listed:
+  // their settings are already copied into the proxies that follow them.
+  std::vector<ProxyConf> proxies;
+  // The first proxy of that name (a frontend and a backend may share one), or nullptr.
   const ProxyConf* find_proxy(const std::string& name) const;
+  // The backend or listen of that name (what `default_backend` names), or nullptr.
+  const ProxyConf* find_backend(const std::string& name) const;
 };
 
 struct Diagnostic {
@@ -167,7 +182,8 @@ struct Diagnostic {
   Severity severity = Severity::Error;
   SourcePos pos;
   std::string message;
-  // "file:line: error: message" (or "warning: ...").
+  // "file:line: error: message", "file:line:col: warning: message" (column when known, i.e.
+  // YAML), "file: error: message" for a whole file, "error: message" with no file.
   std::string to_string() const;
 };
 
@@ -177,8 +193,13 @@ struct LoadResult {
   bool ok() const;                      // no error among the diagnostics
 };
 
-// Loads every path in order (a directory loads its *.cfg files sorted by name; `.yaml`/`.yml`
-// go through the YAML loader), then validates the merged model. Never throws.
+// Loads every path in order (a directory loads its *.cfg, *.yaml and *.yml files sorted by name;
+// `.yaml`/`.yml` go through the YAML loader), then validates the merged model. Never throws.
+// `defaults` sections carry over from one file to the next, as in HAProxy.
 LoadResult load_files(const std::vector<std::string>& paths);
+
+// As load_files for one in-memory file named `virtual_name` (its extension picks the format);
+// for tests and tools. Never throws.
+LoadResult load_string(const std::string& virtual_name, const std::string& text);
 
 }  // namespace ferry::conf

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/freq_counter.hpp"
 #include "core/intrusive_list.hpp"
 #include "core/sockaddr.hpp"
 
@@ -66,6 +67,7 @@ struct CheckInfo {
   uint64_t chkfail = 0;
   uint64_t chkdown = 0;
   uint64_t hanafail = 0;
+  bool observe = false;  // `observe layer4` is set: the stats show hanafail
   int consecutive_errors = 0;  // observe layer4
 };
 
@@ -85,6 +87,7 @@ struct ServerCounters {
   uint32_t smax = 0;
   uint32_t qmax = 0;
   Millis last_session{-1};  // -1 = never
+  FreqCounter sess_rate;     // sessions per second, counted where stot is
 };
 
 class Server {

@@ -1,0 +1,84 @@
+#include "app/command_line.hpp"
+
+#include <cstdlib>
+#include <string_view>
+
+namespace ferry::app {
+
+namespace {
+
+bool is_pid(const char* s) {
+  if (!s || !*s) return false;
+  for (const char* p = s; *p; ++p)
+    if (*p < '0' || *p > '9') return false;
+  return true;
+}
+
+// Collects the PIDs following -sf/-st (HAProxy takes every following numeric word).
+int take_pids(int argc, char** argv, int i, std::vector<pid_t>& out) {
+  while (i + 1 < argc && is_pid(argv[i + 1])) out.push_back(std::atoi(argv[++i]));
+  return i;
+}
+
+}  // namespace
+
+bool parse_command_line(int argc, char** argv, CommandLine& out, std::string& error) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    const bool has_next = i + 1 < argc;
+    if (a == "-f" || a == "-p") {
+      if (!has_next) {
+        error = "option '" + std::string(a) + "' needs an argument";
+        return false;
+      }
+      (a == "-f" ? out.config_files.emplace_back(argv[++i]) : out.pidfile = argv[++i]);
+    } else if (a == "-c") {
+      out.check_only = true;
+    } else if (a == "-d") {
+      out.debug = true;
+      out.foreground = true;
+    } else if (a == "-db") {
+      out.foreground = true;
+    } else if (a == "-D") {
+      out.daemon = true;
+    } else if (a == "-q") {
+      out.quiet = true;
+    } else if (a == "-v" || a == "-vv" || a == "--version") {
+      out.version = true;
+    } else if (a == "-h" || a == "--help") {
+      out.help = true;
+    } else if (a == "--dump-config") {
+      out.dump_config = true;
+    } else if (a == "-sf") {
+      i = take_pids(argc, argv, i, out.soft_stop_pids);
+    } else if (a == "-st") {
+      i = take_pids(argc, argv, i, out.hard_stop_pids);
+    } else {
+      error = "unknown option '" + std::string(a) + "'";
+      return false;
+    }
+  }
+  if (!out.help && !out.version && out.config_files.empty()) {
+    error = "no configuration file given (use -f FILE)";
+    return false;
+  }
+  return true;
+}
+
+std::string usage_text() {
+  return "Usage: ferry -f CONFIG [-f CONFIG...] [options]\n"
+         "  -f FILE|DIR     load a config file (repeatable; a directory loads its *.cfg in\n"
+         "                  name order); .yaml/.yml files use the YAML schema\n"
+         "  -c              check the configuration and exit (0 valid, 1 invalid)\n"
+         "  --dump-config   print the parsed configuration as JSON and exit\n"
+         "  -d              debug output, stay in the foreground\n"
+         "  -db             stay in the foreground even if the config says `daemon`\n"
+         "  -D              run in the background (daemon)\n"
+         "  -p PIDFILE      write the process id to PIDFILE\n"
+         "  -sf PID...      once listening, ask these processes to finish (soft stop)\n"
+         "  -st PID...      once listening, terminate these processes\n"
+         "  -q              quiet: no start-up notices\n"
+         "  -v              print the version and exit\n";
+}
+
+}  // namespace ferry::app

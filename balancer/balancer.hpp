@@ -1,0 +1,21 @@
+// The balancer layer's entry point: builds the algorithm a backend's `balance` line names.
+// Each algorithm lives in its own file (roundrobin, static_rr, leastconn, first, source, random);
+// which servers are eligible at all is decided in one place, server_group.hpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "conf/model.hpp"
+#include "core/load_balancer.hpp"
+
+namespace ferry::balancer {
+
+// `servers` in declaration order, servers[i]->index == i; they must outlive the balancer.
+// `allbackups`: `option allbackups`. `seed` feeds the random algorithm's generator.
+std::unique_ptr<core::LoadBalancer> make_balancer(conf::Balance algo,
+                                                  std::vector<core::Server*> servers,
+                                                  bool allbackups, uint64_t seed);
+
+}  // namespace ferry::balancer

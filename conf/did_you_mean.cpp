@@ -1,0 +1,48 @@
+#include "conf/did_you_mean.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace ferry::conf {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  const size_t n = a.size(), m = b.size();
+  // d[i][j]: distance between the first i chars of a and the first j chars of b.
+  std::vector<std::vector<size_t>> d(n + 1, std::vector<size_t>(m + 1));
+  for (size_t i = 0; i <= n; ++i)
+    d[i][0] = i;
+  for (size_t j = 0; j <= m; ++j)
+    d[0][j] = j;
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[n][m];
+}
+
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string_view>& candidates) {
+  std::optional<std::string> best;
+  size_t best_distance = SIZE_MAX;
+  for (const auto& c : candidates) {
+    const size_t len = std::max(word.size(), c.size());
+    const size_t limit = std::max<size_t>(1, std::min<size_t>(3, len / 3));
+    const size_t dist = edit_distance(word, c);
+    if (dist <= limit && dist < best_distance) {
+      best = std::string(c);
+      best_distance = dist;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates) {
+  const auto match = closest_match(word, candidates);
+  return match ? "; did you mean '" + *match + "'?" : "";
+}
+
+}  // namespace ferry::conf

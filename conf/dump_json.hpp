@@ -1,0 +1,20 @@
+// The parsed model as JSON, for `ferry --dump-config` and for comparing configs written in
+// different formats. Every struct carries its source position as "pos": {"file", "line"[,
+// "column"]}; times are integer milliseconds (null when unset); enums are the words the config
+// uses ("roundrobin", "layer4", "admin", ...).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "conf/model.hpp"
+
+namespace ferry::conf {
+
+nlohmann::json to_json(const Config& config);
+
+// Parts, for tests and tools.
+nlohmann::json to_json(const SourcePos& pos);
+nlohmann::json to_json(const Address& addr);
+nlohmann::json to_json(const ProxyConf& proxy);
+
+}  // namespace ferry::conf

@@ -1,0 +1,145 @@
+// The global section: process-wide settings. `log` is in keywords_log.cpp, `stats socket` in
+// keywords_bind.cpp, the keywords ferry refuses in keywords_unsupported.cpp.
+#include <climits>
+
+#include "conf/keyword_table.hpp"
+#include "conf/number.hpp"
+#include "conf/owners.hpp"
+
+namespace ferry::conf {
+
+namespace {
+
+GlobalConf& global(ParseContext& ctx) {
+  return ctx.config().global;
+}
+
+void daemon(ParseContext& ctx, const Call&) {
+  global(ctx).daemon = true;
+}
+
+void maxconn(ParseContext& ctx, const Call& call) {
+  int_arg(ctx, call, 0, 0, INT_MAX, global(ctx).maxconn);
+}
+
+void nbthread(ParseContext& ctx, const Call& call) {
+  int_arg(ctx, call, 0, 1, 64, global(ctx).nbthread);
+}
+
+void ulimit_n(ParseContext& ctx, const Call& call) {
+  int_arg(ctx, call, 0, 0, INT_MAX, global(ctx).ulimit_n);
+}
+
+void pidfile(ParseContext& ctx, const Call& call) {
+  global(ctx).pidfile = call.args[0];
+}
+
+void user(ParseContext& ctx, const Call& call) {
+  global(ctx).user = call.args[0];
+  global(ctx).uid = lookup_user(call.args[0]);
+  if (!global(ctx).uid) fail(ctx, call, unknown_user_message(call.args[0]));
+}
+
+void group(ParseContext& ctx, const Call& call) {
+  global(ctx).group = call.args[0];
+  global(ctx).gid = lookup_group(call.args[0]);
+  if (!global(ctx).gid) fail(ctx, call, unknown_group_message(call.args[0]));
+}
+
+void uid(ParseContext& ctx, const Call& call) {
+  int value = 0;
+  if (int_arg(ctx, call, 0, 0, INT_MAX, value)) global(ctx).uid = static_cast<uid_t>(value);
+}
+
+void gid(ParseContext& ctx, const Call& call) {
+  int value = 0;
+  if (int_arg(ctx, call, 0, 0, INT_MAX, value)) global(ctx).gid = static_cast<gid_t>(value);
+}
+
+void stats_timeout(ParseContext& ctx, const Call& call) {
+  duration_arg(ctx, call, 0, global(ctx).stats_timeout);
+}
+
+// Cosmetic: shown by HAProxy on its HTTP stats page only.
+void cosmetic(ParseContext& ctx, const Call& call) {
+  warn(ctx, call,
+       "'" + std::string(call.keyword) + "' is ignored by ferry (it only labels " +
+           "HAProxy's HTTP statistics page)");
+}
+
+constexpr Keyword kTable[] = {
+    {.name = "daemon", .sections = kGlobal, .handler = daemon, .usage = "daemon"},
+    {.name = "maxconn",
+     .sections = kGlobal,
+     .handler = maxconn,
+     .usage = "maxconn <number>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "nbthread",
+     .sections = kGlobal,
+     .handler = nbthread,
+     .usage = "nbthread <1-64>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "ulimit-n",
+     .sections = kGlobal,
+     .handler = ulimit_n,
+     .usage = "ulimit-n <number>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "pidfile",
+     .sections = kGlobal,
+     .handler = pidfile,
+     .usage = "pidfile <path>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "user",
+     .sections = kGlobal,
+     .handler = user,
+     .usage = "user <user name>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "group",
+     .sections = kGlobal,
+     .handler = group,
+     .usage = "group <group name>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "uid",
+     .sections = kGlobal,
+     .handler = uid,
+     .usage = "uid <number>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "gid",
+     .sections = kGlobal,
+     .handler = gid,
+     .usage = "gid <number>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "stats timeout",
+     .sections = kGlobal,
+     .handler = stats_timeout,
+     .usage = "stats timeout <time>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "description",
+     .sections = kGlobal | kFrontend | kBackend | kListen,
+     .handler = cosmetic,
+     .usage = "description <text>",
+     .max_args = -1},
+    {.name = "node",
+     .sections = kGlobal,
+     .handler = cosmetic,
+     .usage = "node <name>",
+     .min_args = 1,
+     .max_args = 1},
+};
+
+}  // namespace
+
+std::span<const Keyword> global_keywords() {
+  return kTable;
+}
+
+}  // namespace ferry::conf

@@ -1,0 +1,149 @@
+// HAProxy keywords ferry knows about and refuses, each with what to do instead. A config that
+// uses one fails to load with "'<keyword>' is not supported by ferry; <note>" rather than being
+// half-applied. Keywords not listed anywhere get "unknown keyword ... did you mean ...?".
+#include "conf/keyword_table.hpp"
+
+namespace ferry::conf {
+
+namespace {
+
+constexpr unsigned kP = kAnyProxy;
+
+constexpr std::string_view kRemove = "remove the line";
+constexpr std::string_view kHttp = "it needs HTTP mode, and ferry relays TCP only; remove it";
+constexpr std::string_view kTls = "ferry has no TLS; remove it and terminate TLS elsewhere";
+constexpr std::string_view kRouting =
+    "ferry sends every connection of a frontend to its 'default_backend'; remove it";
+
+constexpr Keyword kTable[] = {
+    // global
+    {.name = "chroot",
+     .sections = kGlobal,
+     .usage = "remove it (use systemd's RootDirectory= or a container to confine ferry)"},
+    {.name = "nbproc", .sections = kGlobal, .usage = "remove it (use 'nbthread')"},
+    {.name = "master-worker",
+     .sections = kGlobal,
+     .usage = "remove it (reload ferry with -sf, or let systemd supervise it)"},
+    {.name = "hard-stop-after", .sections = kGlobal, .usage = kRemove},
+    {.name = "spread-checks", .sections = kGlobal, .usage = kRemove},
+    {.name = "log-send-hostname", .sections = kGlobal, .usage = kRemove},
+    {.name = "log-tag", .sections = kGlobal | kP, .usage = kRemove},
+    {.name = "ca-base", .sections = kGlobal, .usage = kTls},
+    {.name = "crt-base", .sections = kGlobal, .usage = kTls},
+    {.name = "ssl-", .sections = kGlobal, .usage = kTls, .prefix = true},
+    {.name = "tune.",
+     .sections = kGlobal,
+     .usage = "ferry has no tunables; remove it",
+     .prefix = true},
+    {.name = "lua-", .sections = kGlobal, .usage = "ferry has no Lua; remove it", .prefix = true},
+    {.name = "server-state-file",
+     .sections = kGlobal,
+     .usage = "ferry keeps server admin states across reloads by itself; remove it"},
+    {.name = "server-state-base",
+     .sections = kGlobal,
+     .usage = "ferry keeps server admin states across reloads by itself; remove it"},
+    {.name = "setenv", .sections = kGlobal, .usage = "set the variable in ferry's environment"},
+    {.name = "presetenv", .sections = kGlobal, .usage = "set the variable in ferry's environment"},
+    {.name = "unsetenv", .sections = kGlobal, .usage = "set the variable in ferry's environment"},
+    {.name = "resetenv", .sections = kGlobal, .usage = "set the variable in ferry's environment"},
+    {.name = "cpu-map", .sections = kGlobal, .usage = kRemove},
+    {.name = "maxconnrate", .sections = kGlobal, .usage = kRemove},
+    {.name = "maxsessrate", .sections = kGlobal, .usage = kRemove},
+    {.name = "maxpipes", .sections = kGlobal, .usage = kRemove},
+    {.name = "stats maxconn", .sections = kGlobal, .usage = kRemove},
+    {.name = "stats bind-process", .sections = kGlobal, .usage = kRemove},
+    {.name = "external-check", .sections = kGlobal, .usage = kRemove},
+    {.name = "localpeer", .sections = kGlobal, .usage = kRemove},
+    // proxies
+    {.name = "disabled",
+     .sections = kP,
+     .usage = "to start a server in maintenance put 'disabled' on its server line; to drop a "
+              "proxy, remove or comment out its section"},
+    {.name = "contimeout",
+     .sections = kP,
+     .usage = "it was removed in HAProxy 2.1; use 'timeout connect'"},
+    {.name = "clitimeout",
+     .sections = kP,
+     .usage = "it was removed in HAProxy 2.1; use 'timeout client'"},
+    {.name = "srvtimeout",
+     .sections = kP,
+     .usage = "it was removed in HAProxy 2.1; use 'timeout server'"},
+    {.name = "timeout client-fin", .sections = kP, .usage = kRemove},
+    {.name = "timeout server-fin", .sections = kP, .usage = kRemove},
+    {.name = "timeout http-request", .sections = kP, .usage = kHttp},
+    {.name = "timeout http-keep-alive", .sections = kP, .usage = kHttp},
+    {.name = "timeout tarpit", .sections = kP, .usage = kHttp},
+    {.name = "option httplog",
+     .sections = kP,
+     .usage = "ferry relays TCP only; use 'option tcplog'"},
+    {.name = "option forwardfor", .sections = kP, .usage = kHttp},
+    {.name = "option http-server-close", .sections = kP, .usage = kHttp},
+    {.name = "option httpclose", .sections = kP, .usage = kHttp},
+    {.name = "option http-keep-alive", .sections = kP, .usage = kHttp},
+    {.name = "option http-buffer-request", .sections = kP, .usage = kHttp},
+    {.name = "option abortonclose", .sections = kP, .usage = kRemove},
+    {.name = "option tcpka", .sections = kP, .usage = kRemove},
+    {.name = "option clitcpka", .sections = kP, .usage = kRemove},
+    {.name = "option srvtcpka", .sections = kP, .usage = kRemove},
+    {.name = "option splice-auto", .sections = kP, .usage = kRemove},
+    {.name = "option splice-request", .sections = kP, .usage = kRemove},
+    {.name = "option splice-response", .sections = kP, .usage = kRemove},
+    {.name = "option log-health-checks", .sections = kP, .usage = kRemove},
+    {.name = "option log-separate-errors", .sections = kP, .usage = kRemove},
+    {.name = "option persist", .sections = kP, .usage = kRemove},
+    {.name = "option prefer-last-server", .sections = kP, .usage = kRemove},
+    {.name = "option socket-stats", .sections = kP, .usage = kRemove},
+    {.name = "option nolinger", .sections = kP, .usage = kRemove},
+    {.name = "option transparent", .sections = kP, .usage = kRemove},
+    {.name = "acl", .sections = kP, .usage = kRouting},
+    {.name = "use_backend", .sections = kP, .usage = kRouting},
+    {.name = "use-server", .sections = kP, .usage = kRouting},
+    {.name = "tcp-request", .sections = kP, .usage = kRemove},
+    {.name = "tcp-response", .sections = kP, .usage = kRemove},
+    {.name = "http-request", .sections = kP, .usage = kHttp},
+    {.name = "http-response", .sections = kP, .usage = kHttp},
+    {.name = "http-after-response", .sections = kP, .usage = kHttp},
+    {.name = "http-reuse", .sections = kP, .usage = kHttp},
+    {.name = "redirect", .sections = kP, .usage = kHttp},
+    {.name = "errorfile", .sections = kP, .usage = kHttp},
+    {.name = "errorfiles", .sections = kP, .usage = kHttp},
+    {.name = "compression", .sections = kP, .usage = kHttp},
+    {.name = "capture", .sections = kP, .usage = kHttp},
+    {.name = "cookie",
+     .sections = kP,
+     .usage = "cookie persistence needs HTTP mode; use "
+              "'balance source'"},
+    {.name = "stick", .sections = kP, .usage = "use 'balance source'"},
+    {.name = "stick-table", .sections = kP, .usage = "use 'balance source'"},
+    {.name = "hash-type",
+     .sections = kP,
+     .usage = "ferry's 'balance source' is map-based; "
+              "remove it"},
+    {.name = "server-template", .sections = kP, .usage = "write one 'server' line per server"},
+    {.name = "stats",
+     .sections = kP,
+     .usage = "there is no HTTP statistics page; use 'stats socket' in the global section and "
+              "'show stat'"},
+    {.name = "monitor-uri", .sections = kP, .usage = kHttp},
+    {.name = "log-format", .sections = kP, .usage = "use 'option tcplog'"},
+    {.name = "unique-id-format", .sections = kP, .usage = kHttp},
+    {.name = "rate-limit", .sections = kP, .usage = kRemove},
+    {.name = "bind-process", .sections = kP, .usage = kRemove},
+    {.name = "source", .sections = kP, .usage = kRemove},
+    {.name = "backlog", .sections = kP, .usage = "use 'backlog' on the bind line"},
+    {.name = "filter", .sections = kP, .usage = kRemove},
+    {.name = "email-alert", .sections = kP, .usage = kRemove},
+    {.name = "dispatch", .sections = kP, .usage = "use a 'server' line"},
+    {.name = "persist", .sections = kP, .usage = kRemove},
+    {.name = "load-server-state-from-file",
+     .sections = kP,
+     .usage = "ferry keeps server admin states across reloads by itself; remove it"},
+};
+
+}  // namespace
+
+std::span<const Keyword> unsupported_keywords() {
+  return kTable;
+}
+
+}  // namespace ferry::conf

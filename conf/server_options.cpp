@@ -1,0 +1,250 @@
+// The options of `server` and `default-server` lines: one table row per option, each with the
+// number of values it takes. Options ferry does not implement are rows with a note; `uid`,
+// `gid`, `mode`, `user` and `group` (which people paste from bind lines) are ignored with a
+// warning.
+#include <climits>
+
+#include "conf/did_you_mean.hpp"
+#include "conf/duration.hpp"
+#include "conf/line_options.hpp"
+#include "conf/number.hpp"
+
+namespace ferry::conf {
+
+namespace {
+
+struct OptCtx {
+  ParseContext& ctx;
+  ServerConf& s;
+  const std::string& label;
+  const SourcePos& pos;
+  std::string_view name;
+  bool default_server;
+
+  void fail(const std::string& message) { ctx.error(pos, label + ": " + message); }
+  bool int_value(const std::string& arg, long long min, long long max, int& out) {
+    if (auto err = parse_int(arg, name, min, max, out)) return fail(*err), false;
+    return true;
+  }
+  // A time > 0, for check intervals.
+  void interval(const std::string& arg, Millis& out) {
+    Millis v{0};
+    if (auto err = parse_duration(arg, name, v)) return fail(*err);
+    if (v.count() == 0)
+      return fail("invalid value 0 for argument '" + std::string(name) +
+                  "'; use a positive time such as 2s");
+    out = v;
+  }
+  void optional_interval(const std::string& arg, std::optional<Millis>& out) {
+    Millis v{0};
+    interval(arg, v);
+    if (v.count() > 0) out = v;
+  }
+};
+
+using Apply = void (*)(OptCtx& o, const std::string& arg);
+
+struct ServerOption {
+  std::string_view name;
+  int values = 0;         // words taken after the name (0 or 1)
+  Apply apply = nullptr;  // nullptr: not supported; `note` says what to do
+  std::string_view note = {};
+};
+
+void weight(OptCtx& o, const std::string& arg) {
+  const auto v = parse_integer(arg);
+  if (!v || *v < 0 || *v > 256)
+    return o.fail("weight of " + o.label + " is not within 0 and 256 (" + arg + ")");
+  o.s.weight = static_cast<int>(*v);
+}
+
+void positive_count(OptCtx& o, const std::string& arg, int& out) {
+  if (parse_integer(arg) == 0LL) return o.fail("'" + std::string(o.name) + "' has to be > 0.");
+  o.int_value(arg, 1, INT_MAX, out);
+}
+
+void id(OptCtx& o, const std::string& arg) {
+  if (o.default_server)
+    return o.fail("'id' cannot be used on a default-server line; give each server its own id");
+  o.int_value(arg, 1, INT_MAX, o.s.id);
+}
+
+void observe(OptCtx& o, const std::string& arg) {
+  if (arg == "layer4")
+    o.s.observe = Observe::Layer4;
+  else if (arg == "none")
+    o.s.observe = Observe::None;
+  else if (arg == "layer7")
+    o.fail("'observe layer7' needs HTTP mode, which ferry does not support; use 'observe layer4'");
+  else
+    o.fail("'observe' expects 'layer4' or 'none' (got '" + arg + "')");
+}
+
+void on_error(OptCtx& o, const std::string& arg) {
+  if (arg == "fastinter")
+    o.s.on_error = OnError::FastInter;
+  else if (arg == "fail-check")
+    o.s.on_error = OnError::FailCheck;
+  else if (arg == "sudden-death")
+    o.s.on_error = OnError::SuddenDeath;
+  else if (arg == "mark-down")
+    o.s.on_error = OnError::MarkDown;
+  else
+    o.fail(
+        "'on-error' expects one of 'fastinter', 'fail-check', 'sudden-death' or "
+        "'mark-down' but got '" +
+        arg + "'");
+}
+
+void on_marked_down(OptCtx& o, const std::string& arg) {
+  if (arg != "shutdown-sessions")
+    return o.fail("'on-marked-down' expects 'shutdown-sessions' (got '" + arg + "')");
+  o.s.on_marked_down_shutdown_sessions = true;
+}
+
+void on_marked_up(OptCtx& o, const std::string& arg) {
+  if (arg != "shutdown-backup-sessions")
+    return o.fail("'on-marked-up' expects 'shutdown-backup-sessions' (got '" + arg + "')");
+  o.s.on_marked_up_shutdown_backup_sessions = true;
+}
+
+void slowstart(OptCtx& o, const std::string& arg) {
+  Millis v{0};
+  if (auto err = parse_duration(arg, o.name, v)) return o.fail(*err);
+  o.s.slowstart = v;
+}
+
+void bind_only(OptCtx& o, const std::string&) {
+  o.ctx.warning(o.pos, o.label + ": '" + std::string(o.name) + "' is ignored on a server line; " +
+                           "socket ownership and permissions belong on the 'bind' line of the " +
+                           "listening side");
+}
+
+constexpr std::string_view kNoTls = "TLS is not supported; remove it";
+constexpr std::string_view kNoAgent = "agent checks are not supported; use 'check'";
+
+const ServerOption kOptions[] = {
+    {.name = "weight", .values = 1, .apply = weight},
+    {.name = "maxconn",
+     .values = 1,
+     .apply = [](OptCtx& o, const std::string& a) { o.int_value(a, 0, INT_MAX, o.s.maxconn); }},
+    {.name = "maxqueue",
+     .values = 1,
+     .apply = [](OptCtx& o, const std::string& a) { o.int_value(a, 0, INT_MAX, o.s.maxqueue); }},
+    {.name = "backup",
+     .values = 0,
+     .apply = [](OptCtx& o, const std::string&) { o.s.backup = true; }},
+    {.name = "no-backup",
+     .values = 0,
+     .apply = [](OptCtx& o, const std::string&) { o.s.backup = false; }},
+    {.name = "disabled",
+     .values = 0,
+     .apply = [](OptCtx& o, const std::string&) { o.s.disabled = true; }},
+    {.name = "enabled",
+     .values = 0,
+     .apply = [](OptCtx& o, const std::string&) { o.s.disabled = false; }},
+    {.name = "id", .values = 1, .apply = id},
+    {.name = "check",
+     .values = 0,
+     .apply = [](OptCtx& o, const std::string&) { o.s.check = true; }},
+    {.name = "no-check",
+     .values = 0,
+     .apply = [](OptCtx& o, const std::string&) { o.s.check = false; }},
+    {.name = "inter",
+     .values = 1,
+     .apply = [](OptCtx& o, const std::string& a) { o.interval(a, o.s.inter); }},
+    {.name = "fastinter",
+     .values = 1,
+     .apply = [](OptCtx& o, const std::string& a) { o.optional_interval(a, o.s.fastinter); }},
+    {.name = "downinter",
+     .values = 1,
+     .apply = [](OptCtx& o, const std::string& a) { o.optional_interval(a, o.s.downinter); }},
+    {.name = "rise",
+     .values = 1,
+     .apply = [](OptCtx& o, const std::string& a) { positive_count(o, a, o.s.rise); }},
+    {.name = "fall",
+     .values = 1,
+     .apply = [](OptCtx& o, const std::string& a) { positive_count(o, a, o.s.fall); }},
+    {.name = "error-limit",
+     .values = 1,
+     .apply = [](OptCtx& o, const std::string& a) { positive_count(o, a, o.s.error_limit); }},
+    {.name = "observe", .values = 1, .apply = observe},
+    {.name = "on-error", .values = 1, .apply = on_error},
+    {.name = "on-marked-down", .values = 1, .apply = on_marked_down},
+    {.name = "on-marked-up", .values = 1, .apply = on_marked_up},
+    {.name = "slowstart", .values = 1, .apply = slowstart},
+    {.name = "uid", .values = 1, .apply = bind_only},
+    {.name = "gid", .values = 1, .apply = bind_only},
+    {.name = "mode", .values = 1, .apply = bind_only},
+    {.name = "user", .values = 1, .apply = bind_only},
+    {.name = "group", .values = 1, .apply = bind_only},
+    {.name = "ssl", .values = 0, .note = kNoTls},
+    {.name = "check-ssl", .values = 0, .note = kNoTls},
+    {.name = "verify", .values = 1, .note = kNoTls},
+    {.name = "sni", .values = 1, .note = kNoTls},
+    {.name = "send-proxy", .values = 0, .note = "the PROXY protocol is not supported; remove it"},
+    {.name = "send-proxy-v2",
+     .values = 0,
+     .note = "the PROXY protocol is not supported; remove it"},
+    {.name = "cookie",
+     .values = 1,
+     .note = "cookie persistence needs HTTP mode; use 'balance source'"},
+    {.name = "track", .values = 1, .note = "give this server its own 'check'"},
+    {.name = "agent-check", .values = 0, .note = kNoAgent},
+    {.name = "agent-port", .values = 1, .note = kNoAgent},
+    {.name = "agent-inter", .values = 1, .note = kNoAgent},
+    {.name = "addr", .values = 1, .note = "checks go to the server's own address; remove it"},
+    {.name = "port", .values = 1, .note = "checks go to the server's own address; remove it"},
+    {.name = "resolvers",
+     .values = 1,
+     .note = "ferry does not resolve names; use a numeric address"},
+    {.name = "init-addr",
+     .values = 1,
+     .note = "ferry does not resolve names; use a numeric address"},
+    {.name = "source", .values = 1, .note = "remove it"},
+    {.name = "redir", .values = 1, .note = "redirects need HTTP mode; remove it"},
+};
+
+const ServerOption* find_option(std::string_view name) {
+  for (const auto& o : kOptions)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+std::vector<std::string_view> supported_names() {
+  std::vector<std::string_view> out;
+  for (const auto& o : kOptions)
+    if (o.apply && o.apply != bind_only) out.push_back(o.name);
+  return out;
+}
+
+}  // namespace
+
+bool is_server_option(std::string_view word) {
+  const ServerOption* o = find_option(word);
+  return o && o->apply;
+}
+
+void apply_server_options(ParseContext& ctx, ServerConf& server, const std::string& label,
+                          std::span<const std::string> words, const SourcePos& pos,
+                          bool default_server) {
+  for (size_t i = 0; i < words.size(); ++i) {
+    const ServerOption* opt = find_option(words[i]);
+    if (!opt) {
+      const std::string line =
+          default_server ? "default-server line" : "server line '" + server.name + "'";
+      return ctx.error(pos, "unknown keyword '" + words[i] + "' on " + line +
+                                did_you_mean(words[i], supported_names()));
+    }
+    if (!opt->apply)
+      return ctx.error(
+          pos, label + ": '" + words[i] + "' is not supported by ferry; " + std::string(opt->note));
+    if (opt->values > 0 && i + 1 >= words.size())
+      return ctx.error(pos, label + ": '" + words[i] + "' expects a value");
+    OptCtx o{ctx, server, label, pos, opt->name, default_server};
+    opt->apply(o, opt->values ? words[i + 1] : std::string());
+    i += static_cast<size_t>(opt->values);
+  }
+}
+
+}  // namespace ferry::conf

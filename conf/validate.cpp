@@ -1,0 +1,138 @@
+#include "conf/validate.hpp"
+
+#include <map>
+
+#include "conf/did_you_mean.hpp"
+
+namespace ferry::conf {
+
+namespace {
+
+void error(std::vector<Diagnostic>& diags, const SourcePos& pos, std::string message) {
+  diags.push_back({Diagnostic::Severity::Error, pos, std::move(message)});
+}
+
+void warning(std::vector<Diagnostic>& diags, const SourcePos& pos, std::string message) {
+  diags.push_back({Diagnostic::Severity::Warning, pos, std::move(message)});
+}
+
+// Two proxies clash when they share a name and a side (frontend or backend), as in HAProxy: a
+// frontend and a backend may share a name, a listen shares it with neither.
+void check_duplicate_proxies(const Config& config, std::vector<Diagnostic>& diags) {
+  for (size_t i = 0; i < config.proxies.size(); ++i) {
+    const ProxyConf& p = config.proxies[i];
+    for (size_t j = 0; j < i; ++j) {
+      const ProxyConf& q = config.proxies[j];
+      if (p.name != q.name) continue;
+      if (!(p.is_frontend() && q.is_frontend()) && !(p.is_backend() && q.is_backend())) continue;
+      error(diags, p.pos,
+            describe_proxy(p) + " has the same name as " + describe_proxy(q) + " declared at " +
+                to_string(q.pos) + "; rename one of them");
+      break;
+    }
+  }
+}
+
+std::vector<std::string_view> backend_names(const Config& config) {
+  std::vector<std::string_view> out;
+  for (const auto& p : config.proxies)
+    if (p.is_backend()) out.push_back(p.name);
+  return out;
+}
+
+void check_default_backend(const Config& config, const ProxyConf& p,
+                           std::vector<Diagnostic>& diags) {
+  if (p.default_backend.empty() || config.find_backend(p.default_backend)) return;
+  const ProxyConf* other = config.find_proxy(p.default_backend);
+  std::string why = other
+                        ? "'" + p.default_backend + "' is a frontend, not a backend"
+                        : "there is no backend or listen section named '" + p.default_backend + "'";
+  error(diags, p.default_backend_pos,
+        describe_proxy(p) + ": default_backend: " + why +
+            did_you_mean(p.default_backend, backend_names(config)));
+}
+
+void check_frontend(const Config& config, const ProxyConf& p, std::vector<Diagnostic>& diags) {
+  check_default_backend(config, p, diags);
+  if (p.kind != ProxyKind::Frontend) return;
+  if (p.binds.empty())
+    error(diags, p.pos,
+          describe_proxy(p) + " has no 'bind' line; add one, e.g. 'bind :8080' " +
+              "or 'bind /run/" + p.name + ".sock'");
+  if (p.default_backend.empty())
+    error(diags, p.pos,
+          describe_proxy(p) + " has no 'default_backend'; ferry sends every " +
+              "connection of a frontend to it (there is no 'use_backend')");
+}
+
+void check_servers(const ProxyConf& p, std::vector<Diagnostic>& diags) {
+  if (p.servers.empty() && !(p.kind == ProxyKind::Listen && !p.default_backend.empty()))
+    warning(diags, p.pos, describe_proxy(p) + " has no server; connections sent to it will fail");
+  std::map<std::string, const ServerConf*> seen;
+  for (const auto& s : p.servers) {
+    const auto [it, inserted] = seen.emplace(s.name, &s);
+    if (!inserted)
+      error(diags, s.pos,
+            "server '" + p.name + "/" + s.name + "' has the same name as the " +
+                "server declared at " + to_string(it->second->pos) +
+                "; server names must be unique within a backend");
+  }
+}
+
+// HAProxy warns when these are unset: connections could then stay open forever.
+void check_timeouts(const ProxyConf& p, std::vector<Diagnostic>& diags) {
+  std::string missing;
+  auto need = [&](bool applies, const std::optional<Millis>& t, const char* name) {
+    if (!applies || t) return;
+    missing += std::string(missing.empty() ? "" : ", ") + "'timeout " + name + "'";
+  };
+  need(p.is_frontend(), p.timeouts.client, "client");
+  need(p.is_backend(), p.timeouts.connect, "connect");
+  need(p.is_backend(), p.timeouts.server, "server");
+  if (!missing.empty())
+    warning(diags, p.pos,
+            "missing timeouts for " + describe_proxy(p) + ": set " + missing +
+                " (here or in defaults), or stalled connections stay open forever");
+}
+
+void derive_values(Config& config) {
+  for (auto& p : config.proxies)
+    if (!p.timeouts.queue) p.timeouts.queue = p.timeouts.connect;
+}
+
+}  // namespace
+
+std::string describe_proxy(const ProxyConf& proxy) {
+  switch (proxy.kind) {
+    case ProxyKind::Frontend:
+      return "frontend '" + proxy.name + "'";
+    case ProxyKind::Backend:
+      return "backend '" + proxy.name + "'";
+    case ProxyKind::Listen:
+      return "listen '" + proxy.name + "'";
+    default:
+      return "defaults '" + proxy.name + "'";
+  }
+}
+
+std::string describe_bind(const BindConf& bind, const ProxyConf* owner) {
+  std::string text;
+  for (const auto& a : bind.addrs)
+    text += (text.empty() ? "" : ",") + a.text;
+  if (!owner) return "stats socket '" + text + "'";
+  return "bind '" + text + "' in " + describe_proxy(*owner);
+}
+
+void validate(Config& config, std::vector<Diagnostic>& diags) {
+  check_duplicate_proxies(config, diags);
+  for (const auto& p : config.proxies) {
+    if (p.is_frontend()) check_frontend(config, p, diags);
+    if (p.is_backend()) check_servers(p, diags);
+    check_timeouts(p, diags);
+  }
+  assign_ids(config, diags);
+  resolve_owners(config, diags);
+  derive_values(config);
+}
+
+}  // namespace ferry::conf

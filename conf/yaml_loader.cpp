@@ -1,0 +1,212 @@
+// The YAML document: top-level keys, the global section and the proxies. Nested objects
+// (binds, servers, health checks, logs) are in yaml_objects.cpp. Schema: conf/YAML.md.
+#include "conf/yaml_loader.hpp"
+
+#include <algorithm>
+
+#include "conf/did_you_mean.hpp"
+#include "conf/keyword_table.hpp"
+#include "conf/yaml_walker.hpp"
+
+namespace ferry::conf {
+
+namespace {
+
+using YAML::Node;
+
+// A string usable as a template argument, so table rows can name their HAProxy keyword.
+template <size_t N>
+struct Word {
+  char text[N];
+  constexpr Word(const char (&s)[N]) { std::copy_n(s, N, text); }
+};
+
+// Splits "timeout connect" into words and appends the value.
+template <Word Keyword>
+void one_arg(YamlWalker& w, const Node& key, const Node& value) {
+  const auto v = w.scalar(value, key.Scalar());
+  if (!v) return;
+  std::vector<std::string> words;
+  std::string_view k(Keyword.text);
+  for (size_t sp; (sp = k.find(' ')) != std::string_view::npos; k.remove_prefix(sp + 1))
+    words.emplace_back(k.substr(0, sp));
+  words.emplace_back(k);
+  words.push_back(*v);
+  w.statement(value, std::move(words));
+}
+
+template <Word Keyword>
+void flag(YamlWalker& w, const Node& key, const Node& value) {
+  if (w.boolean(value, key.Scalar()).value_or(false)) w.statement(value, {Keyword.text});
+}
+
+void each_log(YamlWalker& w, const Node&, const Node& value) {
+  for (const auto& item : YamlWalker::items(value))
+    yaml_log(w, item);
+}
+
+void stats_sockets(YamlWalker& w, const Node&, const Node& value) {
+  for (const auto& item : YamlWalker::items(value))
+    yaml_bind(w, item, true);
+}
+
+constexpr YamlKey kStats[] = {
+    {"socket", stats_sockets},
+    {"timeout", one_arg<"stats timeout">},
+};
+
+void stats(YamlWalker& w, const Node&, const Node& value) {
+  w.walk(value, kStats, "stats");
+}
+
+constexpr YamlKey kGlobal[] = {
+    {"maxconn", one_arg<"maxconn">},
+    {"daemon", flag<"daemon">},
+    {"pidfile", one_arg<"pidfile">},
+    {"nbthread", one_arg<"nbthread">},
+    {"user", one_arg<"user">},
+    {"group", one_arg<"group">},
+    {"uid", one_arg<"uid">},
+    {"gid", one_arg<"gid">},
+    {"ulimit_n", one_arg<"ulimit-n">},
+    {"log", each_log},
+    {"stats", stats},
+    {"description", one_arg<"description">},
+    {"node", one_arg<"node">},
+};
+
+constexpr YamlKey kTimeouts[] = {
+    {"connect", one_arg<"timeout connect">}, {"client", one_arg<"timeout client">},
+    {"server", one_arg<"timeout server">},   {"queue", one_arg<"timeout queue">},
+    {"check", one_arg<"timeout check">},     {"tunnel", one_arg<"timeout tunnel">},
+};
+
+void timeouts(YamlWalker& w, const Node&, const Node& value) {
+  w.walk(value, kTimeouts, "timeout");
+}
+
+constexpr std::string_view kOptionNames[] = {"redispatch", "allbackups", "tcplog", "dontlognull"};
+
+// `options: [redispatch, "no tcplog"]`: each item is an `option` line.
+void options(YamlWalker& w, const Node&, const Node& value) {
+  const std::vector<std::string_view> names(std::begin(kOptionNames), std::end(kOptionNames));
+  for (const auto& item : YamlWalker::items(value)) {
+    auto text = w.scalar(item, "options");
+    if (!text) continue;
+    std::vector<std::string> words{"option", *text};
+    if (text->starts_with("no ")) words = {"no", "option", text->substr(3)};
+    size_t consumed = 0;
+    if (!find_keyword(std::span<const std::string>(words).last(2), kAnyProxy, consumed)) {
+      w.error(item, "unknown option '" + *text + "' in options" + did_you_mean(*text, names));
+      continue;
+    }
+    w.statement(item, std::move(words));
+  }
+}
+
+void binds(YamlWalker& w, const Node&, const Node& value) {
+  for (const auto& item : YamlWalker::items(value))
+    yaml_bind(w, item, false);
+}
+
+void servers(YamlWalker& w, const Node&, const Node& value) {
+  for (const auto& item : YamlWalker::items(value))
+    yaml_server(w, item);
+}
+
+void proxy_log(YamlWalker& w, const Node&, const Node& value) {
+  for (const auto& item : YamlWalker::items(value)) {
+    if (item.IsScalar() && item.Scalar() == "global")
+      w.statement(item, {"log", "global"});
+    else
+      yaml_log(w, item);
+  }
+}
+
+void default_server(YamlWalker& w, const Node&, const Node& value) {
+  yaml_default_server(w, value);
+}
+void health_check(YamlWalker& w, const Node&, const Node& value) {
+  yaml_health_check(w, value);
+}
+
+constexpr YamlKey kProxy[] = {
+    {"mode", one_arg<"mode">},
+    {"id", one_arg<"id">},
+    {"description", one_arg<"description">},
+    {"bind", binds},
+    {"default_backend", one_arg<"default_backend">},
+    {"balance", one_arg<"balance">},
+    {"maxconn", one_arg<"maxconn">},
+    {"fullconn", one_arg<"fullconn">},
+    {"retries", one_arg<"retries">},
+    {"timeout", timeouts},
+    {"options", options},
+    {"log", proxy_log},
+    {"default_server", default_server},
+    {"servers", servers},
+    {"health_check", health_check},
+};
+
+void proxy(YamlWalker& w, const Node& item, ProxyKind kind, const char* kind_name) {
+  if (!item.IsMap())
+    return w.error(item, std::string("each of ") + kind_name + "s must be a mapping");
+  const Node name = item["name"];
+  if (!name) return w.error(item, std::string("a ") + kind_name + " needs a 'name'");
+  const auto text = w.scalar(name, "name");
+  if (!text) return;
+  if (auto err = check_name(kind_name, *text)) w.error(name, *err);
+  w.ctx().begin_proxy(w.pos(item), kind, *text, "");
+  w.walk(item, kProxy, std::string(kind_name) + " '" + *text + "'", {"name"});
+}
+
+template <ProxyKind Kind, Word Name>
+void proxies(YamlWalker& w, const Node&, const Node& value) {
+  if (!value.IsSequence()) return w.error(value, std::string(Name.text) + "s must be a list");
+  for (const auto& item : value)
+    proxy(w, item, Kind, Name.text);
+}
+
+void global(YamlWalker& w, const Node&, const Node& value) {
+  w.ctx().begin_global();
+  w.walk(value, kGlobal, "global");
+}
+
+void skip(YamlWalker&, const Node&, const Node&) {}  // `defaults`: applied first
+
+constexpr YamlKey kTop[] = {
+    {"global", global},
+    {"defaults", skip},
+    {"frontends", proxies<ProxyKind::Frontend, "frontend">},
+    {"backends", proxies<ProxyKind::Backend, "backend">},
+    {"listens", proxies<ProxyKind::Listen, "listen">},
+};
+
+void document(YamlWalker& w, const Node& root) {
+  if (root.IsNull()) return;
+  if (!root.IsMap())
+    return w.error(root,
+                   "a ferry YAML config must be a mapping (global, "
+                   "defaults, frontends, backends, listens)");
+  // Every proxy of the file inherits this file's defaults (none: the built-in ones).
+  w.ctx().begin_defaults(w.pos(root), "", "");
+  if (const Node d = root["defaults"]) w.walk(d, kProxy, "defaults");
+  w.walk(root, kTop, "the top level");
+}
+
+}  // namespace
+
+void load_yaml(ParseContext& ctx, const std::string& file, const std::string& text) {
+  YamlWalker w(ctx, file);
+  try {
+    document(w, YAML::Load(text));
+  } catch (const YAML::Exception& e) {
+    const int line = e.mark.line < 0 ? 0 : e.mark.line + 1;
+    ctx.error({file, line, line ? e.mark.column + 1 : 0}, "YAML syntax error: " + e.msg);
+  } catch (const std::exception& e) {
+    ctx.error({file, 0, 0}, std::string("cannot load YAML: ") + e.what());
+  }
+  ctx.end_section();
+}
+
+}  // namespace ferry::conf

@@ -1,0 +1,78 @@
+#include "core/backend.hpp"
+
+#include "core/engine.hpp"
+#include "core/session.hpp"
+
+namespace ferry::core {
+
+Backend::Backend(Engine& e, std::string n, int i, BackendSettings s)
+    : engine(e), name(std::move(n)), id(i), settings(std::move(s)), last_change(e.loop.now()) {}
+
+Backend::~Backend() = default;
+
+Server* Backend::find_server(std::string_view server_name) const {
+  for (const auto& s : servers)
+    if (s->name == server_name) return s.get();
+  return nullptr;
+}
+
+size_t Backend::usable_active() const {
+  size_t n = 0;
+  for (const auto& s : servers) n += (!s->backup && s->usable()) ? 1 : 0;
+  return n;
+}
+
+size_t Backend::usable_backup() const {
+  size_t n = 0;
+  for (const auto& s : servers) n += (s->backup && s->usable()) ? 1 : 0;
+  return n;
+}
+
+bool Backend::up() const { return servers.empty() || usable_active() + usable_backup() > 0; }
+
+void Backend::server_changed(Server& server) {
+  if (lb) lb->updated(server);
+  update_up_down();
+  process_queue();
+}
+
+void Backend::update_up_down() {
+  const bool now_up = up();
+  if (now_up == was_up_) return;
+  was_up_ = now_up;
+  const Millis now = engine.loop.now();
+  last_change = now;
+  if (!now_up) {
+    ++counters.chkdown;
+    down_since = now;
+    engine.log.alert(std::string(settings.listen_section ? "proxy '" : "backend '") + name +
+                     "' has no server available!");
+  } else if (down_since.count() >= 0) {
+    downtime += now - down_since;
+    down_since = Millis(-1);
+  }
+}
+
+void Backend::process_queue() {
+  // A dequeued session may fail and close at once, which frees a slot and calls back here:
+  // the outer call keeps looping instead of recursing once per queued session.
+  if (engine.tearing_down()) return;
+  if (processing_queue_) {
+    queue_again_ = true;
+    return;
+  }
+  processing_queue_ = true;
+  do {
+    queue_again_ = false;
+    while (!queue.empty() && lb) {
+      Session* next = queue.front();
+      const PickResult r = lb->pick(PickRequest{&next->peer(), {}});
+      if (!r.server) break;
+      queue.remove(*next);
+      next->dequeued(*r.server);
+    }
+  } while (queue_again_);
+  processing_queue_ = false;
+}
+
+}  // namespace ferry::core

@@ -1,0 +1,328 @@
+#include "core/session.hpp"
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+
+#include "core/frontend.hpp"
+
+namespace ferry::core {
+
+namespace {
+
+constexpr Millis kMaxTurnAround{1000};
+
+bool is_rr_kind(conf::Balance b) {
+  return b == conf::Balance::RoundRobin || b == conf::Balance::StaticRr ||
+         b == conf::Balance::Random;
+}
+
+int64_t wall_clock_us() {
+  timeval tv{};
+  ::gettimeofday(&tv, nullptr);
+  return static_cast<int64_t>(tv.tv_sec) * 1000000 + tv.tv_usec;
+}
+
+// Makes close() send a reset on a TCP socket, so a peer's reset reaches the other side.
+void arm_reset(const Fd& fd) {
+  if (!fd) return;
+  const linger lg{1, 0};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+}
+
+}  // namespace
+
+Session::Session(Engine& engine, Frontend& frontend, Fd client, const SockAddr& peer)
+    : engine_(engine),
+      frontend_(frontend),
+      backend_(*frontend.backend),
+      client_(std::move(client)),
+      peer_(peer),
+      accepted_at_(engine.loop.now()),
+      accept_wall_us_(wall_clock_us()),
+      client_io_(engine.loop, this),
+      server_io_(engine.loop, this),
+      timer_(engine.loop, this) {
+  engine_.sessions.push_back(*this);
+}
+
+Session::~Session() {
+  c2s_.release(engine_.buffers);
+  s2c_.release(engine_.buffers);
+}
+
+void Session::start() {
+  ++backend_.beconn;
+  ++backend_.counters.stot;
+  backend_.counters.sess_rate.add(accepted_at_);
+  backend_.counters.last_session = accepted_at_;
+  backend_.counters.smax = std::max(backend_.counters.smax, backend_.beconn);
+  assign();
+}
+
+void Session::assign() {
+  // FIFO fairness: while others wait, a new connection waits behind them.
+  if (!backend_.queue.empty() && tried_.empty()) return enqueue();
+  PickResult r;
+  if (backend_.lb) {
+    r = backend_.lb->pick(PickRequest{&peer_, tried_});
+    if (!r.server && !r.saturated && !tried_.empty()) r = backend_.lb->pick(PickRequest{&peer_, {}});
+  }
+  if (r.server) return connect(*r.server);
+  if (r.saturated) return enqueue();
+  ++backend_.counters.econ;  // no usable server at all
+  close('S', 'C');
+}
+
+void Session::enqueue() {
+  phase_ = Phase::Queued;
+  queued_at_ = engine_.loop.now();
+  backend_.queue.push_back(*this);
+  const auto qlen = static_cast<uint32_t>(backend_.queue.size());
+  backend_.counters.qmax = std::max(backend_.counters.qmax, qlen);
+  const auto& st = backend_.settings;
+  if (auto t = st.queue_timeout ? st.queue_timeout : st.connect_timeout) timer_.start(*t);
+}
+
+void Session::dequeued(Server& server) {
+  timer_.stop();
+  connect(server);
+}
+
+void Session::take_server(Server& server) {
+  if (redispatch_from_) {
+    if (&server != redispatch_from_) {
+      ++redispatch_from_->counters.wredis;
+      ++backend_.counters.wredis;
+      redispatched_ = true;
+    } else {
+      ++server.counters.wretr;
+      ++backend_.counters.wretr;
+    }
+    redispatch_from_ = nullptr;
+  }
+  server_ = &server;
+  ++server.served;
+  server.sessions.push_back(*this);
+  ++server.counters.lbtot;
+  ++backend_.counters.lbtot;
+  ++server.counters.stot;
+  server.counters.smax = std::max(server.counters.smax, server.served);
+  server.counters.last_session = engine_.loop.now();
+  if (backend_.lb) backend_.lb->taken(server);
+}
+
+void Session::drop_server() {
+  Server* s = std::exchange(server_, nullptr);
+  if (!s) return;
+  s->sessions.remove(*this);
+  --s->served;
+  if (backend_.lb) backend_.lb->released(*s);
+  backend_.process_queue();
+}
+
+void Session::connect(Server& server) {
+  if (server_ != &server) {
+    drop_server();
+    take_server(server);
+  }
+  phase_ = Phase::Connecting;
+  connect_started_ = engine_.loop.now();
+  ++server.counters.connect;
+  ++backend_.counters.connect;
+  ConnectResult cr = connect_to(server.addr);
+  if (cr.err != 0) return connect_failed(cr.err, true);
+  server_fd_ = std::move(cr.fd);
+  if (!cr.in_progress) return connected();
+  server_io_.watch(server_fd_.get(), EV_WRITE);
+  if (backend_.settings.connect_timeout) timer_.start(*backend_.settings.connect_timeout);
+}
+
+void Session::connected() {
+  timer_.stop();
+  server_io_.stop();
+  connected_at_ = engine_.loop.now();
+  if (engine_.connect_observer) engine_.connect_observer->connect_result(*server_, true);
+  start_relay();
+}
+
+bool Session::should_redispatch() const {
+  const auto& st = backend_.settings;
+  if (!st.redispatch) return false;
+  if (!server_->usable() || retries_done_ == st.retries) return true;
+  return is_rr_kind(st.balance) && backend_.usable_active() > 1;
+}
+
+void Session::connect_failed(int err, bool synchronous) {
+  server_io_.stop();
+  timer_.stop();
+  server_fd_.reset();
+  last_connect_error_ = err;
+  Server& server = *server_;
+  if (engine_.connect_observer) engine_.connect_observer->connect_result(server, false);
+  if (closed()) return;  // the observer took the server down and its sessions with it
+  if (retries_done_ < backend_.settings.retries) {
+    ++retries_done_;
+    if (should_redispatch()) {
+      tried_.push_back(&server);
+      redispatch_from_ = &server;
+      drop_server();
+      return assign();
+    }
+    ++server.counters.wretr;
+    ++backend_.counters.wretr;
+    if (synchronous) return connect(server);
+    phase_ = Phase::TurnAround;
+    const auto ct = backend_.settings.connect_timeout.value_or(kMaxTurnAround);
+    return timer_.start(std::min(kMaxTurnAround, ct));
+  }
+  ++server.counters.econ;
+  ++backend_.counters.econ;
+  close(err == ETIMEDOUT ? 's' : 'S', 'C');
+}
+
+Millis Session::idle_timeout() const {
+  const auto& st = backend_.settings;
+  if (st.tunnel_timeout) return *st.tunnel_timeout;
+  const auto& cl = frontend_.settings.client_timeout;
+  if (cl && st.server_timeout) return std::min(*cl, *st.server_timeout);
+  if (cl) return *cl;
+  if (st.server_timeout) return *st.server_timeout;
+  return Millis(0);
+}
+
+void Session::start_relay() {
+  phase_ = Phase::Relaying;
+  touch();
+  if (idle_timeout().count() > 0) timer_.start(idle_timeout());
+  // Read what the client already sent, and anything the server greets with, right away.
+  on_client_io(EV_READ);
+  if (!closed()) on_server_io(EV_READ);
+}
+
+void Session::touch() { last_activity_ = engine_.loop.now(); }
+
+void Session::update_watchers() {
+  if (c2s_.done() && s2c_.done()) return close('-', '-');
+  client_io_.watch(client_.get(),
+                   (c2s_.wants_read() ? EV_READ : 0) | (s2c_.wants_write() ? EV_WRITE : 0));
+  server_io_.watch(server_fd_.get(),
+                   (s2c_.wants_read() ? EV_READ : 0) | (c2s_.wants_write() ? EV_WRITE : 0));
+}
+
+void Session::count_in(uint64_t n) {
+  if (n == 0) return;
+  bytes_in_ += n;
+  frontend_.counters.bin += n;
+  backend_.counters.bin += n;
+  server_->counters.bin += n;
+}
+
+void Session::count_out(uint64_t n) {
+  if (n == 0) return;
+  bytes_out_ += n;
+  frontend_.counters.bout += n;
+  backend_.counters.bout += n;
+  server_->counters.bout += n;
+}
+
+void Session::on_client_io(int revents) {
+  if (phase_ != Phase::Relaying) return;
+  if (revents & EV_WRITE) {
+    if (s2c_.flush(client_.get(), engine_.buffers) != Flow::Status::Ok)
+      return relay_failed(true);
+  }
+  if (revents & EV_READ && c2s_.wants_read()) {
+    uint64_t moved = 0;
+    const auto st = c2s_.pump(client_.get(), server_fd_.get(), engine_.buffers, moved);
+    count_in(moved);
+    if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::ReadError);
+  }
+  touch();
+  update_watchers();
+}
+
+void Session::on_server_io(int revents) {
+  if (phase_ == Phase::Connecting) {
+    const int err = socket_error(server_fd_.get());
+    return err ? connect_failed(err, false) : connected();
+  }
+  if (phase_ != Phase::Relaying) return;
+  if (revents & EV_WRITE) {
+    if (c2s_.flush(server_fd_.get(), engine_.buffers) != Flow::Status::Ok)
+      return relay_failed(false);
+  }
+  if (revents & EV_READ && s2c_.wants_read()) {
+    uint64_t moved = 0;
+    const auto st = s2c_.pump(server_fd_.get(), client_.get(), engine_.buffers, moved);
+    count_out(moved);
+    if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::WriteError);
+  }
+  touch();
+  update_watchers();
+}
+
+void Session::relay_failed(bool client_side) {
+  if (client_side) {
+    ++backend_.counters.cli_abrt;
+    ++server_->counters.cli_abrt;
+    arm_reset(server_fd_);
+    return close('C', 'D');
+  }
+  ++backend_.counters.srv_abrt;
+  ++server_->counters.srv_abrt;
+  arm_reset(client_);
+  close('S', 'D');
+}
+
+void Session::on_timer() {
+  switch (phase_) {
+    case Phase::Queued:
+      ++backend_.counters.econ;
+      return close('s', 'Q');
+    case Phase::Connecting:
+      return connect_failed(ETIMEDOUT, false);
+    case Phase::TurnAround:
+      return connect(*server_);
+    case Phase::Relaying: {
+      const Millis idle = engine_.loop.now() - last_activity_;
+      const Millis limit = idle_timeout();
+      if (idle < limit) return timer_.start(limit - idle);
+      const auto& cl = frontend_.settings.client_timeout;
+      const bool client_side = !backend_.settings.tunnel_timeout && cl && *cl == limit;
+      return close(client_side ? 'c' : 's', 'D');
+    }
+    default:
+      return;
+  }
+}
+
+void Session::kill() {
+  if (closed()) return;
+  close('K', phase_ == Phase::Relaying ? 'D' : 'C');
+}
+
+void Session::close(char who, char phase) {
+  if (closed()) return;
+  if (phase_ == Phase::Queued) backend_.queue.remove(*this);
+  phase_ = Phase::Closed;
+  term_[0] = who;
+  term_[1] = phase;
+  client_io_.stop();
+  server_io_.stop();
+  timer_.stop();
+  c2s_.release(engine_.buffers);
+  s2c_.release(engine_.buffers);
+  client_.reset();
+  server_fd_.reset();
+  --backend_.beconn;
+  if (frontend_.settings.tcplog && engine_.log.has_targets()) log_connection();
+  drop_server();
+  --frontend_.feconn;
+  engine_.session_closed(*this);
+}
+
+}  // namespace ferry::core

@@ -1,0 +1,60 @@
+// The tcplog line of a session, in HAProxy's TCP log format:
+//   client:port [accept date] frontend backend/server Tw/Tc/Tt bytes_read termination_state
+//   actconn/feconn/beconn/srv_conn/retries srv_queue/backend_queue   (all on one line)
+#include <sys/time.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include "core/frontend.hpp"
+#include "core/session.hpp"
+
+namespace ferry::core {
+
+namespace {
+
+std::string accept_date(int64_t wall_us) {
+  const time_t secs = static_cast<time_t>(wall_us / 1000000);
+  struct tm tm {};
+  ::localtime_r(&secs, &tm);
+  char buf[64];
+  const size_t n = ::strftime(buf, sizeof(buf), "%d/%b/%Y:%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof(buf) - n, ".%03d", static_cast<int>((wall_us / 1000) % 1000));
+  return buf;
+}
+
+std::string client_text(const SockAddr& peer) {
+  if (peer.is_unix()) return "unix:1";
+  std::string s = peer.to_string();
+  if (s.size() > 2 && s[0] == '[') {  // "[::1]:port" is logged as "::1:port"
+    const auto close = s.find(']');
+    s = s.substr(1, close - 1) + s.substr(close + 1);
+  }
+  return s;
+}
+
+long long span(Millis from, Millis to) {
+  return from.count() < 0 || to.count() < 0 ? -1 : static_cast<long long>((to - from).count());
+}
+
+}  // namespace
+
+void Session::log_connection() const {
+  if (frontend_.settings.dontlognull && bytes_in_ == 0 && bytes_out_ == 0) return;
+  const Millis now = engine_.loop.now();
+  const long long tw = queued_at_.count() < 0 ? 0 : span(queued_at_, connect_started_);
+  const long long tc = span(connect_started_, connected_at_);
+  char line[1024];
+  std::snprintf(line, sizeof(line), "%s [%s] %s %s/%s %lld/%lld/%lld %llu %c%c %u/%u/%u/%u/%s%d %u/%zu",
+                client_text(peer_).c_str(), accept_date(accept_wall_us_).c_str(),
+                frontend_.name.c_str(), backend_.name.c_str(),
+                server_ ? server_->name.c_str() : "<NOSRV>", tw, tc,
+                static_cast<long long>((now - accepted_at_).count()),
+                static_cast<unsigned long long>(bytes_out_), term_[0], term_[1], engine_.actconn,
+                frontend_.feconn, backend_.beconn, server_ ? server_->served - 1 : 0,
+                redispatched_ ? "+" : "", retries_done_, server_ ? server_->queued : 0,
+                backend_.queue.size());
+  engine_.log.traffic(line);
+}
+
+}  // namespace ferry::core

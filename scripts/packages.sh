@@ -1,0 +1,5 @@
+# The Debian packages each README command needs (sourced by demo.sh and test.sh).
+BUILD_PACKAGES=(build-essential cmake pkg-config libev-dev libyaml-cpp-dev nlohmann-json3-dev doctest-dev)
+# Real peers the test suite drives: socat/netcat one-liners, redis-server for redis-check,
+# logrotate for the drain recipe, haproxy for side-by-side comparisons.
+TEST_PACKAGES=(socat netcat-openbsd redis-server logrotate haproxy python3 procps)

@@ -1,0 +1,196 @@
+#include "stats/admin_connection.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "stats/admin_socket.hpp"
+#include "stats/cli_parser.hpp"
+
+namespace ferry::stats {
+
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kReadBatch = 256 * 1024;   // bytes read per wake-up before yielding
+constexpr size_t kMaxInput = 1024 * 1024;   // buffered input without a complete command
+constexpr size_t kHighWater = 1024 * 1024;  // pending output above which commands pause
+constexpr core::Millis kMaxPoll{100};       // a wait re-checks its condition at least this often
+
+}  // namespace
+
+AdminConnection::AdminConnection(AdminSockets& owner, core::Fd fd, conf::Level level,
+                                 core::Millis timeout)
+    : owner_(owner),
+      fd_(std::move(fd)),
+      io_(owner.loop(), this),
+      idle_timer_(owner.loop(), this),
+      wait_timer_(owner.loop(), this) {
+  session_.bind_level = session_.level = level;
+  session_.timeout = timeout;
+}
+
+AdminConnection::~AdminConnection() = default;
+
+void AdminConnection::start() {
+  update_watchers();
+  arm_idle_timer();
+}
+
+void AdminConnection::on_io(int revents) {
+  if ((revents & EV_READ) && !read_input()) return;
+  run_commands();
+  flush();
+}
+
+void AdminConnection::on_idle_timeout() {
+  close();
+}
+
+bool AdminConnection::read_input() {
+  size_t total = 0;
+  char buf[kReadChunk];
+  while (total < kReadBatch && !eof_) {
+    const ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
+    if (n > 0) {
+      in_.append(buf, static_cast<size_t>(n));
+      total += static_cast<size_t>(n);
+    } else if (n == 0) {
+      eof_ = true;
+    } else if (errno == EINTR) {
+      continue;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      break;
+    } else {
+      close();  // reset by the client: nobody is left to answer
+      return false;
+    }
+  }
+  if (total > 0) arm_idle_timer();
+  return true;
+}
+
+// Runs the complete commands buffered, in order, until one waits, the output backs up, or the
+// session ends.
+void AdminConnection::run_commands() {
+  while (fd_ && !wait_ && !closing_ && pending_output() < kHighWater) {
+    auto cmd = next_command(in_, eof_);
+    if (!cmd) break;
+    const std::vector<std::string> words = std::move(cmd->words);
+    in_.erase(0, cmd->consumed);
+    Reply reply = run_command(words, session_, owner_.context());
+    if (session_.quit) {  // no output; later commands are dropped
+      in_.clear();
+      closing_ = true;
+      break;
+    }
+    if (reply.wait && begin_wait(*reply.wait)) break;
+    if (!reply.wait) out_ += format_reply(reply, session_);
+    after_reply();
+  }
+  const bool starved = !wait_ && !closing_ && !next_command(in_, eof_);
+  if (starved && eof_) closing_ = true;  // an unterminated tail never runs
+  if (starved && in_.size() > kMaxInput) closing_ = true;
+}
+
+// A non-interactive session ends once the client has nothing more buffered.
+void AdminConnection::after_reply() {
+  if (!session_.interactive && in_.empty()) closing_ = true;
+}
+
+bool AdminConnection::begin_wait(const WaitRequest& wait) {
+  wait_ = wait;
+  wait_deadline_ = owner_.loop().now() + wait.delay;
+  const WaitStatus status = wait_status(wait, owner_.context().engine);
+  if (status != WaitStatus::Pending && !wait.backend.empty()) {
+    end_wait(status);
+    return false;
+  }
+  idle_timer_.stop();  // a wait may outlast the idle timeout
+  schedule_wait_tick();
+  return true;
+}
+
+void AdminConnection::schedule_wait_tick() {
+  const core::Millis left = wait_deadline_ - owner_.loop().now();
+  core::Millis step = wait_->backend.empty() ? left : std::min(kMaxPoll, wait_->delay / 10);
+  step = std::clamp(step, core::Millis(1), std::max(left, core::Millis(1)));
+  wait_timer_.start(step);
+}
+
+void AdminConnection::on_wait_tick() {
+  const WaitStatus status = wait_status(*wait_, owner_.context().engine);
+  if (status == WaitStatus::Pending && owner_.loop().now() < wait_deadline_) {
+    schedule_wait_tick();
+    return;
+  }
+  end_wait(status);
+  arm_idle_timer();
+  run_commands();
+  flush();
+}
+
+// Queues the wait's final reply; the caller carries on with the commands buffered behind it.
+void AdminConnection::end_wait(WaitStatus status) {
+  wait_timer_.stop();
+  const WaitRequest wait = std::move(*wait_);
+  wait_.reset();
+  out_ += format_reply(finish_wait(wait, status), session_);
+  after_reply();
+}
+
+void AdminConnection::flush() {
+  while (fd_ && pending_output() > 0) {
+    const ssize_t n =
+        ::send(fd_.get(), out_.data() + out_pos_, pending_output(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      out_pos_ += static_cast<size_t>(n);
+      if (out_pos_ >= kHighWater) {  // drop what was sent so the buffer does not keep growing
+        out_.erase(0, out_pos_);
+        out_pos_ = 0;
+      }
+      arm_idle_timer();
+      if (pending_output() < kHighWater) run_commands();  // resume what backpressure paused
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      break;
+    } else {
+      return close();
+    }
+  }
+  if (!fd_) return;
+  if (pending_output() == 0) {
+    out_.clear();
+    out_pos_ = 0;
+    if (closing_) {
+      ::shutdown(fd_.get(), SHUT_WR);
+      return close();
+    }
+  }
+  update_watchers();
+}
+
+void AdminConnection::update_watchers() {
+  int events = 0;
+  const bool want_input = !eof_ && !closing_ && pending_output() < kHighWater;
+  if (want_input) events |= EV_READ;
+  if (pending_output() > 0) events |= EV_WRITE;
+  io_.watch(fd_.get(), events);
+}
+
+void AdminConnection::arm_idle_timer() {
+  if (!wait_ && fd_) idle_timer_.start(session_.timeout);
+}
+
+void AdminConnection::close() {
+  if (!fd_) return;
+  io_.stop();
+  idle_timer_.stop();
+  wait_timer_.stop();
+  fd_.reset();
+  owner_.release(*this);
+}
+
+}  // namespace ferry::stats

@@ -1,0 +1,66 @@
+// One connection to a stats socket: reads bytes, runs each complete command in order, queues
+// the replies and writes them out whole, however large, pausing input while the client is slow
+// to read. Non-interactive (the default) it closes once its buffered input is done; after
+// `prompt` it stays open until `quit`, the idle timeout or the client leaves. A `wait` command
+// is polled on a timer, so it never blocks the loop. Owned by AdminSockets; never destroyed
+// inside its own callbacks (close() hands it back for deferred deletion).
+#pragma once
+
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/event_loop.hpp"
+#include "core/fd.hpp"
+#include "stats/commands.hpp"
+
+namespace ferry::stats {
+
+class AdminSockets;
+
+class AdminConnection {
+ public:
+  AdminConnection(AdminSockets& owner, core::Fd fd, conf::Level level, core::Millis timeout);
+  ~AdminConnection();
+  AdminConnection(const AdminConnection&) = delete;
+  AdminConnection& operator=(const AdminConnection&) = delete;
+
+  void start();
+  bool closed() const { return !fd_; }
+  // Where the owner keeps this connection, for O(1) removal.
+  std::list<std::unique_ptr<AdminConnection>>::iterator self;
+
+ private:
+  void on_io(int revents);
+  void on_idle_timeout();
+  void on_wait_tick();
+
+  bool read_input();  // false when the connection failed and was closed
+  void run_commands();
+  void after_reply();
+  bool begin_wait(const WaitRequest& wait);  // true while the wait goes on
+  void end_wait(WaitStatus status);
+  void schedule_wait_tick();
+  void flush();
+  void update_watchers();
+  void arm_idle_timer();
+  size_t pending_output() const { return out_.size() - out_pos_; }
+  void close();
+
+  AdminSockets& owner_;
+  core::Fd fd_;
+  CliSession session_;
+  std::string in_;
+  std::string out_;
+  size_t out_pos_ = 0;
+  bool eof_ = false;      // the client sent everything it will send
+  bool closing_ = false;  // close once the output is written
+  std::optional<WaitRequest> wait_;
+  core::Millis wait_deadline_{0};
+  core::IoWatcher<AdminConnection, &AdminConnection::on_io> io_;
+  core::TimerWatcher<AdminConnection, &AdminConnection::on_idle_timeout> idle_timer_;
+  core::TimerWatcher<AdminConnection, &AdminConnection::on_wait_tick> wait_timer_;
+};
+
+}  // namespace ferry::stats

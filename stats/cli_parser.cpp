@@ -1,0 +1,100 @@
+#include "stats/cli_parser.hpp"
+
+#include <climits>
+
+namespace ferry::stats {
+
+namespace {
+
+constexpr size_t kMaxWords = 64;  // as HAProxy: further words are ignored
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+// The offset of the first unescaped terminator (LF or `;`), or npos.
+size_t find_terminator(std::string_view input) {
+  for (size_t i = 0; i < input.size(); ++i) {
+    if (input[i] == '\\') {
+      ++i;  // the next byte is literal, even an LF
+      continue;
+    }
+    if (input[i] == '\n' || input[i] == ';') return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string unescape(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t k = 0; k < raw.size(); ++k) {
+    if (raw[k] == '\\') {
+      if (k + 1 < raw.size() && raw[k + 1] == '\\') {
+        ++k;
+      } else {
+        continue;
+      }
+    }
+    out += raw[k];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<CliCommand> next_command(std::string_view input, bool eof) {
+  size_t end = find_terminator(input);
+  size_t consumed = end + 1;
+  if (end == std::string_view::npos) {
+    // At EOF HAProxy still takes a tail whose last byte is an LF (one that was escaped).
+    if (!eof || input.empty() || input.back() != '\n') return std::nullopt;
+    end = input.size() - 1;
+    consumed = input.size();
+  }
+  std::string_view line = input.substr(0, end);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return CliCommand{consumed, line, split_words(line)};
+}
+
+std::vector<std::string> split_words(std::string_view line) {
+  std::vector<std::string> words;
+  size_t p = 0;
+  while (p < line.size() && words.size() < kMaxWords) {
+    while (p < line.size() && is_blank(line[p]))
+      ++p;
+    if (p >= line.size()) break;
+    const size_t start = p;
+    while (p < line.size() && !is_blank(line[p]))
+      p += (line[p] == '\\') ? 2 : 1;
+    if (p > line.size()) p = line.size();
+    words.push_back(unescape(line.substr(start, p - start)));
+    ++p;  // the blank that ended the word
+  }
+  return words;
+}
+
+std::optional<long long> parse_delay_ms(std::string_view text, long long default_unit_ms) {
+  size_t i = 0;
+  long long n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (n > LLONG_MAX / 10 - 10) return std::nullopt;
+    n = n * 10 + (text[i++] - '0');
+  }
+  if (i == 0) return std::nullopt;
+  const std::string_view unit = text.substr(i);
+  struct Unit {
+    std::string_view name;
+    long long num, den;  // milliseconds per unit, as a fraction
+  };
+  static constexpr Unit kUnits[] = {{"us", 1, 1000}, {"ms", 1, 1},      {"s", 1000, 1},
+                                    {"m", 60000, 1}, {"h", 3600000, 1}, {"d", 86400000, 1}};
+  if (unit.empty()) return n * default_unit_ms;
+  for (const auto& u : kUnits) {
+    if (unit != u.name) continue;
+    if (n > LLONG_MAX / u.num) return std::nullopt;
+    return n * u.num / u.den;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ferry::stats

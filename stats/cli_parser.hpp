@@ -1,0 +1,33 @@
+// Framing of the runtime API (HAProxy 2.6 CLI), as a pure function over the bytes received so
+// far: a command ends at an LF or an unescaped `;`, a CR just before the end is dropped, a
+// backslash escapes the next byte (`\;`, `\\`, `\ `), and words are split on blanks. No I/O.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry::stats {
+
+struct CliCommand {
+  size_t consumed = 0;             // bytes of input used, terminator included
+  std::string_view text;           // the raw command, without its terminator (and CR)
+  std::vector<std::string> words;  // split and unescaped
+};
+
+// The first complete command in `input`, or nothing while the terminator has not arrived.
+// `eof`: the peer will send no more. As in HAProxy, an unterminated tail is then dropped, except
+// a tail that ends with an escaped LF (`\` + LF), which still runs.
+std::optional<CliCommand> next_command(std::string_view input, bool eof);
+
+// Splits one command line into words: blanks (space, tab) separate them, a backslash makes the
+// next byte literal (`\\` is one backslash), a lone trailing backslash vanishes.
+std::vector<std::string> split_words(std::string_view line);
+
+// Parses a delay as HAProxy's `wait` and `timeout` do: digits and an optional unit among us, ms,
+// s, m, h, d; `default_unit_ms` applies to a bare number. Nothing on a malformed delay.
+std::optional<long long> parse_delay_ms(std::string_view text, long long default_unit_ms);
+
+}  // namespace ferry::stats

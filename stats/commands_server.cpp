@@ -1,0 +1,217 @@
+// Commands that read or change one server: its admin state, health, checks, weight, sessions.
+// Replies and their order follow HAProxy 2.6: `backend/server` first, then the sub-command.
+#include <cerrno>
+#include <cstdlib>
+#include <variant>
+
+#include "stats/command_handlers.hpp"
+
+namespace ferry::stats {
+
+namespace {
+
+constexpr std::string_view kSetServerUsage =
+    "usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | "
+    "check-addr | check-port | fqdn | health | ssl | state | weight\n";
+
+// `#<id>`, or nothing when `text` is not of that form.
+std::optional<int> numeric_id(std::string_view text) {
+  if (text.size() < 2 || text[0] != '#') return std::nullopt;
+  int id = 0;
+  for (char c : text.substr(1)) {
+    if (c < '0' || c > '9' || id > 100000000) return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
+core::Server* server_in(const core::Backend& backend, std::string_view name) {
+  if (auto id = numeric_id(name)) {
+    for (const auto& s : backend.servers)
+      if (s->id == *id) return s.get();
+    return nullptr;
+  }
+  return backend.find_server(name);
+}
+
+core::ServerControl* control(Invocation& in) {
+  return in.ctx.engine.server_control;
+}
+
+// Resolves args[i] as `backend/server`, or returns the error reply to send.
+std::variant<core::Server*, Reply> target(Invocation& in, size_t i) {
+  ServerRef ref = find_server(in.ctx.engine, in.arg(i));
+  if (!ref.server) return error(ref.error);
+  if (!control(in)) return error("Server control is not available.\n");
+  return ref.server;
+}
+
+bool static_balancing(const core::Backend& b) {
+  if (b.lb) return b.lb->is_static();
+  return b.settings.balance == conf::Balance::StaticRr ||
+         b.settings.balance == conf::Balance::Source;
+}
+
+// `N` (0..256) or `N%` of the initial weight, checked as HAProxy does; an error text otherwise.
+std::variant<int, std::string> parse_weight(std::string_view text, const core::Server& s) {
+  if (text.empty()) return std::string("Require <weight> or <weight%>.\n");
+  const std::string copy(text);
+  char* end = nullptr;
+  errno = 0;
+  long w = std::strtol(copy.c_str(), &end, 10);
+  if (end == copy.c_str()) return std::string("Empty weight string empty or preceded by garbage");
+  const std::string_view rest(end);
+  if (rest == "%") {
+    if (w < 0) return std::string("Relative weight must be positive.\n");
+    w = s.iweight * std::min(w, 25600L) / 100;
+    w = std::min(w, 256L);
+  } else if (w < 0 || w > 256) {
+    return std::string("Absolute weight can only be between 0 and 256 inclusive.\n");
+  } else if (!rest.empty()) {
+    return std::string("Trailing garbage in weight string");
+  }
+  if (w != 0 && w != s.iweight && static_balancing(*s.backend))
+    return std::string(
+        "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n");
+  return static_cast<int>(w);
+}
+
+Reply apply_weight(Invocation& in, core::Server& s, std::string_view text) {
+  auto w = parse_weight(text, s);
+  if (auto* err = std::get_if<std::string>(&w)) return error(*err);
+  control(in)->set_weight(s, std::get<int>(w));
+  return done();
+}
+
+// `state ready|drain|maint`: maintenance and drain exclude each other.
+Reply set_state(Invocation& in, core::Server& s, std::string_view state) {
+  core::ServerControl& ctl = *control(in);
+  if (state == "ready") {
+    if (s.in_maint()) ctl.set_maint(s, false);
+    if (s.in_drain()) ctl.set_drain(s, false);
+  } else if (state == "drain") {
+    ctl.set_drain(s, true);
+    if (s.admin_flags & core::admin::kForcedMaint) ctl.set_maint(s, false);
+  } else if (state == "maint") {
+    ctl.set_maint(s, true);
+    if (s.in_drain()) ctl.set_drain(s, false);
+  } else {
+    return error("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
+  }
+  return done();
+}
+
+Reply set_health(Invocation& in, core::Server& s, std::string_view health) {
+  core::ForcedHealth h;
+  if (health == "up")
+    h = core::ForcedHealth::Up;
+  else if (health == "stopping")
+    h = core::ForcedHealth::Stopping;
+  else if (health == "down")
+    h = core::ForcedHealth::Down;
+  else
+    return error("'set server <srv> health' expects 'up', 'stopping', or 'down'.\n");
+  control(in)->set_health(s, h);
+  return done();
+}
+
+bool haproxy_only_option(std::string_view sub) {
+  for (std::string_view o : {"addr", "agent", "agent-addr", "agent-port", "agent-send",
+                             "check-addr", "check-port", "fqdn", "ssl"})
+    if (sub == o) return true;
+  return false;
+}
+
+}  // namespace
+
+core::Backend* find_backend(const core::Engine& engine, std::string_view name) {
+  if (auto id = numeric_id(name)) {
+    for (const auto& b : engine.backends)
+      if (b->id == *id) return b.get();
+    return nullptr;
+  }
+  return engine.find_backend(name);
+}
+
+ServerRef find_server(const core::Engine& engine, std::string_view spec) {
+  ServerRef ref;
+  const size_t slash = spec.find('/');
+  if (slash == std::string_view::npos || slash + 1 == spec.size()) {
+    ref.error = "Require 'backend/server'.\n";
+    return ref;
+  }
+  ref.backend = find_backend(engine, spec.substr(0, slash));
+  if (!ref.backend) {
+    ref.error = "No such backend.\n";
+    return ref;
+  }
+  ref.server = server_in(*ref.backend, spec.substr(slash + 1));
+  if (!ref.server) ref.error = "No such server.\n";
+  return ref;
+}
+
+Reply disable_server(Invocation& in) {
+  auto t = target(in, 2);
+  if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
+  core::Server& s = *std::get<core::Server*>(t);
+  control(in)->set_maint(s, true);
+  return done();
+}
+
+Reply enable_server(Invocation& in) {
+  auto t = target(in, 2);
+  if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
+  return set_state(in, *std::get<core::Server*>(t), "ready");
+}
+
+Reply disable_health(Invocation& in) {
+  auto t = target(in, 2);
+  if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
+  control(in)->set_checks_enabled(*std::get<core::Server*>(t), false);
+  return done();
+}
+
+Reply enable_health(Invocation& in) {
+  auto t = target(in, 2);
+  if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
+  core::Server& s = *std::get<core::Server*>(t);
+  if (!s.check.configured)
+    return error("Health check was not configured on this server, cannot enable.\n");
+  control(in)->set_checks_enabled(s, true);
+  return done();
+}
+
+Reply set_server(Invocation& in) {
+  auto t = target(in, 2);
+  if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
+  core::Server& s = *std::get<core::Server*>(t);
+  const std::string_view sub = in.arg(3);
+  if (sub == "state") return set_state(in, s, in.arg(4));
+  if (sub == "health") return set_health(in, s, in.arg(4));
+  if (sub == "weight") return apply_weight(in, s, in.arg(4));
+  if (haproxy_only_option(sub))
+    return error("'set server <srv> " + std::string(sub) + "' is not supported by ferry.\n");
+  return error(std::string(kSetServerUsage));
+}
+
+Reply set_weight(Invocation& in) {
+  auto t = target(in, 2);
+  if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
+  return apply_weight(in, *std::get<core::Server*>(t), in.arg(3));
+}
+
+Reply get_weight(Invocation& in) {
+  ServerRef ref = find_server(in.ctx.engine, in.arg(2));
+  if (!ref.server) return error(ref.error);
+  return output(std::to_string(ref.server->uweight) + " (initial " +
+                std::to_string(ref.server->iweight) + ")\n");
+}
+
+Reply shutdown_sessions(Invocation& in) {
+  auto t = target(in, 3);
+  if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
+  control(in)->shutdown_sessions(*std::get<core::Server*>(t));
+  return done();
+}
+
+}  // namespace ferry::stats

@@ -1,0 +1,165 @@
+// Limits: server maxconn with the backend queue and `timeout queue`, and global / frontend
+// maxconn that leave extra clients waiting in the kernel backlog.
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/support/client_conn.hpp"
+#include "tests/support/ferry_process.hpp"
+#include "tests/support/socket_address.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_backends.hpp"
+
+using namespace ferry::test;
+
+namespace {
+
+const char* const kQueueConfig = R"(global
+    maxconn 100
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+    timeout queue {QUEUE}
+frontend fe
+    bind 127.0.0.1:{PORT}
+    default_backend be
+backend be
+    balance roundrobin
+    server s1 unix@{DIR}/s1.sock maxconn 1
+    server s2 unix@{DIR}/s2.sock maxconn 1
+)";
+
+// Two name servers with maxconn 1 behind ferry.
+struct QueueFarm {
+  TempDir dir;
+  uint16_t port = free_tcp_port();
+  NameServer s1{UnixAddress::path(dir.file("s1.sock")), "s1"};
+  NameServer s2{UnixAddress::path(dir.file("s2.sock")), "s2"};
+  std::unique_ptr<FerryProcess> ferry;
+
+  explicit QueueFarm(const std::string& queue_timeout) {
+    ferry = std::make_unique<FerryProcess>(
+        dir, fill_template(
+                 kQueueConfig,
+                 {{"PORT", std::to_string(port)}, {"DIR", dir.path()}, {"QUEUE", queue_timeout}}));
+    REQUIRE_MESSAGE(ferry->wait_listening_tcp(port), ferry->output());
+  }
+};
+
+std::string name_of(ClientConn& c) {
+  std::string line = c.read_line(Deadline(5s));
+  if (!line.empty()) line.pop_back();
+  return line;
+}
+
+const char* const kMaxconnConfig = R"(global
+    maxconn {GLOBAL_MAXCONN}
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+frontend fe
+    bind 127.0.0.1:{PORT}
+{FRONTEND_MAXCONN}    default_backend be
+backend be
+    server s1 unix@{DIR}/echo.sock
+)";
+
+// With room for two sessions: a third client is neither accepted nor served until one leaves.
+// `frontend_maxconn` is the frontend's maxconn line, or "".
+void third_client_waits(const std::string& global_maxconn, const std::string& frontend_maxconn) {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  FerryProcess ferry(dir, fill_template(kMaxconnConfig, {{"PORT", std::to_string(port)},
+                                                         {"DIR", dir.path()},
+                                                         {"GLOBAL_MAXCONN", global_maxconn},
+                                                         {"FRONTEND_MAXCONN", frontend_maxconn}}));
+  REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
+
+  std::vector<ClientConn> clients;
+  for (const char* line : {"a\n", "b\n"}) {
+    clients.push_back(ClientConn::tcp(port));
+    REQUIRE(clients.back().send_all(line));
+    REQUIRE(clients.back().read_line() == line);
+  }
+  // The kernel completes the third handshake (backlog), but ferry does not take it.
+  ClientConn third = ClientConn::tcp(port);
+  REQUIRE(third.ok());
+  REQUIRE(third.send_all("c\n"));
+  CHECK(third.stays_silent(400ms));
+  CHECK(echo.accepted() == 2);
+
+  clients.front().close();
+  CHECK(third.read_line(Deadline(3s)) == "c\n");
+  CHECK(echo.accepted() == 3);
+  CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
+}
+
+}  // namespace
+
+TEST_CASE("server maxconn queues extra clients and timeout queue closes them after 1s") {
+  QueueFarm farm("1s");
+  ClientConn first = ClientConn::tcp(farm.port);
+  const std::string first_name = name_of(first);
+  ClientConn second = ClientConn::tcp(farm.port);
+  const std::string second_name = name_of(second);
+  CHECK(std::set<std::string>{first_name, second_name} == std::set<std::string>{"s1", "s2"});
+
+  const auto queued_at = Clock::now();
+  ClientConn third = ClientConn::tcp(farm.port);
+  ClientConn fourth = ClientConn::tcp(farm.port);
+  REQUIRE(third.ok());
+  REQUIRE(fourth.ok());
+  const Received r3 = third.read_until_eof(Deadline(4s));
+  const double t3 = elapsed_ms(queued_at);
+  const Received r4 = fourth.read_until_eof(Deadline(4s));
+  const double t4 = elapsed_ms(queued_at);
+  CHECK(r3.closed);
+  CHECK(r3.data.empty());
+  CHECK(r4.closed);
+  CHECK(r4.data.empty());
+  CHECK(t3 >= 900);
+  CHECK(t3 < 1600);
+  CHECK(t4 >= 900);
+  CHECK(t4 < 1600);
+  // The queued clients never reached a server; the holders are still served.
+  CHECK(farm.s1.accepted() == 1);
+  CHECK(farm.s2.accepted() == 1);
+  CHECK(first.stays_silent(10ms));
+  CHECK(second.stays_silent(10ms));
+  CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
+}
+
+TEST_CASE("a queued client is served when a holder leaves") {
+  QueueFarm farm("5s");
+  ClientConn first = ClientConn::tcp(farm.port);
+  const std::string first_name = name_of(first);
+  ClientConn second = ClientConn::tcp(farm.port);
+  CHECK(name_of(second) != first_name);
+
+  ClientConn third = ClientConn::tcp(farm.port);
+  REQUIRE(third.ok());
+  CHECK(third.stays_silent(300ms));  // queued: neither served nor closed
+
+  const auto left_at = Clock::now();
+  first.close();
+  CHECK(name_of(third) == first_name);
+  CHECK(elapsed_ms(left_at) < 1000);
+  CHECK(farm.s1.accepted() + farm.s2.accepted() == 3);
+  CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
+}
+
+TEST_CASE("global maxconn 2 keeps a third client waiting until one leaves") {
+  third_client_waits("2", "");
+}
+
+TEST_CASE("frontend maxconn 2 keeps a third client waiting until one leaves") {
+  third_client_waits("100", "    maxconn 2\n");
+}

@@ -1,0 +1,89 @@
+// The real ferry binary (FERRY_BIN) as a child process of the test: started with a config file
+// written into a TempDir, its stdout and stderr captured to files there, waited for by polling
+// (never by fixed sleeps), and always stopped and reaped by the destructor.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/deadline.hpp"
+#include "tests/support/socket_address.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace ferry::test {
+
+// The path of the ferry binary under test.
+std::string ferry_binary();
+
+// How a process ended.
+struct ExitStatus {
+  bool exited = false;  // ended by exit(); `code` is valid
+  int code = -1;
+  int signal = 0;  // the signal that killed it, when !exited
+  bool operator==(const ExitStatus&) const = default;
+};
+std::string to_string(const ExitStatus& s);
+
+class FerryProcess {
+ public:
+  // Writes `config` to `dir`/ferry.cfg and starts `ferry -db -f <that file> <extra_args...>`.
+  // `dir` must outlive this object.
+  FerryProcess(const TempDir& dir, const std::string& config,
+               std::vector<std::string> extra_args = {});
+  ~FerryProcess();  // stop()
+  FerryProcess(const FerryProcess&) = delete;
+  FerryProcess& operator=(const FerryProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  const std::string& config_path() const { return config_path_; }
+  bool running();
+
+  // Ready = the process holds a listening socket on that port / UNIX address (read from /proc,
+  // so no connection is made and no server is disturbed). False if it exits or time runs out.
+  bool wait_listening_tcp(uint16_t port, Millis timeout = 10s);
+  bool wait_listening_unix(const UnixAddress& addr, Millis timeout = 10s);
+  bool is_listening_tcp(uint16_t port) const;
+  bool is_listening_unix(const UnixAddress& addr) const;
+
+  void signal(int sig);
+  // The exit status once the process has ended, or nullopt if it is still running at the end.
+  std::optional<ExitStatus> wait_exit(Millis timeout);
+  // SIGTERM, then SIGKILL after `grace`; always reaps. Returns how it ended.
+  ExitStatus stop(Millis grace = 5s);
+  // For the end of a test: true if the process was still running and, told to stop, exited 0
+  // (a crash, an assert, or a sanitizer report along the way makes it false).
+  bool stop_cleanly(Millis grace = 5s);
+
+  std::string stdout_text() const;
+  std::string stderr_text() const;
+  std::string output() const { return stdout_text() + stderr_text(); }
+  // Polls stdout and stderr until `needle` appears.
+  bool wait_output(const std::string& needle, Millis timeout = 5s) const;
+
+ private:
+  std::string config_path_;
+  std::string out_path_;
+  std::string err_path_;
+  pid_t pid_ = -1;
+  std::optional<ExitStatus> status_;
+};
+
+struct RunResult {
+  ExitStatus status;
+  std::string out;
+  std::string err;
+  std::string output() const { return out + err; }
+};
+
+// Runs `ferry <args...>` to completion (killed after `timeout`), capturing its output.
+RunResult run_ferry(const std::vector<std::string>& args, Millis timeout = 10s);
+
+// Replaces every `{KEY}` in `text` by its value, e.g. {{"PORT", "8080"}, {"DIR", dir.path()}}.
+std::string fill_template(std::string text,
+                          const std::vector<std::pair<std::string, std::string>>& values);
+
+}  // namespace ferry::test

@@ -1,0 +1,33 @@
+#include "conf/did_you_mean.hpp"
+
+#include <doctest/doctest.h>
+
+namespace ferry::conf {
+namespace {
+
+TEST_CASE("did you mean: edit distance counts a swap as one edit") {
+  CHECK(edit_distance("", "") == 0);
+  CHECK(edit_distance("abc", "") == 3);
+  CHECK(edit_distance("balanse", "balance") == 1);
+  CHECK(edit_distance("wieght", "weight") == 1);
+  CHECK(edit_distance("kitten", "sitting") == 3);
+}
+
+TEST_CASE("did you mean: only reasonably close candidates are offered") {
+  const std::vector<std::string_view> kw{"balance", "bind", "backlog", "weight", "maxconn"};
+  CHECK(closest_match("balanse", kw) == "balance");
+  CHECK(closest_match("wieght", kw) == "weight");
+  CHECK(closest_match("bnid", kw) == "bind");
+  CHECK(closest_match("maxcon", kw) == "maxconn");
+  CHECK_FALSE(closest_match("frobnicate", kw));
+  CHECK_FALSE(closest_match("xyz", kw));
+  CHECK(did_you_mean("balanse", kw) == "; did you mean 'balance'?");
+  CHECK(did_you_mean("zzz", kw).empty());
+}
+
+TEST_CASE("did you mean: the first candidate wins a tie") {
+  CHECK(closest_match("ab", {"ac", "ad"}) == "ac");
+}
+
+}  // namespace
+}  // namespace ferry::conf
