@@ -28,7 +28,7 @@ std::unique_ptr<core::Server> make_server(const conf::ServerConf& sc, size_t ind
   s->maxqueue = static_cast<unsigned>(sc.maxqueue);
   s->last_change = now;
   if (sc.disabled) {
-    s->admin_flags |= core::admin::kConfigMaint;
+    s->admin_flags |= core::admin::kConfigMaint | core::admin::kForcedMaint;
     s->op = core::OpState::Stopped;
     s->down_since = now;
   }
@@ -89,7 +89,13 @@ void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,
   st.client_timeout = p.timeouts.client;
   st.tcplog = p.tcplog;
   st.dontlognull = p.dontlognull;
+  st.log_global = p.log_global;
   auto fe = std::make_unique<core::Frontend>(engine, p.name, p.id, st);
+  if (!p.logs.empty()) {
+    fe->own_log = std::make_unique<core::Log>();
+    fe->own_log->set_stderr(false);
+    for (const auto& e : fe->own_log->set_targets(p.logs)) errors.push_back(e);
+  }
   fe->backend = engine.find_backend(p.kind == conf::ProxyKind::Listen && p.default_backend.empty()
                                         ? p.name
                                         : p.default_backend);

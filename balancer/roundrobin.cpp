@@ -44,8 +44,9 @@ void RoundRobin::dequeue(Cycle& c, size_t i) {
   slot.queue = kOut;
 }
 
-// Puts a dequeued server back: into `curr` by due position if that falls in this cycle or the
-// next one's window, else into `next` (by weight) with its position rebased on the next cycle.
+// Puts a dequeued server back: into `curr` by due position while that position stays within
+// this cycle (below 2 * curr_weight and curr_weight + next_weight), else into `next` (by weight)
+// with its position rebased on the next cycle.
 void RoundRobin::requeue(Cycle& c, size_t i) {
   Slot& s = slots_[i];
   if (s.npos >= 2 * c.curr_weight || s.npos >= c.curr_weight + c.next_weight) {
@@ -129,7 +130,8 @@ core::PickResult RoundRobin::pick(const core::PickRequest& request) {
 }
 
 // A server (re)entering its tier mid-cycle is placed at the share of the remaining window its
-// weight gives it, so it neither floods the cycle nor waits a whole one.
+// weight gives it, so it neither floods the cycle nor waits a whole one. It keeps the remainder
+// (rweight) it carried when it left, as haproxy 2.6.12 does.
 void RoundRobin::join(Cycle& c, size_t i, int64_t ew) {
   Slot& s = slots_[i];
   s.ew = ew;

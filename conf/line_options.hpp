@@ -18,14 +18,14 @@ namespace ferry::conf {
 void apply_bind_options(ParseContext& ctx, BindConf& bind, const std::string& label,
                         std::span<const std::string> words, const SourcePos& pos,
                         bool stats_socket);
-// Warns about UNIX-only options on a bind that has no UNIX address. Call once per bind line.
+// Warns about UNIX-only options on a bind that has no UNIX address. Call after its last option.
 void finish_bind(ParseContext& ctx, const BindConf& bind, const std::string& label);
 // "bind '<addresses>' in <where>" / "stats socket '<address>'".
 std::string bind_label(ParseContext& ctx, const std::string& address_text, bool stats_socket);
 
 // --- server / default-server ---------------------------------------------------------------
 // Applies `words` to `server`; `label` names it in messages ("server 'app/s1'",
-// "default-server in backend 'app'"), `name` is what "on server line 'NAME'" quotes.
+// "default-server in backend 'app'"); an unknown option is reported "on server line '<name>'".
 void apply_server_options(ParseContext& ctx, ServerConf& server, const std::string& label,
                           std::span<const std::string> words, const SourcePos& pos,
                           bool default_server);

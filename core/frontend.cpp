@@ -60,6 +60,15 @@ Frontend::Frontend(Engine& e, std::string n, int i, FrontendSettings s)
 
 Frontend::~Frontend() = default;
 
+bool Frontend::logs_traffic() const {
+  return settings.tcplog && ((settings.log_global && engine.log.has_targets()) || own_log);
+}
+
+void Frontend::log_traffic(const std::string& line) {
+  if (settings.log_global) engine.log.traffic(line);
+  if (own_log) own_log->traffic(line);
+}
+
 void Frontend::pause_listeners() {
   for (auto& l : listeners) l->pause();
 }

@@ -12,6 +12,7 @@
 #include "core/event_loop.hpp"
 #include "core/fd.hpp"
 #include "core/freq_counter.hpp"
+#include "core/log.hpp"
 #include "core/socket_ops.hpp"
 
 namespace ferry::core {
@@ -60,6 +61,7 @@ struct FrontendSettings {
   std::optional<Millis> client_timeout;
   bool tcplog = false;
   bool dontlognull = false;
+  bool log_global = false;  // traffic logs also go to the global `log` targets
 };
 
 class Frontend {
@@ -72,12 +74,16 @@ class Frontend {
   const int id;
   const FrontendSettings settings;
   Backend* backend = nullptr;  // default_backend
+  std::unique_ptr<Log> own_log;  // the frontend's own `log` targets, if any
   std::vector<std::unique_ptr<Listener>> listeners;
   unsigned feconn = 0;  // current sessions
   FrontendCounters counters;
   bool stopped = false;  // soft-stop closed the listeners
 
   bool full() const { return feconn >= settings.maxconn; }
+  // Where this frontend's traffic log lines go; false when nowhere.
+  bool logs_traffic() const;
+  void log_traffic(const std::string& line);
   void pause_listeners();
   void resume_listeners();
   void close_listeners();

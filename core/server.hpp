@@ -28,7 +28,9 @@ constexpr unsigned kForcedMaint = 0x01;     // CLI `disable server` / `state mai
 constexpr unsigned kInheritedMaint = 0x02;  // tracking (not supported yet)
 constexpr unsigned kConfigMaint = 0x04;     // `disabled` in the config
 constexpr unsigned kForcedDrain = 0x08;     // CLI `state drain`
-constexpr unsigned kMaintMask = kForcedMaint | kInheritedMaint | kConfigMaint;
+// What counts as "in maintenance". kConfigMaint only records that the config said `disabled`
+// (a disabled server starts with kForcedMaint too; `enable server` clears that one), as HAProxy.
+constexpr unsigned kMaintMask = kForcedMaint | kInheritedMaint;
 }  // namespace admin
 
 // HAProxy's check_status codes; the numbers are what `show servers state` prints.

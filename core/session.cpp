@@ -319,7 +319,7 @@ void Session::close(char who, char phase) {
   client_.reset();
   server_fd_.reset();
   --backend_.beconn;
-  if (frontend_.settings.tcplog && engine_.log.has_targets()) log_connection();
+  if (frontend_.logs_traffic()) log_connection();
   drop_server();
   --frontend_.feconn;
   engine_.session_closed(*this);

@@ -54,7 +54,7 @@ void Session::log_connection() const {
                 frontend_.feconn, backend_.beconn, server_ ? server_->served - 1 : 0,
                 redispatched_ ? "+" : "", retries_done_, server_ ? server_->queued : 0,
                 backend_.queue.size());
-  engine_.log.traffic(line);
+  frontend_.log_traffic(line);
 }
 
 }  // namespace ferry::core

@@ -149,10 +149,10 @@ MaintEntry HealthState::enter_maint(Millis now) {
 }
 
 Transition HealthState::leave_maint(Millis now) {
-  // `disabled` sets kConfigMaint too; core counts it as maintenance, so it is cleared here.
-  constexpr unsigned kLeft = core::admin::kForcedMaint | core::admin::kConfigMaint;
-  if ((server_.admin_flags & kLeft) == 0) return Transition::None;
-  server_.admin_flags &= ~kLeft;
+  // kConfigMaint (`disabled` in the config) stays: it only records the config, as HAProxy's
+  // admin state 4 after `enable server`.
+  if ((server_.admin_flags & core::admin::kForcedMaint) == 0) return Transition::None;
+  server_.admin_flags &= ~core::admin::kForcedMaint;
   if (server_.in_maint()) return Transition::None;
   core::CheckInfo& c = server_.check;
   c.paused = false;
@@ -182,6 +182,10 @@ Transition HealthState::force_health(ForcedHealth health, Millis now) {
       return set_stopped(now);
   }
   return Transition::None;
+}
+
+void HealthState::end_warmup() {
+  if (server_.op == OpState::Starting) server_.op = OpState::Running;
 }
 
 void HealthState::record(const CheckResult& result) {

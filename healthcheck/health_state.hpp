@@ -81,7 +81,8 @@ class HealthState {
   core::Millis next_interval() const;
 
   MaintEntry enter_maint(core::Millis now);
-  // Clears forced (and config) maintenance; WentUp unless another maintenance reason remains.
+  // Clears forced maintenance (kConfigMaint, the `disabled` record, stays); WentUp unless another
+  // maintenance reason remains.
   // Drain is the caller's business (`enable server` clears it separately).
   Transition leave_maint(core::Millis now);
   void disable_checks();
@@ -89,6 +90,9 @@ class HealthState {
   // `set server health up|stopping|down`: health full/full/0. The state does not change while
   // the server is in maintenance.
   Transition force_health(ForcedHealth health, core::Millis now);
+
+  // The slowstart ramp is over: Starting becomes Running (last_change stays, as HAProxy).
+  void end_warmup();
 
   int full_health() const { return params_.rise + params_.fall - 1; }
   bool checking() const;  // configured, enabled and not paused

@@ -83,17 +83,18 @@ Reply apply_weight(Invocation& in, core::Server& s, std::string_view text) {
   return done();
 }
 
-// `state ready|drain|maint`: maintenance and drain exclude each other.
+// `state ready|drain|maint`: maintenance and drain exclude each other. A change the server
+// already has is not made again (HAProxy logs each transition once).
 Reply set_state(Invocation& in, core::Server& s, std::string_view state) {
   core::ServerControl& ctl = *control(in);
   if (state == "ready") {
     if (s.in_maint()) ctl.set_maint(s, false);
     if (s.in_drain()) ctl.set_drain(s, false);
   } else if (state == "drain") {
-    ctl.set_drain(s, true);
-    if (s.admin_flags & core::admin::kForcedMaint) ctl.set_maint(s, false);
+    if (!s.in_drain()) ctl.set_drain(s, true);
+    if (s.in_maint()) ctl.set_maint(s, false);
   } else if (state == "maint") {
-    ctl.set_maint(s, true);
+    if (!s.in_maint()) ctl.set_maint(s, true);
     if (s.in_drain()) ctl.set_drain(s, false);
   } else {
     return error("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
@@ -153,9 +154,7 @@ ServerRef find_server(const core::Engine& engine, std::string_view spec) {
 Reply disable_server(Invocation& in) {
   auto t = target(in, 2);
   if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
-  core::Server& s = *std::get<core::Server*>(t);
-  control(in)->set_maint(s, true);
-  return done();
+  return set_state(in, *std::get<core::Server*>(t), "maint");
 }
 
 Reply enable_server(Invocation& in) {

@@ -66,10 +66,14 @@ int check_result(core::CheckStatus st) {
   }
 }
 
+// srv_check_state bits: 1 running, 2 configured, 4 enabled, 8 paused. As HAProxy shows it,
+// maintenance pauses a configured check, and a server `disabled` in the config is paused too.
 int check_state(const core::Server& s) {
   const auto& c = s.check;
+  const bool paused = c.paused || (c.configured && s.in_maint()) ||
+                      (s.admin_flags & core::admin::kConfigMaint) != 0;
   return (c.in_progress ? 1 : 0) | (c.configured ? 2 : 0) | (c.configured && c.enabled ? 4 : 0) |
-         (c.paused || s.in_maint() ? 8 : 0);
+         (paused ? 8 : 0);
 }
 
 void servers_state_rows(std::string& out, const core::Backend& b, core::Millis now) {

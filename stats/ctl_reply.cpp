@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <utility>
 #include <vector>
 
 namespace ferry::stats {
@@ -17,7 +18,12 @@ int severity_mark(std::string_view line) {
   return -1;
 }
 
-bool starts_with(std::string_view s, std::string_view head) { return s.substr(0, head.size()) == head; }
+bool starts_with(std::string_view s, std::string_view head) {
+  return s.substr(0, head.size()) == head;
+}
+bool ends_with(std::string_view s, std::string_view tail) {
+  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
 
 // Splits one CSV line (RFC 4180 quoting; a trailing comma ends the last field).
 std::vector<std::string> csv_fields(std::string_view line) {
@@ -26,10 +32,14 @@ std::vector<std::string> csv_fields(std::string_view line) {
   bool quoted = false;
   for (size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') field += c, ++i;
-    else if (c == '"') quoted = !quoted;
-    else if (c == ',' && !quoted) out.push_back(std::exchange(field, {}));
-    else field += c;
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+      field += c, ++i;
+    else if (c == '"')
+      quoted = !quoted;
+    else if (c == ',' && !quoted)
+      out.push_back(std::exchange(field, {}));
+    else
+      field += c;
   }
   if (!field.empty()) out.push_back(field);
   return out;
@@ -42,8 +52,10 @@ std::vector<std::string> csv_lines(std::string_view text) {
   bool quoted = false;
   for (char c : text) {
     if (c == '"') quoted = !quoted;
-    if (c == '\n' && !quoted) out.push_back(std::exchange(line, {}));
-    else line += c;
+    if (c == '\n' && !quoted)
+      out.push_back(std::exchange(line, {}));
+    else
+      line += c;
   }
   if (!line.empty()) out.push_back(line);
   return out;
@@ -84,7 +96,8 @@ std::vector<std::string> table_row(const Row& r, bool server) {
 std::string format_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> width(rows.front().size(), 0);
   for (const auto& row : rows)
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (size_t i = 0; i < row.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
   std::string out;
   for (const auto& row : rows) {
     std::string line;
@@ -94,7 +107,8 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows) {
       line += numeric ? pad + row[i] : row[i] + (i + 1 < row.size() ? pad : "");
       if (i + 1 < row.size()) line += "  ";
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
     out += line + "\n";
   }
   return out;
@@ -116,11 +130,11 @@ CtlOutcome interpret_replies(std::string_view raw) {
     if (mark >= 0 && mark <= 3) out.error = true;
     if (mark >= 0 && mark <= 3 && starts_with(line, "Wait delay expired.")) out.wait_expired = true;
     if (starts_with(line, "Unknown command")) out.error = true;
+    const bool after_reply = out.text.empty() || ends_with(out.text, "\n\n");
+    if (line == "\n" && after_reply) continue;  // a command that printed nothing
     out.text.append(line);
   }
-  const size_t n = out.text.size();
-  if (out.text == "\n") out.text.clear();
-  else if (n >= 2 && out.text.compare(n - 2, 2, "\n\n") == 0) out.text.pop_back();
+  if (ends_with(out.text, "\n\n")) out.text.pop_back();  // the last reply's blank line
   return out;
 }
 
@@ -134,7 +148,8 @@ std::string status_table(std::string_view csv) {
   for (size_t i = 1; i < lines.size(); ++i) {
     const auto values = csv_fields(lines[i]);
     Row r;
-    for (size_t k = 0; k < names.size(); ++k) r[names[k]] = k < values.size() ? values[k] : "";
+    for (size_t k = 0; k < names.size(); ++k)
+      r[names[k]] = k < values.size() ? values[k] : "";
     if (r["type"] == "2") servers.push_back(table_row(r, true));
     if (r["type"] != "1") continue;
     rows.push_back(table_row(r, false));

@@ -19,7 +19,8 @@ enum CtlExit : int {
 };
 
 struct CtlOutcome {
-  std::string text;  // what to print: the replies without their marks and final blank line
+  // What to print: the replies without their marks, empty replies and the final blank line.
+  std::string text;
   bool error = false;
   bool wait_expired = false;
   int exit_code() const { return wait_expired ? kCtlWaitExpired : error ? kCtlErrorReply : kCtlOk; }

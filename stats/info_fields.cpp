@@ -84,7 +84,7 @@ Value release_date(const InfoContext&) {
   return Value::str(std::string(kReleaseDate));
 }
 Value pid(const InfoContext& c) {
-  return Value::num(static_cast<uint64_t>(c.process.pid));
+  return Value::num(static_cast<uint64_t>(c.process.pid > 0 ? c.process.pid : ::getpid()));
 }
 Value uptime(const InfoContext& c) {
   return Value::str(uptime_text(uptime_sec(c)));
@@ -284,7 +284,6 @@ ProcessInfo ProcessInfo::current(std::string ferry_version) {
   char host[256] = {};
   if (::gethostname(host, sizeof(host) - 1) == 0) p.node = host;
   p.start_wall_sec = static_cast<int64_t>(::time(nullptr));
-  p.pid = static_cast<int>(::getpid());
   rlimit rl{};
   if (::getrlimit(RLIMIT_NOFILE, &rl) == 0) p.ulimit_n = rl.rlim_cur;
   return p;

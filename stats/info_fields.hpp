@@ -23,13 +23,13 @@ struct ProcessInfo {
   std::string ferry_version{kFerryVersion};
   std::string node;            // host name
   int64_t start_wall_sec = 0;  // UNIX time at start-up
-  int pid = 0;
+  int pid = 0;                 // 0: the current process (read each time, so daemonizing is seen)
   uint64_t ulimit_n = 0;
   // Stats sockets listening and CLI connections open (they count in Listeners and Jobs).
   size_t admin_listeners = 0;
   size_t admin_connections = 0;
 
-  // Fills node, start time, pid and the fd limit from the system.
+  // Fills node, start time and the fd limit from the system.
   static ProcessInfo current(std::string ferry_version = std::string(kFerryVersion));
 };
 

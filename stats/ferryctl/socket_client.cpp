@@ -83,20 +83,29 @@ Exchange exchange(const core::Fd& fd, const std::string& payload, Clock::time_po
   size_t sent = 0;
   while (sent < payload.size()) {
     const ssize_t n = ::send(fd.get(), payload.data() + sent, payload.size() - sent, MSG_NOSIGNAL);
-    if (n > 0) sent += static_cast<size_t>(n);
-    else if (n < 0 && errno == EINTR) continue;
-    else if (n < 0 && errno == EAGAIN && wait_for(fd.get(), POLLOUT, deadline)) continue;
-    else return Exchange{{}, n < 0 && errno != EAGAIN ? std::strerror(errno) : "timed out"};
+    if (n > 0)
+      sent += static_cast<size_t>(n);
+    else if (n < 0 && errno == EINTR)
+      continue;
+    else if (n < 0 && errno == EAGAIN && wait_for(fd.get(), POLLOUT, deadline))
+      continue;
+    else
+      return Exchange{{}, n < 0 && errno != EAGAIN ? std::strerror(errno) : "timed out"};
   }
   ::shutdown(fd.get(), SHUT_WR);
   char buf[65536];
   for (;;) {
     const ssize_t n = ::recv(fd.get(), buf, sizeof(buf), 0);
-    if (n > 0) out.received.append(buf, static_cast<size_t>(n));
-    else if (n == 0) return out;
-    else if (errno == EINTR) continue;
-    else if (errno != EAGAIN) return out.error = std::strerror(errno), out;
-    else if (!wait_for(fd.get(), POLLIN, deadline)) return out.error = "timed out", out;
+    if (n > 0)
+      out.received.append(buf, static_cast<size_t>(n));
+    else if (n == 0)
+      return out;
+    else if (errno == EINTR)
+      continue;
+    else if (errno != EAGAIN)
+      return out.error = std::strerror(errno), out;
+    else if (!wait_for(fd.get(), POLLIN, deadline))
+      return out.error = "timed out", out;
   }
 }
 

@@ -117,13 +117,14 @@ TEST_CASE("leastconn spreads held connections evenly and refills the least loade
 
   // Three of s3's clients leave: the next three connections all go to s3.
   int closed = 0;
+  // A graceful close returns once ferry has released the session (and the server slot).
   for (auto& [conn, name] : held) {
     if (name == "s3" && closed < 3) {
-      conn.close();
+      CHECK(conn.close_gracefully(Deadline(3s)));
       ++closed;
     }
   }
-  REQUIRE(farm.server("s3").wait_active(7));
+  CHECK(farm.server("s3").wait_active(7));
   for (int i = 0; i < 3; ++i) {
     held.push_back(open_named(farm.port));
     CHECK(held.back().second == "s3");
@@ -131,8 +132,8 @@ TEST_CASE("leastconn spreads held connections evenly and refills the least loade
 
   // Every s2 client leaves: the idle server takes the next connection.
   for (auto& [conn, name] : held)
-    if (name == "s2") conn.close();
-  REQUIRE(farm.server("s2").wait_active(0));
+    if (name == "s2") CHECK(conn.close_gracefully(Deadline(3s)));
+  CHECK(farm.server("s2").wait_active(0));
   held.push_back(open_named(farm.port));
   CHECK(held.back().second == "s2");
   CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());

@@ -182,6 +182,13 @@ void ClientConn::shutdown_write() {
   if (fd_ >= 0) ::shutdown(fd_, SHUT_WR);
 }
 
+bool ClientConn::close_gracefully(const Deadline& deadline) {
+  shutdown_write();
+  const Received r = read_until_eof(deadline);
+  close();
+  return r.closed && r.data.empty();
+}
+
 void ClientConn::close() {
   if (fd_ >= 0) ::close(std::exchange(fd_, -1));
   pending_.clear();

@@ -56,6 +56,9 @@ class ClientConn {
   // True when neither a byte nor a close arrives for `window` (a bounded negative check).
   bool stays_silent(Millis window);
   void shutdown_write();
+  // Half-closes, waits for the peer's EOF (the proxy has then finished with the connection), and
+  // closes. False if the peer sent more data or did not close before the deadline.
+  bool close_gracefully(const Deadline& deadline);
   void close();
 
  private:

@@ -65,7 +65,7 @@ TEST_CASE("every algorithm: unusable servers are never picked") {
       lb->updated(f[i]);
     CHECK(reached(*lb) == "b6");
 
-    f[5].admin_flags = core::admin::kConfigMaint;
+    f[5].admin_flags = core::admin::kConfigMaint | core::admin::kForcedMaint;  // `disabled`
     lb->updated(f[5]);
     core::PickResult r = lb->pick({});
     CHECK(r.server == nullptr);

@@ -65,6 +65,7 @@ TEST_CASE("a `disabled` server leaves maintenance like a forced one") {
   CHECK(f.status() == "UP 1/3");
   CHECK(f.check().status == CheckStatus::Init);
   CHECK(!f.server.in_maint());
+  CHECK(f.server.admin_flags == core::admin::kConfigMaint);  // HAProxy's admin state 4
 }
 
 TEST_CASE("another maintenance reason keeps the server in MAINT") {

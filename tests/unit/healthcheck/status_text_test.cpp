@@ -43,8 +43,13 @@ TEST_CASE("DOWN and its partial states") {
 
 TEST_CASE("MAINT wins over every operational state") {
   CHECK(status(OpState::Stopped, 0, true, core::admin::kForcedMaint) == "MAINT");
-  CHECK(status(OpState::Running, 4, true, core::admin::kConfigMaint) == "MAINT");
+  CHECK(status(OpState::Stopped, 0, true, core::admin::kForcedMaint | core::admin::kConfigMaint) ==
+        "MAINT");
   CHECK(status(OpState::Running, 4, false, core::admin::kForcedMaint) == "MAINT");
+}
+
+TEST_CASE("the `disabled` record alone is not maintenance (admin state 4 after `enable server`)") {
+  CHECK(status(OpState::Running, 4, true, core::admin::kConfigMaint) == "UP");
 }
 
 TEST_CASE("DRAIN replaces UP, keeping the counts") {

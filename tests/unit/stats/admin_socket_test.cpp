@@ -77,8 +77,10 @@ class Client {
     Deadline d(2000ms);
     while (off < data.size() && !d.expired()) {
       const ssize_t n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-      if (n > 0) off += static_cast<size_t>(n);
-      else step();
+      if (n > 0)
+        off += static_cast<size_t>(n);
+      else
+        step();
     }
     REQUIRE(off == data.size());
   }
@@ -87,19 +89,22 @@ class Client {
   // Everything until the server closes (or the deadline).
   std::string read_all(std::chrono::milliseconds timeout = 3000ms) {
     Deadline d(timeout);
-    while (!closed_ && !d.expired()) read_some();
+    while (!closed_ && !d.expired())
+      read_some();
     return take();
   }
   // Until the data received ends with `suffix`.
   std::string read_until(const std::string& suffix, std::chrono::milliseconds timeout = 3000ms) {
     Deadline d(timeout);
-    while (!closed_ && !d.expired() && !ends_with(suffix)) read_some();
+    while (!closed_ && !d.expired() && !ends_with(suffix))
+      read_some();
     return take();
   }
   // Whatever arrives within `time`.
   std::string read_for(std::chrono::milliseconds time) {
     Deadline d(time);
-    while (!closed_ && !d.expired()) read_some();
+    while (!closed_ && !d.expired())
+      read_some();
     return take();
   }
   bool closed() const { return closed_; }
@@ -164,8 +169,7 @@ TEST_CASE("admin socket: an empty command prints the usage") {
   Client c(srv, srv.admin_path);
   c.send("get weight be_app/s1;\n");
   const std::string out = c.read_all();
-  CHECK(out.rfind("1 (initial 1)\n\nUnknown command. Please enter one of the following", 0) ==
-        0);
+  CHECK(out.rfind("1 (initial 1)\n\nUnknown command. Please enter one of the following", 0) == 0);
   CHECK(out.substr(out.size() - 14) == ": disconnect\n\n");
 }
 
@@ -228,7 +232,8 @@ TEST_CASE("admin socket: the socket's level applies, checked before the names") 
 TEST_CASE("admin socket: output of any size is delivered whole") {
   Server srv;
   core::Backend& be = srv.rt.backend();
-  for (int i = 4; i <= 5000; ++i) srv.rt.add_server(be, "srv" + std::to_string(i), i);
+  for (int i = 4; i <= 5000; ++i)
+    srv.rt.add_server(be, "srv" + std::to_string(i), i);
   const std::string expected = render_stat(srv.rt.engine, StatRequest{}) + "\n";
   REQUIRE(expected.size() > 1000000);
   Client c(srv, srv.admin_path);

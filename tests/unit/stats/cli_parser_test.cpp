@@ -12,7 +12,8 @@ std::vector<std::string> commands(std::string input, bool eof = true) {
   std::vector<std::string> out;
   while (auto cmd = next_command(input, eof)) {
     std::string joined;
-    for (const auto& w : cmd->words) joined += (joined.empty() ? "" : "|") + w;
+    for (const auto& w : cmd->words)
+      joined += (joined.empty() ? "" : "|") + w;
     out.push_back(joined);
     input.erase(0, cmd->consumed);
   }

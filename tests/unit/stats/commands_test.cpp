@@ -17,7 +17,9 @@ const std::string kTrailer =
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
-bool starts_with(const std::string& s, const std::string& head) { return s.rfind(head, 0) == 0; }
+bool starts_with(const std::string& s, const std::string& head) {
+  return s.rfind(head, 0) == 0;
+}
 
 TEST_CASE("replies of reference 2.5, exactly") {
   Runtime rt;
@@ -115,6 +117,31 @@ TEST_CASE("drain leaves forced maintenance, maintenance leaves drain") {
   CHECK(rt.server(0).admin_flags == core::admin::kForcedDrain);
   run(rt, "set server be_app/s1 state maint");
   CHECK(rt.server(0).admin_flags == core::admin::kForcedMaint);
+  run(rt, "set server be_app/s1 state drain");
+  run(rt, "disable server be_app/s1");  // `disable server` is `state maint`: drain goes
+  CHECK(rt.server(0).admin_flags == core::admin::kForcedMaint);
+}
+
+TEST_CASE("a state the server already has is not applied again (one log line each)") {
+  Runtime rt;
+  run(rt, "disable server be_app/s1");
+  run(rt, "disable server be_app/s1");
+  run(rt, "set server be_app/s1 state maint");
+  run(rt, "enable server be_app/s1");
+  run(rt, "enable server be_app/s1");
+  run(rt, "set server be_app/s2 state drain");
+  run(rt, "set server be_app/s2 state drain");
+  CHECK(rt.control.calls == Calls{"s1 maint on", "s1 maint off", "s2 drain on"});
+}
+
+TEST_CASE("a server disabled in the config shows HAProxy's admin state 5") {
+  Runtime rt;
+  rt.server(1).admin_flags = core::admin::kConfigMaint | core::admin::kForcedMaint;
+  rt.server(1).op = core::OpState::Stopped;
+  const std::string out = run(rt, "show servers state be_app").text;
+  CHECK(out.find("\n3 be_app 2 s2 - 0 5 1 1 8 6 3 0 14 ") != std::string::npos);
+  run(rt, "enable server be_app/s2");
+  CHECK(rt.control.calls == Calls{"s2 maint off"});
 }
 
 TEST_CASE("weights: relative to the initial weight, capped, static algorithms") {
@@ -153,10 +180,10 @@ TEST_CASE("enable health needs a configured check") {
 
 TEST_CASE("levels: checked before the arguments, admin commands refused below admin") {
   Runtime rt;
-  for (const char* line : {"disable server nosuch/x", "enable server be_app/s1",
-                           "set server be_app/s1 state maint", "set weight be_app/s1 2",
-                           "shutdown sessions server nosuch/x", "disable health be_app/s1",
-                           "enable health be_app/s1", "clear counters all", "wait 1"}) {
+  for (const char* line :
+       {"disable server nosuch/x", "enable server be_app/s1", "set server be_app/s1 state maint",
+        "set weight be_app/s1 2", "shutdown sessions server nosuch/x", "disable health be_app/s1",
+        "enable health be_app/s1", "clear counters all", "wait 1"}) {
     CAPTURE(line);
     for (Level level : {Level::User, Level::Operator}) {
       const Reply r = run(rt, line, level);
@@ -186,8 +213,9 @@ TEST_CASE("levels: a session can lower its level, never raise it") {
 TEST_CASE("help and unknown commands: HAProxy's header and trailer lines") {
   Runtime rt;
   Reply r = run(rt, std::vector<std::string>{});
-  CHECK(starts_with(r.text, "Unknown command. Please enter one of the following commands only:\n"
-                            "  clear counters [all]                    : "));
+  CHECK(starts_with(r.text,
+                    "Unknown command. Please enter one of the following commands only:\n"
+                    "  clear counters [all]                    : "));
   CHECK(ends_with(r.text, kTrailer));
   CHECK(r.severity == Severity::Info);
   r = run(rt, "help");
@@ -217,8 +245,9 @@ TEST_CASE("unknown commands: suggestions share the typed keywords") {
   const std::string typo = run(rt, "sho stat").text;
   CHECK(typo.find("  show stat [") != std::string::npos);
   const std::string help_disable = run(rt, "help disable").text;
-  CHECK(starts_with(help_disable, "The following commands are valid at this level:\n"
-                                  "  disable health"));
+  CHECK(starts_with(help_disable,
+                    "The following commands are valid at this level:\n"
+                    "  disable health"));
 }
 
 TEST_CASE("show stats answers like show stat") {
@@ -259,12 +288,12 @@ TEST_CASE("show info: every key hatop needs, in HAProxy's order") {
   Runtime rt;
   const std::string out = run(rt, "show info").text;
   size_t at = 0;
-  for (const char* key : {"Name: HAProxy\n", "Version: 2.6.0-ferry-0.1.0\n", "Release_date: ",
-                          "Nbthread: 1\n", "Nbproc: 1\n", "Process_num: 1\n", "Pid: 4242\n",
-                          "Uptime: 0d 0h00m00s\n", "Uptime_sec: 0\n", "Ulimit-n: 20000\n",
-                          "Maxconn: 9983\n", "CurrConns: 0\n", "Maxpipes: 0\n", "PipesUsed: 0\n",
-                          "Tasks: ", "Run_queue: 0\n", "node: testhost\n", "Listeners: 0\n",
-                          "Tainted: 0\n"}) {
+  for (const char* key :
+       {"Name: HAProxy\n", "Version: 2.6.0-ferry-0.1.0\n", "Release_date: ", "Nbthread: 1\n",
+        "Nbproc: 1\n", "Process_num: 1\n", "Pid: 4242\n", "Uptime: 0d 0h00m00s\n",
+        "Uptime_sec: 0\n", "Ulimit-n: 20000\n", "Maxconn: 9983\n", "CurrConns: 0\n",
+        "Maxpipes: 0\n", "PipesUsed: 0\n", "Tasks: ", "Run_queue: 0\n", "node: testhost\n",
+        "Listeners: 0\n", "Tainted: 0\n"}) {
     CAPTURE(key);
     const size_t found = out.find(key, at);
     CHECK(found != std::string::npos);
@@ -276,9 +305,10 @@ TEST_CASE("show info: every key hatop needs, in HAProxy's order") {
   CHECK(typed.find("\n6.Pid.1:SGP:u32:4242\n") != std::string::npos);
   CHECK(typed.find("\n71.Tainted.1:SGP:str:0\n") != std::string::npos);
   const std::string json = run(rt, "show info json").text;
-  CHECK(starts_with(json, "[{\"field\":{\"pos\":0,\"name\":\"Name\"},\"processNum\":1,\"tags\":"
-                          "{\"origin\":\"Product\",\"nature\":\"Output\",\"scope\":\"Service\"},"
-                          "\"value\":{\"type\":\"str\",\"value\":\"HAProxy\"}},"));
+  CHECK(starts_with(json,
+                    "[{\"field\":{\"pos\":0,\"name\":\"Name\"},\"processNum\":1,\"tags\":"
+                    "{\"origin\":\"Product\",\"nature\":\"Output\",\"scope\":\"Service\"},"
+                    "\"value\":{\"type\":\"str\",\"value\":\"HAProxy\"}},"));
   CHECK(ends_with(json, "}}]\n"));
 }
 

@@ -43,17 +43,21 @@ const std::string kS3Row =
     "0,,,,unix,,tcp,,,,,,,,0,0,0,,,0,,0,0,0,0,0,0,0,0,1,1,,,,-,0,0,0,,,,,,,,,,,,,,,,,,,,,,";
 const std::string kBackendRow =
     "be_app,BACKEND,0,0,0,0,999,0,0,0,0,0,,0,0,0,0,UP,2,2,0,,0,8,0,,1,3,0,,0,,1,0,,0,,,,,,,,,,,,,,"
-    "0,0,0,0,0,0,-1,,,0,0,0,0,,,,,,,,,,,,,,tcp,roundrobin,,,,,,,0,0,0,,,,,0,0,0,0,0,,,,,2,0,0,0,-,0,"
+    "0,0,0,0,0,0,-1,,,0,0,0,0,,,,,,,,,,,,,,tcp,roundrobin,,,,,,,0,0,0,,,,,0,0,0,0,0,,,,,2,0,0,0,-,"
+    "0,"
     "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,";
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
+  for (std::string line; std::getline(in, line);)
+    out.push_back(line);
   return out;
 }
 
-size_t commas(const std::string& line) { return std::count(line.begin(), line.end(), ','); }
+size_t commas(const std::string& line) {
+  return std::count(line.begin(), line.end(), ',');
+}
 
 TEST_CASE("show stat: the header is HAProxy 2.6's, byte for byte") {
   CHECK(csv_header() == kHeader);
@@ -67,8 +71,8 @@ TEST_CASE("show stat: the captured reference rows, for the same state") {
   CHECK(lines[0] + "\n" == kHeader);
   CHECK(lines[1] == kFrontendRow);
   CHECK(lines[2] == kS1Row);
-  CHECK(lines[3] == std::string(kS1Row).replace(8, 1, "2").replace(kS1Row.find(",1,3,1,") + 5,
-                                                                    1, "2"));
+  CHECK(lines[3] ==
+        std::string(kS1Row).replace(8, 1, "2").replace(kS1Row.find(",1,3,1,") + 5, 1, "2"));
   CHECK(lines[4] == kS3Row);
   CHECK(lines[5] == kBackendRow);
 }
@@ -136,10 +140,11 @@ TEST_CASE("show stat: maintenance, drain and weight 0 as reference section 5 sho
   StatRequest r;
   r.iid = 3;
   auto lines = lines_of(render_stat(rt.engine, r));
-  CHECK(lines[1] ==
-        "be_app,s1,0,0,0,0,,0,0,0,,0,,0,0,0,0,MAINT,1,1,0,0,1,0,0,,1,3,1,,0,,2,0,,0,,,,,,,,,,,,,,0,"
-        "0,,,,,-1,,,0,0,0,0,,,,,,,,,,,,unix,,tcp,,,,,,,,0,0,0,,,0,,0,0,0,0,0,0,0,0,1,1,,,,-,0,0,0,,,,"
-        ",,,,,,,,,,,,,,,,,,");
+  CHECK(
+      lines[1] ==
+      "be_app,s1,0,0,0,0,,0,0,0,,0,,0,0,0,0,MAINT,1,1,0,0,1,0,0,,1,3,1,,0,,2,0,,0,,,,,,,,,,,,,,0,"
+      "0,,,,,-1,,,0,0,0,0,,,,,,,,,,,,unix,,tcp,,,,,,,,0,0,0,,,0,,0,0,0,0,0,0,0,0,1,1,,,,-,0,0,0,,,,"
+      ",,,,,,,,,,,,,,,,,,");
   CHECK(lines[2].find(",DRAIN,1,1,0,") != std::string::npos);
   CHECK(lines[4].find(",DOWN,0,0,0,,1,") != std::string::npos);  // BACKEND: nothing usable
   rt.control.set_drain(rt.server(1), false);
@@ -188,7 +193,7 @@ TEST_CASE("show stat typed: one line per non-empty field, module fields from 103
     CHECK_MESSAGE(out.find(line) != std::string::npos, std::string(line));
   }
   CHECK(out.find("F.2.0.2.qcur.") == std::string::npos);  // empty on FRONTEND rows: left out
-  CHECK(out.find("S.3.1.107.") == std::string::npos);  // h2 fields are empty on servers
+  CHECK(out.find("S.3.1.107.") == std::string::npos);     // h2 fields are empty on servers
   r.desc = true;
   CHECK(render_stat(rt.engine, r).find("F.2.0.0.pxname.1:KNS:str:fe_main:\"Proxy name\"\n") !=
         std::string::npos);

@@ -40,8 +40,10 @@ class FakeControl : public core::ServerControl {
   }
   void set_drain(core::Server& s, bool on) override {
     calls.push_back(s.name + (on ? " drain on" : " drain off"));
-    if (on) s.admin_flags |= core::admin::kForcedDrain;
-    else s.admin_flags &= ~core::admin::kForcedDrain;
+    if (on)
+      s.admin_flags |= core::admin::kForcedDrain;
+    else
+      s.admin_flags &= ~core::admin::kForcedDrain;
     s.backend->server_changed(s);
   }
   void set_weight(core::Server& s, int w) override {
