@@ -15,6 +15,8 @@
 #include "core/engine.hpp"
 #include "core/event_loop.hpp"
 #include "core/log.hpp"
+#include "healthcheck/health_checks.hpp"
+#include "stats/admin_socket.hpp"
 
 namespace ferry::app {
 namespace {
@@ -77,6 +79,19 @@ int run(const CommandLine& cmd, const conf::Config& config) {
     log.alert("ferry could not start: " + std::to_string(errors.size()) + " listener error(s)");
     return 1;
   }
+  std::vector<std::string> check_errors;
+  auto checks = healthcheck::HealthChecks::start(config, engine, check_errors);
+  if (!checks) {
+    for (const auto& e : check_errors) log.alert(e);
+    return 1;
+  }
+  stats::AdminSockets admin(engine, stats::ProcessInfo::current(kVersion));
+  if (const auto admin_errors = admin.listen(config.global, takeover); !admin_errors.empty()) {
+    for (const auto& e : admin_errors) log.alert(e);
+    log.alert("ferry could not start: " + std::to_string(admin_errors.size()) +
+              " stats socket error(s)");
+    return 1;
+  }
   for (const auto& e : signal_pids(cmd.soft_stop_pids, SIGUSR1)) log.warning(e);
   for (const auto& e : signal_pids(cmd.hard_stop_pids, SIGTERM)) log.warning(e);
   if ((config.global.daemon || cmd.daemon) && !cmd.foreground) {
@@ -85,6 +100,7 @@ int run(const CommandLine& cmd, const conf::Config& config) {
       return 1;
     }
     log.set_stderr(false);
+    loop.after_fork();
   }
   const std::string pidfile = !cmd.pidfile.empty() ? cmd.pidfile : config.global.pidfile;
   if (!pidfile.empty())

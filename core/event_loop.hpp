@@ -25,6 +25,8 @@ class EventLoop {
   // The loop's cached monotonic time, in milliseconds: what every timer and counter uses.
   Millis now() const;
   void update_now() { ev_now_update(loop_); }
+  // Must be called in the child after fork() (daemonizing): re-creates the kernel poller state.
+  void after_fork() { ev_loop_fork(loop_); }
 
  private:
   struct ev_loop* loop_;

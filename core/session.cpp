@@ -110,6 +110,7 @@ void Session::take_server(Server& server) {
   ++server.counters.lbtot;
   ++backend_.counters.lbtot;
   ++server.counters.stot;
+  server.counters.sess_rate.add(engine_.loop.now());
   server.counters.smax = std::max(server.counters.smax, server.served);
   server.counters.last_session = engine_.loop.now();
   if (backend_.lb) backend_.lb->taken(server);

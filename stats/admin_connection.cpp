@@ -165,11 +165,23 @@ void AdminConnection::flush() {
     out_.clear();
     out_pos_ = 0;
     if (closing_) {
+      discard_input();
       ::shutdown(fd_.get(), SHUT_WR);
       return close();
     }
   }
   update_watchers();
+}
+
+// Bytes left unread when a TCP socket closes make the kernel send a reset, which may destroy the
+// reply still in flight; read and drop what the client sent after its last command.
+void AdminConnection::discard_input() {
+  char buf[kReadChunk];
+  for (size_t total = 0; total < kReadBatch;) {
+    const ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), MSG_DONTWAIT);
+    if (n <= 0 && !(n < 0 && errno == EINTR)) return;
+    total += n > 0 ? static_cast<size_t>(n) : 0;
+  }
 }
 
 void AdminConnection::update_watchers() {

@@ -43,6 +43,7 @@ class AdminConnection {
   void end_wait(WaitStatus status);
   void schedule_wait_tick();
   void flush();
+  void discard_input();
   void update_watchers();
   void arm_idle_timer();
   size_t pending_output() const { return out_.size() - out_pos_; }

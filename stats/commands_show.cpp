@@ -67,7 +67,8 @@ int check_result(core::CheckStatus st) {
 }
 
 // srv_check_state bits: 1 running, 2 configured, 4 enabled, 8 paused. As HAProxy shows it,
-// maintenance pauses a configured check, and a server `disabled` in the config is paused too.
+// maintenance pauses a configured check, and a server `disabled` in the config shows paused
+// even without a check, and still after `enable server`.
 int check_state(const core::Server& s) {
   const auto& c = s.check;
   const bool paused = c.paused || (c.configured && s.in_maint()) ||

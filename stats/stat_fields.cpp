@@ -312,9 +312,12 @@ Value sv_addr(const RowContext& c) {
 Value sv_used_conn(const RowContext& c) {
   return Value::num(sv(c).served);
 }
-// HAProxy's estimate counts the health check's own connection; ferry mirrors what it shows.
+// HAProxy's estimate counts the health check's own connection once a check has run.
 Value sv_need_conn(const RowContext& c) {
-  return Value::num(sv(c).served + (sv(c).check.configured ? 1u : 0u));
+  const auto& k = sv(c).check;
+  const bool probed =
+      k.configured && k.status != core::CheckStatus::Init && k.status != core::CheckStatus::Unknown;
+  return Value::num(sv(c).served + (probed ? 1u : 0u));
 }
 Value sv_uweight(const RowContext& c) {
   return Value::num(static_cast<uint64_t>(sv(c).uweight));

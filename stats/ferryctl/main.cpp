@@ -106,7 +106,7 @@ std::string shortcut(const std::vector<std::string>& a, Plan& plan) {
   }
   if (verb != "disable" && verb != "enable" && verb != "drain") return "";
   if (a.size() < 2 || (verb != "drain" && !is_server_spec(a[1]))) {
-    if (verb == "drain") return "usage: ferryctl drain BACKEND/SERVER";
+    if (verb == "drain") return "expected: ferryctl drain BACKEND/SERVER";
     return "";  // `disable server b/s` and the like: a plain command
   }
   const std::string& srv = a[1];
@@ -117,7 +117,7 @@ std::string shortcut(const std::vector<std::string>& a, Plan& plan) {
   plan.commands = "disable server " + srv + "\n";
   if (a.size() == 2) return "";
   if (a.size() != 4 || a[2] != "--wait")
-    return "usage: ferryctl disable BACKEND/SERVER [--wait DURATION]";
+    return "expected: ferryctl disable BACKEND/SERVER [--wait DURATION]";
   const auto ms = stats::parse_delay_ms(a[3], 1000);
   if (!ms || *ms <= 0) return "invalid duration '" + a[3] + "' for --wait";
   plan.commands += "wait " + std::to_string(*ms) + "ms srv-removable " + srv + "\n";

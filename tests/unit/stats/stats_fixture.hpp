@@ -31,7 +31,7 @@ class FakeControl : public core::ServerControl {
       s.op = core::OpState::Stopped;
       s.check.paused = true;
     } else {
-      s.admin_flags &= ~(core::admin::kForcedMaint | core::admin::kConfigMaint);
+      s.admin_flags &= ~core::admin::kForcedMaint;  // kConfigMaint stays, as in HAProxy
       s.op = core::OpState::Running;
       s.check.paused = false;
       s.check.health = s.check.rise;
