@@ -4,6 +4,7 @@
 
 #include "conf/did_you_mean.hpp"
 #include "conf/keyword_table.hpp"
+#include "conf/tokenizer.hpp"
 
 namespace ferry::conf {
 
@@ -17,8 +18,30 @@ void YamlWalker::error(const YAML::Node& at, const std::string& message) {
   ctx_.error(pos(at), message);
 }
 
+// `$VAR` / `${VAR}` in a YAML value expand as inside a double-quoted HAProxy-format word: the
+// value goes through the same tokenizer, so both formats share one set of rules and messages.
+std::string YamlWalker::expand_env(const YAML::Node& value) {
+  const std::string& raw = value.Scalar();
+  if (raw.find('$') == std::string::npos) return raw;
+  std::string quoted = "\"";
+  for (char c : raw) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  quoted += '"';
+  std::vector<Diagnostic> diags;
+  const auto statements = tokenize(quoted, file_, diags);
+  for (auto& d : diags) {
+    d.pos = pos(value);
+    (d.severity == Diagnostic::Severity::Error ? ctx_.error(d.pos, d.message)
+                                               : ctx_.warning(d.pos, d.message));
+  }
+  if (statements.empty() || statements[0].words.empty()) return "";
+  return statements[0].words[0];
+}
+
 std::optional<std::string> YamlWalker::scalar(const YAML::Node& value, std::string_view what) {
-  if (value.IsScalar()) return value.Scalar();
+  if (value.IsScalar()) return expand_env(value);
   const char* got = value.IsSequence() ? "a list" : value.IsMap() ? "a mapping" : "nothing";
   error(value, "'" + std::string(what) + "' expects a single value, got " + got);
   return std::nullopt;

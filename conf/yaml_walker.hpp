@@ -33,6 +33,7 @@ class YamlWalker {
   void error(const YAML::Node& at, const std::string& message);
 
   // The value as text; an error naming `what` if it is a list, a mapping or empty.
+  // A scalar value with environment variables expanded; an error when it is a list or mapping.
   std::optional<std::string> scalar(const YAML::Node& value, std::string_view what);
   // true/false (also yes/no, on/off); an error naming `what` otherwise.
   std::optional<bool> boolean(const YAML::Node& value, std::string_view what);
@@ -49,6 +50,7 @@ class YamlWalker {
   void statement(const YAML::Node& at, std::vector<std::string> words);
 
  private:
+  std::string expand_env(const YAML::Node& value);
   ParseContext& ctx_;
   const std::string& file_;
 };

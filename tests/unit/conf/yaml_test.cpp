@@ -297,3 +297,32 @@ TEST_CASE("yaml: defaults apply only to the proxies of their own file") {
 
 }  // namespace
 }  // namespace ferry::conf::test
+
+namespace ferry::conf::test {
+namespace {
+
+TEST_CASE("yaml: ${VAR} in values expands as in the HAProxy format, unset ones warn") {
+  ::setenv("FERRY_YAML_TEST_DIR", "/run/app", 1);
+  ::unsetenv("FERRY_YAML_TEST_UNSET");
+  const auto r = load(R"(defaults:
+  timeout: { connect: 1s, client: 1s, server: 1s }
+frontends:
+  - { name: f, bind: ":8080", default_backend: b }
+backends:
+  - name: b
+    servers:
+      - { name: s1, address: "unix@${FERRY_YAML_TEST_DIR}/s1.sock" }
+      - { name: s2, address: "/x${FERRY_YAML_TEST_UNSET}/s2.sock" }
+)",
+                      "t.yaml");
+  REQUIRE(r.ok());
+  const ProxyConf* b = r.config.find_proxy("b");
+  REQUIRE(b != nullptr);
+  CHECK(b->servers.at(0).addr.path == "/run/app/s1.sock");
+  CHECK(b->servers.at(1).addr.path == "/x/s2.sock");
+  CHECK(lines(r) == V{"t.yaml:9:30: warning: environment variable 'FERRY_YAML_TEST_UNSET' is not "
+                      "set; it expands to an empty string"});
+}
+
+}  // namespace
+}  // namespace ferry::conf::test
