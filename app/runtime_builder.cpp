@@ -45,8 +45,8 @@ unsigned frontends_maxconn_to(const conf::Config& config, const std::string& bac
   unsigned sum = 0;
   for (const auto& p : config.proxies) {
     if (!p.is_frontend()) continue;
-    const bool routes_here = p.default_backend == backend || (p.kind == conf::ProxyKind::Listen &&
-                                                              p.name == backend);
+    const bool routes_here =
+        p.default_backend == backend || (p.kind == conf::ProxyKind::Listen && p.name == backend);
     if (routes_here) sum += p.maxconn > 0 ? static_cast<unsigned>(p.maxconn) : global_maxconn;
   }
   return sum;
@@ -65,7 +65,7 @@ void add_backend(const conf::Config& config, const conf::ProxyConf& p, core::Eng
   st.listen_section = p.kind == conf::ProxyKind::Listen;
   st.fullconn = p.fullconn > 0
                     ? static_cast<unsigned>(p.fullconn)
-                    : (frontends_maxconn_to(config, p.name, engine.maxconn) + 9) / 10;
+                    : std::max(1u, (frontends_maxconn_to(config, p.name, engine.maxconn) + 9) / 10);
   auto b = std::make_unique<core::Backend>(engine, p.name, p.id, st);
   std::vector<core::Server*> view;
   for (size_t i = 0; i < p.servers.size(); ++i) {
@@ -94,11 +94,11 @@ void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,
   if (!p.logs.empty()) {
     fe->own_log = std::make_unique<core::Log>();
     fe->own_log->set_stderr(false);
-    for (const auto& e : fe->own_log->set_targets(p.logs)) errors.push_back(e);
+    for (const auto& e : fe->own_log->set_targets(p.logs))
+      errors.push_back(e);
   }
-  fe->backend = engine.find_backend(p.kind == conf::ProxyKind::Listen && p.default_backend.empty()
-                                        ? p.name
-                                        : p.default_backend);
+  fe->backend = engine.find_backend(
+      p.kind == conf::ProxyKind::Listen && p.default_backend.empty() ? p.name : p.default_backend);
   for (const auto& bind : p.binds) {
     for (const auto& a : bind.addrs) {
       const auto addr = core::SockAddr::from(a);
@@ -108,8 +108,8 @@ void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,
         errors.push_back(r.error);
         continue;
       }
-      fe->listeners.push_back(std::make_unique<core::Listener>(
-          engine, *fe, addr, std::move(r.fd), std::move(r.file), bind.name));
+      fe->listeners.push_back(std::make_unique<core::Listener>(engine, *fe, addr, std::move(r.fd),
+                                                               std::move(r.file), bind.name));
     }
   }
   engine.frontends.push_back(std::move(fe));

@@ -13,6 +13,7 @@
 #include "core/intrusive_list.hpp"
 #include "core/load_balancer.hpp"
 #include "core/server.hpp"
+#include "core/session_times.hpp"
 
 namespace ferry::core {
 
@@ -36,6 +37,7 @@ struct BackendCounters {
   uint32_t qmax = 0;
   Millis last_session{-1};
   FreqCounter sess_rate;
+  SessionTimes times;  // queue/connect/total time averages of sessions that got a server
 };
 
 struct BackendSettings {

@@ -9,6 +9,7 @@
 
 #include "core/freq_counter.hpp"
 #include "core/intrusive_list.hpp"
+#include "core/session_times.hpp"
 #include "core/sockaddr.hpp"
 
 namespace ferry::core {
@@ -69,7 +70,7 @@ struct CheckInfo {
   uint64_t chkfail = 0;
   uint64_t chkdown = 0;
   uint64_t hanafail = 0;
-  bool observe = false;  // `observe layer4` is set: the stats show hanafail
+  bool observe = false;        // `observe layer4` is set: the stats show hanafail
   int consecutive_errors = 0;  // observe layer4
 };
 
@@ -89,7 +90,8 @@ struct ServerCounters {
   uint32_t smax = 0;
   uint32_t qmax = 0;
   Millis last_session{-1};  // -1 = never
-  FreqCounter sess_rate;     // sessions per second, counted where stot is
+  SessionTimes times;       // queue/connect/total time averages of sessions that got a server
+  FreqCounter sess_rate;    // sessions per second, counted where stot is
 };
 
 class Server {
@@ -102,20 +104,21 @@ class Server {
   SockAddr addr;
   std::string addr_text;  // for stats: "unix" or "ip:port"
 
-  int iweight = 1;        // initial (configured) weight, 0..256
-  int uweight = 1;        // user weight, changed by `set weight`
-  int throttle_pct = 100; // slowstart ramp, 100 when not warming up
-  unsigned maxconn = 0;   // 0 = unlimited
-  unsigned maxqueue = 0;  // 0 = unlimited
+  int iweight = 1;         // initial (configured) weight, 0..256
+  int uweight = 1;         // user weight, changed by `set weight`
+  int throttle_pct = 100;  // slowstart ramp, 100 when not warming up
+  unsigned maxconn = 0;    // 0 = unlimited
+  unsigned maxqueue = 0;   // 0 = unlimited
 
   OpState op = OpState::Running;
   unsigned admin_flags = 0;
   Millis last_change{0};
-  Millis down_since{-1};   // when it last became unusable by state, -1 while up
-  Millis downtime{0};      // accumulated, not counting the current down period
+  Millis down_since{-1};  // when it last became unusable by state, -1 while up
+  Millis downtime{0};     // accumulated, not counting the current down period
 
   unsigned served = 0;  // sessions assigned to this server (connecting or established)
-  unsigned queued = 0;  // sessions waiting in this server's own queue (always 0 without persistence)
+  unsigned queued =
+      0;  // sessions waiting in this server's own queue (always 0 without persistence)
   ServerCounters counters;
   CheckInfo check;
   IntrusiveList<Session, ServerSessionsTag> sessions;  // established or connecting here

@@ -69,7 +69,8 @@ void Session::assign() {
   PickResult r;
   if (backend_.lb) {
     r = backend_.lb->pick(PickRequest{&peer_, tried_});
-    if (!r.server && !r.saturated && !tried_.empty()) r = backend_.lb->pick(PickRequest{&peer_, {}});
+    if (!r.server && !r.saturated && !tried_.empty())
+      r = backend_.lb->pick(PickRequest{&peer_, {}});
   }
   if (r.server) return connect(*r.server);
   if (r.saturated) return enqueue();
@@ -204,7 +205,9 @@ void Session::start_relay() {
   if (!closed()) on_server_io(EV_READ);
 }
 
-void Session::touch() { last_activity_ = engine_.loop.now(); }
+void Session::touch() {
+  last_activity_ = engine_.loop.now();
+}
 
 void Session::update_watchers() {
   if (c2s_.done() && s2c_.done()) return close('-', '-');
@@ -233,8 +236,7 @@ void Session::count_out(uint64_t n) {
 void Session::on_client_io(int revents) {
   if (phase_ != Phase::Relaying) return;
   if (revents & EV_WRITE) {
-    if (s2c_.flush(client_.get(), engine_.buffers) != Flow::Status::Ok)
-      return relay_failed(true);
+    if (s2c_.flush(client_.get(), engine_.buffers) != Flow::Status::Ok) return relay_failed(true);
   }
   if (revents & EV_READ && c2s_.wants_read()) {
     uint64_t moved = 0;
@@ -320,6 +322,7 @@ void Session::close(char who, char phase) {
   client_.reset();
   server_fd_.reset();
   --backend_.beconn;
+  record_times();
   if (frontend_.logs_traffic()) log_connection();
   drop_server();
   --frontend_.feconn;

@@ -63,6 +63,12 @@ class Session : public ListHook<ServerSessionsTag>,
   void on_timer();
   // The client side (or the server side) reset or vanished mid-transfer.
   void relay_failed(bool client_side);
+  // HAProxy's Tw/Tc/Tt in ms: time queued, time to connect (-1: never connected), total.
+  struct Timings {
+    int64_t tw, tc, tt;
+  };
+  Timings timings() const;
+  void record_times();
   // One line in HAProxy's TCP log format (option tcplog).
   void log_connection() const;
 

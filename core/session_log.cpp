@@ -33,27 +33,38 @@ std::string client_text(const SockAddr& peer) {
   return s;
 }
 
-long long span(Millis from, Millis to) {
-  return from.count() < 0 || to.count() < 0 ? -1 : static_cast<long long>((to - from).count());
+int64_t span(Millis from, Millis to) {
+  return from.count() < 0 || to.count() < 0 ? -1 : (to - from).count();
 }
 
 }  // namespace
 
+Session::Timings Session::timings() const {
+  const Millis now = engine_.loop.now();
+  return Timings{queued_at_.count() < 0 ? 0 : span(queued_at_, connect_started_),
+                 span(connect_started_, connected_at_), (now - accepted_at_).count()};
+}
+
+void Session::record_times() {
+  if (!server_ || connected_at_.count() < 0) return;
+  const Timings t = timings();
+  server_->counters.times.add(t.tw, t.tc, t.tt);
+  backend_.counters.times.add(t.tw, t.tc, t.tt);
+}
+
 void Session::log_connection() const {
   if (frontend_.settings.dontlognull && bytes_in_ == 0 && bytes_out_ == 0) return;
-  const Millis now = engine_.loop.now();
-  const long long tw = queued_at_.count() < 0 ? 0 : span(queued_at_, connect_started_);
-  const long long tc = span(connect_started_, connected_at_);
+  const Timings t = timings();
   char line[1024];
-  std::snprintf(line, sizeof(line), "%s [%s] %s %s/%s %lld/%lld/%lld %llu %c%c %u/%u/%u/%u/%s%d %u/%zu",
-                client_text(peer_).c_str(), accept_date(accept_wall_us_).c_str(),
-                frontend_.name.c_str(), backend_.name.c_str(),
-                server_ ? server_->name.c_str() : "<NOSRV>", tw, tc,
-                static_cast<long long>((now - accepted_at_).count()),
-                static_cast<unsigned long long>(bytes_out_), term_[0], term_[1], engine_.actconn,
-                frontend_.feconn, backend_.beconn, server_ ? server_->served - 1 : 0,
-                redispatched_ ? "+" : "", retries_done_, server_ ? server_->queued : 0,
-                backend_.queue.size());
+  std::snprintf(
+      line, sizeof(line), "%s [%s] %s %s/%s %lld/%lld/%lld %llu %c%c %u/%u/%u/%u/%s%d %u/%zu",
+      client_text(peer_).c_str(), accept_date(accept_wall_us_).c_str(), frontend_.name.c_str(),
+      backend_.name.c_str(), server_ ? server_->name.c_str() : "<NOSRV>",
+      static_cast<long long>(t.tw), static_cast<long long>(t.tc), static_cast<long long>(t.tt),
+      static_cast<unsigned long long>(bytes_out_), term_[0], term_[1], engine_.actconn,
+      frontend_.feconn, backend_.beconn, server_ ? server_->served - 1 : 0,
+      redispatched_ ? "+" : "", retries_done_, server_ ? server_->queued : 0,
+      backend_.queue.size());
   frontend_.log_traffic(line);
 }
 

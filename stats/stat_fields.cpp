@@ -69,6 +69,28 @@ Value sv_cnt(const RowContext& c) {
   return Value::num(c.server->counters.*Member);
 }
 
+// The time averages and maxima (qtime..ttime, qtime_max..ttime_max) of backends and servers.
+using Avg = core::SlidingAverage core::SessionTimes::*;
+template <Avg Which>
+Value be_avg(const RowContext& c) {
+  const auto& t = c.backend->counters.times;
+  return Value::num((t.*Which).average(t.window()));
+}
+template <Avg Which>
+Value sv_avg(const RowContext& c) {
+  const auto& t = c.server->counters.times;
+  return Value::num((t.*Which).average(t.window()));
+}
+template <Avg Which>
+Value be_max(const RowContext& c) {
+  return Value::num((c.backend->counters.times.*Which).max());
+}
+template <Avg Which>
+Value sv_max(const RowContext& c) {
+  return Value::num((c.server->counters.times.*Which).max());
+}
+using ST = core::SessionTimes;
+
 // ---- FRONTEND rows --------------------------------------------------------------------------
 
 const core::Frontend& fe(const RowContext& c) {
@@ -433,10 +455,13 @@ constexpr std::array<FieldDef, kFieldCount> kFields{{
      sv_lastsess},
     {"last_chk", STR, kMOP, "Details of the last health check", nullptr, nullptr, sv_last_chk},
     {"last_agt", STR, kMOP, "Details of the last agent check", nullptr, nullptr, nullptr},
-    {"qtime", U32, kMaP, "Average queue time (ms)", nullptr, zero, zero},
-    {"ctime", U32, kMaP, "Average connect time (ms)", nullptr, zero, zero},
+    {"qtime", U32, kMaP, "Average queue time (ms)", nullptr, be_avg<&ST::queue>,
+     sv_avg<&ST::queue>},
+    {"ctime", U32, kMaP, "Average connect time (ms)", nullptr, be_avg<&ST::connect>,
+     sv_avg<&ST::connect>},
     {"rtime", U32, kMaP, "Average response time (ms)", nullptr, zero, zero},
-    {"ttime", U32, kMaP, "Average total session time (ms)", nullptr, zero, zero},
+    {"ttime", U32, kMaP, "Average total session time (ms)", nullptr, be_avg<&ST::total>,
+     sv_avg<&ST::total>},
     {"agent_status", STR, kMOP, "Last agent check result code", nullptr, nullptr, nullptr},
     {"agent_code", U32, kMOP, "Code of the last agent check", nullptr, nullptr, nullptr},
     {"agent_duration", U64, kMDP, "Milliseconds the last agent check took", nullptr, nullptr,
@@ -474,10 +499,13 @@ constexpr std::array<FieldDef, kFieldCount> kFields{{
     {"cache_hits", U64, kMCP, "Cache hits", nullptr, nullptr, nullptr},
     {"srv_icur", U32, kMGP, "Idle server connections available for reuse", nullptr, nullptr, zero},
     {"src_ilim", U32, kCLP, "Limit of idle server connections", nullptr, nullptr, nullptr},
-    {"qtime_max", U32, kMMP, "Longest queue time (ms)", nullptr, zero, zero},
-    {"ctime_max", U32, kMMP, "Longest connect time (ms)", nullptr, zero, zero},
+    {"qtime_max", U32, kMMP, "Longest queue time (ms)", nullptr, be_max<&ST::queue>,
+     sv_max<&ST::queue>},
+    {"ctime_max", U32, kMMP, "Longest connect time (ms)", nullptr, be_max<&ST::connect>,
+     sv_max<&ST::connect>},
     {"rtime_max", U32, kMMP, "Longest response time (ms)", nullptr, zero, zero},
-    {"ttime_max", U32, kMMP, "Longest total session time (ms)", nullptr, zero, zero},
+    {"ttime_max", U32, kMMP, "Longest total session time (ms)", nullptr, be_max<&ST::total>,
+     sv_max<&ST::total>},
     {"eint", U64, kMCP, "Internal errors", zero, zero, zero},
     {"idle_conn_cur", U32, kMGP, "Unsafe idle server connections", nullptr, nullptr, zero},
     {"safe_conn_cur", U32, kMGP, "Safe idle server connections", nullptr, nullptr, zero},

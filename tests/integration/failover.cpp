@@ -60,8 +60,8 @@ backend be
   REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
 
   int served = 0;
-  for (int i = 0; i < 300; ++i)
-    served += echo_round_trip(port, "ping " + std::to_string(i) + "\n");
+  while (served < 300 && echo_round_trip(port, "ping " + std::to_string(served) + "\n"))
+    ++served;
   CHECK(served == 300);
   CHECK(s1.accepted() + s3.accepted() == 300);
   CHECK(s1.accepted() >= 100);

@@ -1,0 +1,137 @@
+// Pure pieces of core/: the intrusive list, the buffer pool, rate and time averages, addresses,
+// and one relay direction over a real socketpair.
+#include <doctest/doctest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "core/buffer_pool.hpp"
+#include "core/freq_counter.hpp"
+#include "core/intrusive_list.hpp"
+#include "core/relay.hpp"
+#include "core/session_times.hpp"
+#include "core/sockaddr.hpp"
+
+using namespace ferry::core;
+
+namespace {
+struct Tag {};
+struct Item : ListHook<Tag> {
+  int v = 0;
+};
+}  // namespace
+
+TEST_CASE("intrusive list keeps order and unlinks from the middle") {
+  IntrusiveList<Item, Tag> list;
+  Item a, b, c;
+  a.v = 1, b.v = 2, c.v = 3;
+  list.push_back(a);
+  list.push_back(b);
+  list.push_back(c);
+  list.remove(b);
+  CHECK(list.size() == 2);
+  CHECK(!list.contains(b));
+  int sum = 0;
+  list.for_each([&](Item& i) {
+    sum = sum * 10 + i.v;
+    list.remove(i);  // removing the element being visited is allowed
+  });
+  CHECK(sum == 13);
+  CHECK(list.empty());
+}
+
+TEST_CASE("buffer pool reuses buffers and counts what is lent") {
+  BufferPool pool(1024, 1);
+  Buffer a, b;
+  pool.take(a);
+  pool.take(b);
+  CHECK(pool.in_use() == 2);
+  char* first = a.data;
+  pool.give_back(a);
+  pool.give_back(b);  // beyond `keep`: freed
+  CHECK(pool.in_use() == 0);
+  CHECK(!a.held());
+  Buffer c;
+  pool.take(c);
+  CHECK(c.data == first);
+  pool.give_back(c);
+}
+
+TEST_CASE("rate counter blends the previous second") {
+  FreqCounter f;
+  for (int i = 0; i < 10; ++i)
+    f.add(Millis(1000));
+  CHECK(f.rate(Millis(1000)) == 10);
+  CHECK(f.rate(Millis(2500)) == 5);  // half of last second's 10
+  CHECK(f.rate(Millis(4000)) == 0);
+  CHECK(f.max() == 10);
+}
+
+TEST_CASE("session time averages follow HAProxy's dynamic window") {
+  SessionTimes t;
+  t.add(0, 10, 100);
+  CHECK(t.connect.average(t.window()) == 10);
+  CHECK(t.total.average(t.window()) == 100);
+  t.add(-1, 30, 300);  // a phase never reached counts as 0
+  CHECK(t.queue.average(t.window()) == 0);
+  CHECK(t.connect.average(t.window()) ==
+        18);  // sum 10 - 5 + 30 = 35 over a window of 2, rounded up
+  CHECK(t.total.max() == 300);
+}
+
+TEST_CASE("socket addresses print as HAProxy shows them") {
+  ferry::conf::Address in;
+  in.kind = ferry::conf::AddressKind::Inet;
+  in.family = AF_INET;
+  in.host = "127.0.0.1";
+  in.port = 8080;
+  CHECK(SockAddr::from(in).to_string() == "127.0.0.1:8080");
+  in.family = AF_INET6;
+  in.host = "::1";
+  CHECK(SockAddr::from(in).stats_text() == "[::1]:8080");
+  ferry::conf::Address un;
+  un.kind = ferry::conf::AddressKind::Unix;
+  un.family = AF_UNIX;
+  un.path = "/run/x.sock";
+  const SockAddr u = SockAddr::from(un);
+  CHECK(u.stats_text() == "unix");
+  CHECK(u.unix_path() == "/run/x.sock");
+  un.kind = ferry::conf::AddressKind::Abns;
+  un.path = "name";
+  const SockAddr padded = SockAddr::from(un);
+  CHECK(padded.is_abstract());
+  CHECK(padded.len == sizeof(sockaddr_un));  // zero-padded to the whole sun_path, as HAProxy
+  un.kind = ferry::conf::AddressKind::Abnsz;
+  const SockAddr bare = SockAddr::from(un);
+  CHECK(bare.len == offsetof(sockaddr_un, sun_path) + 1 + 4);
+  CHECK(bare.to_string() == "@name");
+}
+
+TEST_CASE("a flow relays bytes exactly, forwards the FIN and gives its buffer back") {
+  int a[2], b[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, a) == 0);
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, b) == 0);
+  BufferPool pool(64);  // smaller than the message: several rounds are needed
+  Flow flow;
+  const std::string msg(1000, 'x');
+  REQUIRE(::write(a[0], msg.data(), msg.size()) == static_cast<ssize_t>(msg.size()));
+  ::shutdown(a[0], SHUT_WR);
+  uint64_t moved = 0;
+  std::string got;
+  char buf[256];
+  for (int i = 0; i < 1000 && !flow.done(); ++i) {
+    REQUIRE(flow.pump(a[1], b[0], pool, moved) == Flow::Status::Ok);
+    ssize_t n;
+    while ((n = ::read(b[1], buf, sizeof(buf))) > 0)
+      got.append(buf, static_cast<size_t>(n));
+  }
+  CHECK(flow.done());
+  CHECK(got == msg);
+  CHECK(moved == msg.size());
+  CHECK(pool.in_use() == 0);
+  CHECK(::read(b[1], buf, sizeof(buf)) == 0);  // the FIN arrived
+  for (int fd : {a[0], a[1], b[0], b[1]})
+    ::close(fd);
+}
