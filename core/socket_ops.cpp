@@ -1,5 +1,6 @@
 #include "core/socket_ops.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -14,7 +15,9 @@ namespace ferry::core {
 
 namespace {
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
 
 Fd new_socket(int family) {
   return Fd(::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -68,8 +71,10 @@ std::string bind_unix_path(int fd, const SockAddr& addr, const conf::UnixPerms& 
   auto* sun = reinterpret_cast<sockaddr_un*>(&tmp_addr.storage);
   const bool tmp_fits = tmp.size() < sizeof(sun->sun_path);
   if (!tmp_fits) tmp = path;  // no room for a temporary name: bind in place
-  if (tmp != path) ::unlink(tmp.c_str());
-  else ::unlink(path.c_str());  // stale (checked before)
+  if (tmp != path)
+    ::unlink(tmp.c_str());
+  else
+    ::unlink(path.c_str());  // stale (checked before)
   std::memset(sun->sun_path, 0, sizeof(sun->sun_path));
   std::memcpy(sun->sun_path, tmp.data(), tmp.size());
   tmp_addr.len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + tmp.size() + 1);
@@ -87,14 +92,36 @@ std::string bind_unix_path(int fd, const SockAddr& addr, const conf::UnixPerms& 
   return "";
 }
 
-std::string bind_inet(int fd, const SockAddr& addr) {
+// Is a process accepting on this TCP address? (A wildcard address is probed on loopback.)
+bool inet_addr_is_live(const SockAddr& addr) {
+  SockAddr probe_addr = addr;
+  if (addr.family() == AF_INET) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&probe_addr.storage);
+    if (sin->sin_addr.s_addr == htonl(INADDR_ANY)) sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  } else {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&probe_addr.storage);
+    if (IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr)) sin6->sin6_addr = in6addr_loopback;
+  }
+  Fd probe(::socket(addr.family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
+  return probe && ::connect(probe.get(), probe_addr.get(), probe_addr.len) == 0;
+}
+
+// Listeners share their port through SO_REUSEPORT, so that a new process (-sf/-st, `takeover`)
+// can bind while the old one still listens. Without takeover a live listener is an error, as for
+// UNIX paths, rather than two processes silently sharing the port.
+std::string bind_inet(int fd, const SockAddr& addr, bool takeover) {
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  if (!takeover && inet_addr_is_live(addr))
+    return "cannot bind " + addr.to_string() + ": " + errno_text(EADDRINUSE) +
+           " (another process is listening there; stop it or change the port)";
   if (addr.family() == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
   if (::bind(fd, addr.get(), addr.len) != 0) {
     const int err = errno;
     std::string msg = "cannot bind " + addr.to_string() + ": " + errno_text(err);
-    if (err == EADDRINUSE) msg += " (another process is listening there; stop it or change the port)";
+    if (err == EADDRINUSE)
+      msg += " (another process is listening there; stop it or change the port)";
     if (err == EACCES) msg += " (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
     return msg;
   }
@@ -117,13 +144,14 @@ ListenResult listen_on(const SockAddr& addr, int backlog, const conf::UnixPerms&
     return out;
   }
   std::string err;
-  if (unix_path) err = bind_unix_path(fd.get(), addr, perms, out.file);
+  if (unix_path)
+    err = bind_unix_path(fd.get(), addr, perms, out.file);
   else if (addr.is_unix()) {
     if (::bind(fd.get(), addr.get(), addr.len) != 0)
       err = "cannot bind abstract socket '" + addr.to_string() + "': " + errno_text(errno) +
             (errno == EADDRINUSE ? " (another process is listening on that name)" : "");
   } else {
-    err = bind_inet(fd.get(), addr);
+    err = bind_inet(fd.get(), addr, takeover);
   }
   if (err.empty() && ::listen(fd.get(), backlog > 0 ? backlog : SOMAXCONN) != 0)
     err = "cannot listen on " + addr.to_string() + ": " + errno_text(errno);

@@ -57,7 +57,8 @@ void CheckTask::begin() {
 }
 
 void CheckTask::run_steps(Next next) {
-  while (next) next = step(std::move(*next));
+  while (next)
+    next = step(std::move(*next));
 }
 
 CheckTask::Next CheckTask::step(ProbeAction action) {

@@ -79,9 +79,9 @@ class CheckTask {
   core::Millis started_at_{0};
   core::Millis next_at_{0};  // when the tick timer fires (valid while no probe runs)
   Wait waiting_ = Wait::None;
-  std::string out_;     // bytes of the Send under way
+  std::string out_;  // bytes of the Send under way
   size_t out_done_ = 0;
-  std::string in_;      // bytes received since the last Send or Connect
+  std::string in_;  // bytes received since the last Send or Connect
   bool peer_closed_ = false;
   bool conclusive_ = false;  // the probe was shown a final answer (EOF or a full buffer)
   core::Fd fd_;              // destroyed after io_, which is stopped first

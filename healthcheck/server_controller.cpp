@@ -30,7 +30,8 @@ SessionCounts session_counts(const core::Server& s) {
 void kill_sessions(core::Server& s) {
   std::vector<core::Session*> victims;
   s.sessions.for_each([&](core::Session& session) { victims.push_back(&session); });
-  for (core::Session* session : victims) session->kill();
+  for (core::Session* session : victims)
+    session->kill();
 }
 
 }  // namespace
@@ -172,12 +173,13 @@ void ServerController::set_drain(core::Server& server, bool on) {
   server.admin_flags |= core::admin::kForcedDrain;
   if (server.admin_flags & core::admin::kForcedMaint) {  // `state drain` clears forced maint
     const Transition t = sh.state.leave_maint(now());
+    engine_.log.warning(log_leaving_maint(subject_of(server), true));  // then, as HAProxy:
     return settle(sh, t == Transition::WentUp ? Effect::Up : Effect::None,
-                  log_leaving_maint(subject_of(server), true));
+                  log_remains_drain(subject_of(server)));
   }
-  settle(sh, Effect::None,
-         log_enters_drain(subject_of(server), servers_left(*server.backend),
-                          session_counts(server)));
+  settle(
+      sh, Effect::None,
+      log_enters_drain(subject_of(server), servers_left(*server.backend), session_counts(server)));
 }
 
 void ServerController::set_weight(core::Server& server, int uweight) {

@@ -26,9 +26,9 @@ struct ServerHealth {
   core::Server& server;
   HealthState state;
   Warmup warmup;
-  const bool shutdown_on_down;         // on-marked-down shutdown-sessions
-  const bool shutdown_backups_on_up;   // on-marked-up shutdown-backup-sessions
-  std::unique_ptr<CheckTask> task;     // null when the server has no `check`
+  const bool shutdown_on_down;        // on-marked-down shutdown-sessions
+  const bool shutdown_backups_on_up;  // on-marked-up shutdown-backup-sessions
+  std::unique_ptr<CheckTask> task;    // null when the server has no `check`
 };
 
 class ServerController final : public core::ServerControl,

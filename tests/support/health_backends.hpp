@@ -10,8 +10,8 @@
 #include <string>
 
 #include "tests/support/deadline.hpp"
-#include "tests/support/test_backends.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_backends.hpp"
 
 namespace ferry::test {
 

@@ -54,8 +54,8 @@ struct Checked {
 
 std::unique_ptr<Probe> ping_pong_probe() {
   conf::TcpCheckStep send{{"t.cfg", 3, 0}, conf::TcpCheckStep::Kind::Send, "PING\r\n", false};
-  conf::TcpCheckStep expect{{"t.cfg", 4, 0}, conf::TcpCheckStep::Kind::ExpectString, "+PONG",
-                            false};
+  conf::TcpCheckStep expect{
+      {"t.cfg", 4, 0}, conf::TcpCheckStep::Kind::ExpectString, "+PONG", false};
   std::vector<conf::TcpCheckStep> steps{send, expect};
   return make_tcp_check_probe(std::move(*compile_tcp_check(steps).rules));
 }

@@ -105,7 +105,8 @@ struct RuntimeFixture {
 // File descriptors this process holds now.
 inline int own_fd_count() {
   int n = 0;
-  for (int fd = 0; fd < 4096; ++fd) n += ::fcntl(fd, F_GETFD) != -1;
+  for (int fd = 0; fd < 4096; ++fd)
+    n += ::fcntl(fd, F_GETFD) != -1;
   return n;
 }
 

@@ -1,0 +1,87 @@
+// Seamless reload as HAProxy does it: a new process started with `-sf OLDPID` binds the same
+// TCP port and UNIX path while the old one still listens, then tells the old one to finish its
+// sessions and exit. No client is refused at any point, and the old process does not remove the
+// socket file the new one now owns.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "tests/support/client_conn.hpp"
+#include "tests/support/ferry_process.hpp"
+#include "tests/support/socket_address.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_backends.hpp"
+
+using namespace ferry::test;
+
+namespace {
+
+const char* const kConfig = R"(global
+    maxconn 100
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+frontend fe
+    bind 127.0.0.1:{PORT}
+    bind unix@{DIR}/fe.sock
+    default_backend be
+backend be
+    server s1 unix@{DIR}/echo.sock
+)";
+
+}  // namespace
+
+TEST_CASE("-sf hands the listeners over: the old process finishes its session, nobody is refused") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  const auto fe_sock = UnixAddress::path(dir.file("fe.sock"));
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  const std::string config =
+      fill_template(kConfig, {{"PORT", std::to_string(port)}, {"DIR", dir.path()}});
+  FerryProcess old_ferry(dir, config);
+  REQUIRE_MESSAGE(old_ferry.wait_listening_tcp(port), old_ferry.output());
+  ClientConn open = ClientConn::tcp(port);
+  REQUIRE(open.send_all("before\n"));
+  REQUIRE(open.read_line() == "before\n");
+
+  FerryProcess new_ferry(dir, config, {"-sf", std::to_string(old_ferry.pid())});
+  REQUIRE_MESSAGE(new_ferry.wait_listening_tcp(port), new_ferry.output());
+  REQUIRE(new_ferry.wait_listening_unix(fe_sock));
+  REQUIRE(poll_until([&] { return !old_ferry.is_listening_tcp(port); }, 3s));
+
+  for (int i = 0; i < 20; ++i) {  // served by the new process, over TCP and UNIX
+    ClientConn c = i % 2 ? ClientConn::tcp(port) : ClientConn::unix_socket(fe_sock);
+    REQUIRE_MESSAGE(c.ok(), "connection ", i, " refused");
+    REQUIRE(c.send_all("x\n"));
+    REQUIRE(c.read_line() == "x\n");
+  }
+  REQUIRE(open.send_all("after\n"));  // the old process still serves its session
+  CHECK(open.read_line() == "after\n");
+  open.close_gracefully(Deadline(3s));
+  const auto status = old_ferry.wait_exit(3s);
+  REQUIRE(status.has_value());
+  CHECK(to_string(*status) == "exit code 0");
+  CHECK(::access(fe_sock.name.c_str(), F_OK) == 0);  // still the new process's socket
+  ClientConn c = ClientConn::unix_socket(fe_sock);
+  CHECK(c.ok());
+  CHECK(new_ferry.stop_cleanly());
+}
+
+TEST_CASE("without -sf a second process on the same TCP port fails with a clear message") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  const std::string config =
+      fill_template(kConfig, {{"PORT", std::to_string(port)}, {"DIR", dir.path()}});
+  FerryProcess first(dir, config);
+  REQUIRE(first.wait_listening_tcp(port));
+  TempDir other;
+  const RunResult second = run_ferry({"-db", "-f", first.config_path()}, 5s);
+  CHECK(second.status.code == 1);
+  CHECK(second.err.find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
+  CHECK(second.err.find("Address already in use") != std::string::npos);
+  CHECK(first.stop_cleanly());
+}
