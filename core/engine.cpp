@@ -13,6 +13,7 @@ constexpr Millis kAcceptRetry{100};  // pause after EMFILE & co before accepting
 Engine::Engine(EventLoop& l, Log& lg, unsigned max)
     : loop(l),
       log(lg),
+      pipes(max / 4),
       maxconn(max),
       start_time(l.now()),
       reaper_(l, this),
@@ -66,7 +67,8 @@ void Engine::session_closed(Session& session) {
 void Engine::reap() {
   std::vector<Session*> dead;
   dead.swap(graveyard_);
-  for (Session* s : dead) delete s;
+  for (Session* s : dead)
+    delete s;
   if (graveyard_.empty()) reaper_.stop();
 }
 
@@ -103,7 +105,8 @@ void Engine::retry_accept() {
 void Engine::soft_stop() {
   if (stopping_) return;
   stopping_ = true;
-  for (auto& fe : frontends) fe->close_listeners();
+  for (auto& fe : frontends)
+    fe->close_listeners();
   log.notice("soft-stop: listeners closed; exiting once " + std::to_string(actconn) +
              " open session(s) finish");
   if (actconn == 0 && on_soft_stop_done) on_soft_stop_done();
@@ -111,7 +114,8 @@ void Engine::soft_stop() {
 
 void Engine::hard_stop() {
   stopping_ = true;
-  for (auto& fe : frontends) fe->close_listeners();
+  for (auto& fe : frontends)
+    fe->close_listeners();
   kill_all_sessions();
   loop.stop();
 }
@@ -120,7 +124,8 @@ void Engine::kill_all_sessions() {
   // Closing one session may let a queued one connect (and fail, and close): take them one at a
   // time from the front rather than walking a list that changes under us.
   tearing_down_ = true;
-  while (Session* s = sessions.front()) s->kill();
+  while (Session* s = sessions.front())
+    s->kill();
 }
 
 }  // namespace ferry::core

@@ -14,6 +14,8 @@
 #include "core/frontend.hpp"
 #include "core/intrusive_list.hpp"
 #include "core/log.hpp"
+#include "core/pipe_pool.hpp"
+#include "core/relay.hpp"
 #include "core/server_control.hpp"
 
 namespace ferry::core {
@@ -38,6 +40,8 @@ class Engine {
   EventLoop& loop;
   Log& log;
   BufferPool buffers;
+  PipePool pipes;  // for splice(2); capped at maxconn / 4 like HAProxy's maxpipes
+  IoPools io() { return IoPools{buffers, pipes}; }
   const unsigned maxconn;  // global
   unsigned actconn = 0;    // sessions alive in the process
   uint64_t cum_conns = 0;

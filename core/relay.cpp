@@ -1,5 +1,6 @@
 #include "core/relay.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -7,14 +8,37 @@
 
 namespace ferry::core {
 
-Flow::Status Flow::read_some(int from, BufferPool& pool, uint64_t& moved) {
+namespace {
+constexpr size_t kSpliceChunk = 1 << 20;  // ask for plenty: the pipe takes what fits
+constexpr unsigned kSpliceFlags = SPLICE_F_MOVE | SPLICE_F_NONBLOCK;
+
+bool transient(int err) {
+  return err == EAGAIN || err == EWOULDBLOCK || err == EINTR;
+}
+}  // namespace
+
+Flow::Status Flow::read_copy(int from, BufferPool& pool, uint64_t& moved) {
   if (!buf_.held()) {
     pool.take(buf_);
     cap_ = static_cast<uint32_t>(pool.buffer_size());
   }
   const ssize_t n = ::recv(from, buf_.data + buf_.tail, cap_ - buf_.tail, 0);
   if (n > 0) {
+    if (buf_.tail == 0 && static_cast<uint32_t>(n) == cap_) bulk_ = true;
     buf_.tail += static_cast<uint32_t>(n);
+    moved += static_cast<uint64_t>(n);
+    return Status::Ok;
+  }
+  if (n == 0) eof_ = true;
+  if (n == 0 || transient(errno)) return Status::Ok;
+  err_ = errno;
+  return Status::ReadError;
+}
+
+Flow::Status Flow::read_splice(int from, uint64_t& moved) {
+  const ssize_t n = ::splice(from, nullptr, pipe_.write_fd, nullptr, kSpliceChunk, kSpliceFlags);
+  if (n > 0) {
+    pipe_.bytes += static_cast<size_t>(n);
     moved += static_cast<uint64_t>(n);
     return Status::Ok;
   }
@@ -22,24 +46,52 @@ Flow::Status Flow::read_some(int from, BufferPool& pool, uint64_t& moved) {
     eof_ = true;
     return Status::Ok;
   }
-  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return Status::Ok;
+  // EAGAIN with bytes in the pipe may mean the pipe is full, not that the socket is empty: stop
+  // reading until the pipe drains, or a level-triggered poller would spin.
+  if (transient(errno)) {
+    pipe_stalled_ = pipe_.bytes > 0;
+    return Status::Ok;
+  }
   err_ = errno;
   return Status::ReadError;
 }
 
-Flow::Status Flow::flush(int to, BufferPool& pool) {
+Flow::Status Flow::flush_copy(int to, BufferPool& pool) {
   while (buf_.held() && !buf_.empty()) {
     const ssize_t n = ::send(to, buf_.data + buf_.head, buf_.size(), MSG_NOSIGNAL);
     if (n > 0) {
       buf_.head += static_cast<uint32_t>(n);
-      continue;
+    } else if (n < 0 && transient(errno)) {
+      if (errno != EINTR) return Status::Ok;
+    } else {
+      err_ = errno;
+      return Status::WriteError;
     }
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Status::Ok;
-    if (n < 0 && errno == EINTR) continue;
-    err_ = errno;
-    return Status::WriteError;
   }
   pool.give_back(buf_);  // drained: an idle direction holds no buffer
+  return Status::Ok;
+}
+
+Flow::Status Flow::flush_splice(int to, PipePool& pipes) {
+  while (pipe_.bytes > 0) {
+    const ssize_t n = ::splice(pipe_.read_fd, nullptr, to, nullptr, pipe_.bytes, kSpliceFlags);
+    if (n > 0) {
+      pipe_.bytes -= static_cast<size_t>(n);
+      pipe_stalled_ = false;
+    } else if (n < 0 && transient(errno)) {
+      if (errno != EINTR) return Status::Ok;
+    } else {
+      err_ = n < 0 ? errno : EPIPE;
+      return Status::WriteError;
+    }
+  }
+  pipes.give_back(pipe_);  // drained: back to the pool
+  return Status::Ok;
+}
+
+Flow::Status Flow::flush(int to, IoPools pools) {
+  Status st = pipe_.held() ? flush_splice(to, pools.pipes) : flush_copy(to, pools.buffers);
+  if (st != Status::Ok || wants_write()) return st;
   if (eof_ && !shut_) {
     ::shutdown(to, SHUT_WR);
     shut_ = true;
@@ -47,17 +99,26 @@ Flow::Status Flow::flush(int to, BufferPool& pool) {
   return Status::Ok;
 }
 
-Flow::Status Flow::pump(int from, int to, BufferPool& pool, uint64_t& moved) {
+Flow::Status Flow::pump(int from, int to, IoPools pools, uint64_t& moved) {
   // A few read/write rounds per wake-up keep a fast stream from bouncing through the poller.
   for (int round = 0; round < 4 && wants_read(); ++round) {
-    const uint32_t before = buf_.held() ? buf_.tail : 0;
-    if (read_some(from, pool, moved) != Status::Ok) return Status::ReadError;
-    const bool got = buf_.held() && buf_.tail > before;
-    if (flush(to, pool) != Status::Ok) return Status::WriteError;
-    if (!got || wants_write()) break;  // nothing more to read now, or the peer is slow
+    const uint64_t before = moved;
+    // Bytes never mix: a pipe is taken only when no buffer holds any, and vice versa.
+    const bool splice = pipe_.held() || (bulk_ && !buf_.held() && pools.pipes.take(pipe_));
+    const Status st = splice ? read_splice(from, moved) : read_copy(from, pools.buffers, moved);
+    if (st != Status::Ok) return st;
+    if (flush(to, pools) != Status::Ok) return Status::WriteError;
+    if (moved == before || wants_write()) break;  // nothing more to read now, or a slow peer
   }
-  return flush(to, pool);  // also forwards a FIN seen before this wake-up
+  return flush(to, pools);  // also forwards a FIN seen before this wake-up
+}
+
+void Flow::release(IoPools pools) {
+  pools.buffers.give_back(buf_);
+  if (pipe_.bytes == 0)
+    pools.pipes.give_back(pipe_);
+  else
+    pools.pipes.discard(pipe_);  // bytes left in it: a dead connection's, never reused
 }
 
 }  // namespace ferry::core
-

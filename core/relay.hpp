@@ -1,34 +1,52 @@
 // One direction of a relay: bytes read from one socket are written to the other, byte for byte.
-// The buffer is taken from the pool when a read is about to happen and given back as soon as it
-// drains; a peer's FIN is forwarded as shutdown(SHUT_WR) once everything before it is written.
+// Bytes in flight sit in a pooled buffer (copy mode) or, once the flow has shown itself to be a
+// bulk transfer (a read filled a whole buffer), in a pooled kernel pipe moved with splice(2), so
+// they never cross user space. Either is held only while bytes are in it. A peer's FIN is
+// forwarded as shutdown(SHUT_WR) once everything before it is written.
 #pragma once
 
 #include <cstdint>
 
 #include "core/buffer_pool.hpp"
+#include "core/pipe_pool.hpp"
 
 namespace ferry::core {
+
+struct IoPools {
+  BufferPool& buffers;
+  PipePool& pipes;
+};
 
 class Flow {
  public:
   enum class Status { Ok, ReadError, WriteError };
 
-  // Moves what it can from `from` to `to` without blocking. `moved` receives the bytes read.
-  Status pump(int from, int to, BufferPool& pool, uint64_t& moved);
-  // Only writes out what is already buffered (the destination became writable).
-  Status flush(int to, BufferPool& pool);
+  // Moves what it can from `from` to `to` without blocking. `moved` grows by the bytes read.
+  Status pump(int from, int to, IoPools pools, uint64_t& moved);
+  // Only writes out what is already held (the destination became writable).
+  Status flush(int to, IoPools pools);
 
-  bool wants_read() const { return !eof_ && (!buf_.held() || buf_.tail < cap_); }
-  bool wants_write() const { return buf_.held() && !buf_.empty(); }
-  bool done() const { return shut_; }          // FIN forwarded: nothing more will move
-  bool eof_seen() const { return eof_; }
-  int error() const { return err_; }            // errno of the last failure
-  void release(BufferPool& pool) { pool.give_back(buf_); }
+  bool wants_read() const {
+    if (eof_) return false;
+    if (pipe_.held()) return !pipe_stalled_;
+    return !buf_.held() || buf_.tail < cap_;
+  }
+  bool wants_write() const { return pipe_.bytes > 0 || (buf_.held() && !buf_.empty()); }
+  bool done() const { return shut_; }  // FIN forwarded: nothing more will move
+  bool spliced() const { return bulk_; }
+  int error() const { return err_; }  // errno of the last failure
+  void release(IoPools pools);
 
  private:
-  Status read_some(int from, BufferPool& pool, uint64_t& moved);
+  Status read_copy(int from, BufferPool& pool, uint64_t& moved);
+  Status read_splice(int from, uint64_t& moved);
+  Status flush_copy(int to, BufferPool& pool);
+  Status flush_splice(int to, PipePool& pipes);
   Buffer buf_;
+  Pipe pipe_;
   uint32_t cap_ = 0;
+  bool bulk_ = false;          // a read filled a buffer: splice from now on, when pipes allow
+  bool pipe_stalled_ = false;  // the pipe refused more bytes: read again once it drained some
   bool eof_ = false;
   bool shut_ = false;
   int err_ = 0;

@@ -50,8 +50,8 @@ Session::Session(Engine& engine, Frontend& frontend, Fd client, const SockAddr& 
 }
 
 Session::~Session() {
-  c2s_.release(engine_.buffers);
-  s2c_.release(engine_.buffers);
+  c2s_.release(engine_.io());
+  s2c_.release(engine_.io());
 }
 
 void Session::start() {
@@ -236,11 +236,11 @@ void Session::count_out(uint64_t n) {
 void Session::on_client_io(int revents) {
   if (phase_ != Phase::Relaying) return;
   if (revents & EV_WRITE) {
-    if (s2c_.flush(client_.get(), engine_.buffers) != Flow::Status::Ok) return relay_failed(true);
+    if (s2c_.flush(client_.get(), engine_.io()) != Flow::Status::Ok) return relay_failed(true);
   }
   if (revents & EV_READ && c2s_.wants_read()) {
     uint64_t moved = 0;
-    const auto st = c2s_.pump(client_.get(), server_fd_.get(), engine_.buffers, moved);
+    const auto st = c2s_.pump(client_.get(), server_fd_.get(), engine_.io(), moved);
     count_in(moved);
     if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::ReadError);
   }
@@ -255,12 +255,11 @@ void Session::on_server_io(int revents) {
   }
   if (phase_ != Phase::Relaying) return;
   if (revents & EV_WRITE) {
-    if (c2s_.flush(server_fd_.get(), engine_.buffers) != Flow::Status::Ok)
-      return relay_failed(false);
+    if (c2s_.flush(server_fd_.get(), engine_.io()) != Flow::Status::Ok) return relay_failed(false);
   }
   if (revents & EV_READ && s2c_.wants_read()) {
     uint64_t moved = 0;
-    const auto st = s2c_.pump(server_fd_.get(), client_.get(), engine_.buffers, moved);
+    const auto st = s2c_.pump(server_fd_.get(), client_.get(), engine_.io(), moved);
     count_out(moved);
     if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::WriteError);
   }
@@ -317,8 +316,8 @@ void Session::close(char who, char phase) {
   client_io_.stop();
   server_io_.stop();
   timer_.stop();
-  c2s_.release(engine_.buffers);
-  s2c_.release(engine_.buffers);
+  c2s_.release(engine_.io());
+  s2c_.release(engine_.io());
   client_.reset();
   server_fd_.reset();
   --backend_.beconn;

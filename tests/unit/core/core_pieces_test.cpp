@@ -10,6 +10,7 @@
 #include "core/buffer_pool.hpp"
 #include "core/freq_counter.hpp"
 #include "core/intrusive_list.hpp"
+#include "core/pipe_pool.hpp"
 #include "core/relay.hpp"
 #include "core/session_times.hpp"
 #include "core/sockaddr.hpp"
@@ -114,6 +115,8 @@ TEST_CASE("a flow relays bytes exactly, forwards the FIN and gives its buffer ba
   REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, a) == 0);
   REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, b) == 0);
   BufferPool pool(64);  // smaller than the message: several rounds are needed
+  PipePool pipes(0);    // no pipes: copy mode only
+  const IoPools io{pool, pipes};
   Flow flow;
   const std::string msg(1000, 'x');
   REQUIRE(::write(a[0], msg.data(), msg.size()) == static_cast<ssize_t>(msg.size()));
@@ -122,7 +125,7 @@ TEST_CASE("a flow relays bytes exactly, forwards the FIN and gives its buffer ba
   std::string got;
   char buf[256];
   for (int i = 0; i < 1000 && !flow.done(); ++i) {
-    REQUIRE(flow.pump(a[1], b[0], pool, moved) == Flow::Status::Ok);
+    REQUIRE(flow.pump(a[1], b[0], io, moved) == Flow::Status::Ok);
     ssize_t n;
     while ((n = ::read(b[1], buf, sizeof(buf))) > 0)
       got.append(buf, static_cast<size_t>(n));
@@ -132,6 +135,44 @@ TEST_CASE("a flow relays bytes exactly, forwards the FIN and gives its buffer ba
   CHECK(moved == msg.size());
   CHECK(pool.in_use() == 0);
   CHECK(::read(b[1], buf, sizeof(buf)) == 0);  // the FIN arrived
+  for (int fd : {a[0], a[1], b[0], b[1]})
+    ::close(fd);
+}
+
+TEST_CASE("a bulk flow switches to splice, stays byte-exact and returns its pipe") {
+  int a[2], b[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, a) == 0);
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, b) == 0);
+  BufferPool pool(4096);
+  PipePool pipes(4);
+  const IoPools io{pool, pipes};
+  Flow flow;
+  std::string msg;
+  for (int i = 0; i < 200000; ++i)
+    msg += static_cast<char>('a' + i % 26);
+  size_t written = 0, moved_total = 0;
+  uint64_t moved = 0;
+  std::string got;
+  char buf[65536];
+  for (int i = 0; i < 100000 && !flow.done(); ++i) {
+    if (written < msg.size()) {
+      const ssize_t n = ::write(a[0], msg.data() + written, msg.size() - written);
+      if (n > 0) written += static_cast<size_t>(n);
+      if (written == msg.size()) ::shutdown(a[0], SHUT_WR);
+    }
+    REQUIRE(flow.pump(a[1], b[0], io, moved) == Flow::Status::Ok);
+    ssize_t n;
+    while ((n = ::read(b[1], buf, sizeof(buf))) > 0)
+      got.append(buf, static_cast<size_t>(n));
+  }
+  moved_total = moved;
+  CHECK(flow.done());
+  CHECK(flow.spliced());
+  CHECK(got == msg);
+  CHECK(moved_total == msg.size());
+  CHECK(pool.in_use() == 0);
+  CHECK(pipes.in_use() == 0);
+  CHECK(pipes.free_count() == 1);  // the pipe went back for reuse
   for (int fd : {a[0], a[1], b[0], b[1]})
     ::close(fd);
 }
