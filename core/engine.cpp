@@ -16,6 +16,7 @@ Engine::Engine(EventLoop& l, Log& lg, unsigned max)
       pipes(max / 4),
       maxconn(max),
       start_time(l.now()),
+      session_memory_(std::make_unique<ObjectPool<Session>>()),
       reaper_(l, this),
       accept_retry_(l, this) {}
 
@@ -50,7 +51,7 @@ void Engine::accepted(Frontend& fe, Fd client, const SockAddr& peer) {
   fe.counters.conn_rate.add(now);
   fe.counters.sess_rate.add(now);
   if (fe.feconn > fe.counters.smax) fe.counters.smax = fe.feconn;
-  auto* session = new Session(*this, fe, std::move(client), peer);
+  Session* session = session_memory_->create(*this, fe, std::move(client), peer);
   if (at_maxconn() || fe.full()) update_listeners();
   session->start();
 }

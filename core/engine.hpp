@@ -14,6 +14,7 @@
 #include "core/frontend.hpp"
 #include "core/intrusive_list.hpp"
 #include "core/log.hpp"
+#include "core/object_pool.hpp"
 #include "core/pipe_pool.hpp"
 #include "core/relay.hpp"
 #include "core/server_control.hpp"
@@ -79,6 +80,8 @@ class Engine {
   void update_listeners();
   void retry_accept();
   void kill_all_sessions();
+  // Declared before the watchers and lists that refer to sessions, so it outlives them.
+  std::unique_ptr<ObjectPool<Session>> session_memory_;
   PrepareWatcher<Engine, &Engine::reap> reaper_;
   TimerWatcher<Engine, &Engine::retry_accept> accept_retry_;
   Millis last_shortage_log_{-100000};

@@ -200,9 +200,9 @@ void Session::start_relay() {
   phase_ = Phase::Relaying;
   touch();
   if (idle_timeout().count() > 0) timer_.start(idle_timeout());
-  // Read what the client already sent, and anything the server greets with, right away.
+  // The client has usually sent its first bytes already: read them now rather than after
+  // another trip through the poller. A server that greets first is seen by its read watcher.
   on_client_io(EV_READ);
-  if (!closed()) on_server_io(EV_READ);
 }
 
 void Session::touch() {
