@@ -72,6 +72,9 @@ int run(const CommandLine& cmd, const conf::Config& config) {
   log.set_debug(cmd.debug);
   for (const auto& e : log.set_targets(config.global.logs)) log.warning(e);
   core::Engine engine(loop, log, resolve_global_maxconn(config, fd_limit));
+  if (config.global.nbthread > 1)
+    log.warning("nbthread " + std::to_string(config.global.nbthread) +
+                ": this version of ferry runs one event-loop thread; the setting is ignored");
   const bool takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty();
   const auto errors = build_runtime(config, engine, takeover);
   if (!errors.empty()) {
