@@ -17,50 +17,6 @@ json optional(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
-const char* name(Balance b) {
-  switch (b) {
-    case Balance::RoundRobin:
-      return "roundrobin";
-    case Balance::StaticRr:
-      return "static-rr";
-    case Balance::LeastConn:
-      return "leastconn";
-    case Balance::First:
-      return "first";
-    case Balance::Source:
-      return "source";
-    case Balance::Random:
-      return "random";
-  }
-  return "unknown";
-}
-
-const char* name(OnError e) {
-  switch (e) {
-    case OnError::FastInter:
-      return "fastinter";
-    case OnError::FailCheck:
-      return "fail-check";
-    case OnError::SuddenDeath:
-      return "sudden-death";
-    case OnError::MarkDown:
-      return "mark-down";
-  }
-  return "unknown";
-}
-
-const char* name(Level l) {
-  switch (l) {
-    case Level::User:
-      return "user";
-    case Level::Operator:
-      return "operator";
-    case Level::Admin:
-      return "admin";
-  }
-  return "unknown";
-}
-
 const char* name(ProxyKind k) {
   switch (k) {
     case ProxyKind::Defaults:
@@ -119,9 +75,9 @@ json bind_json(const BindConf& b) {
   json addrs = json::array();
   for (const auto& a : b.addrs)
     addrs.push_back(to_json(a));
-  return {{"pos", to_json(b.pos)}, {"addresses", addrs},   {"name", b.name},
-          {"backlog", b.backlog},  {"maxconn", b.maxconn}, {"perms", perms_json(b.perms)},
-          {"level", name(b.level)}};
+  return {{"pos", to_json(b.pos)},      {"addresses", addrs},   {"name", b.name},
+          {"backlog", b.backlog},       {"maxconn", b.maxconn}, {"perms", perms_json(b.perms)},
+          {"level", to_string(b.level)}};
 }
 
 json server_json(const ServerConf& s) {
@@ -144,7 +100,7 @@ json server_json(const ServerConf& s) {
           {"on_marked_up_shutdown_backup_sessions", s.on_marked_up_shutdown_backup_sessions},
           {"error_limit", s.error_limit},
           {"observe", s.observe == Observe::Layer4 ? "layer4" : "none"},
-          {"on_error", name(s.on_error)},
+          {"on_error", to_string(s.on_error)},
           {"slowstart", ms(s.slowstart)}};
 }
 
@@ -235,7 +191,7 @@ json to_json(const ProxyConf& p) {
           {"binds", binds},
           {"default_backend", p.default_backend},
           {"default_backend_pos", to_json(p.default_backend_pos)},
-          {"balance", name(p.balance)},
+          {"balance", to_string(p.balance)},
           {"servers", servers},
           {"timeouts", timeouts_json(p.timeouts)},
           {"maxconn", p.maxconn},

@@ -38,4 +38,48 @@ const ProxyConf* Config::find_backend(const std::string& name) const {
   return nullptr;
 }
 
+std::string_view to_string(Balance b) {
+  switch (b) {
+    case Balance::RoundRobin:
+      return "roundrobin";
+    case Balance::StaticRr:
+      return "static-rr";
+    case Balance::LeastConn:
+      return "leastconn";
+    case Balance::First:
+      return "first";
+    case Balance::Source:
+      return "source";
+    case Balance::Random:
+      return "random";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(OnError e) {
+  switch (e) {
+    case OnError::FastInter:
+      return "fastinter";
+    case OnError::FailCheck:
+      return "fail-check";
+    case OnError::SuddenDeath:
+      return "sudden-death";
+    case OnError::MarkDown:
+      return "mark-down";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Level l) {
+  switch (l) {
+    case Level::User:
+      return "user";
+    case Level::Operator:
+      return "operator";
+    case Level::Admin:
+      return "admin";
+  }
+  return "unknown";
+}
+
 }  // namespace ferry::conf

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,11 @@ enum class Observe { None, Layer4 };
 enum class OnError { FastInter, FailCheck, SuddenDeath, MarkDown };
 enum class Level { User, Operator, Admin };
 enum class ProxyKind { Defaults, Frontend, Backend, Listen };
+
+// The config keyword for each value: `roundrobin`, `fail-check`, `admin`, ...
+std::string_view to_string(Balance b);
+std::string_view to_string(OnError e);
+std::string_view to_string(Level l);
 
 // Ownership and permissions applied to a UNIX socket file after bind.
 struct UnixPerms {

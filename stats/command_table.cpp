@@ -252,15 +252,7 @@ std::string format_reply(const Reply& reply, const CliSession& session) {
 }
 
 std::string_view level_name(conf::Level level) {
-  switch (level) {
-    case Level::User:
-      return "user";
-    case Level::Operator:
-      return "operator";
-    case Level::Admin:
-      return "admin";
-  }
-  return "operator";
+  return conf::to_string(level);
 }
 
 Reply help(Invocation& in) {

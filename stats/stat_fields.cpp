@@ -142,22 +142,7 @@ uint64_t sum_in_use(const core::Backend& b, Fn fn) {
   return sum;
 }
 std::string_view algo_name(const core::Backend& b) {
-  if (b.lb) return b.lb->stats_name();
-  switch (b.settings.balance) {
-    case conf::Balance::RoundRobin:
-      return "roundrobin";
-    case conf::Balance::StaticRr:
-      return "static-rr";
-    case conf::Balance::LeastConn:
-      return "leastconn";
-    case conf::Balance::First:
-      return "first";
-    case conf::Balance::Source:
-      return "source";
-    case conf::Balance::Random:
-      return "unknown";  // HAProxy 2.6 prints this for random
-  }
-  return "unknown";
+  return b.lb ? b.lb->stats_name() : conf::to_string(b.settings.balance);
 }
 std::string be_status_text(const RowContext& c) {
   std::string text = be(c).up() ? "UP" : "DOWN";

@@ -14,22 +14,8 @@ using conf::Balance;
 constexpr std::array kAll{Balance::RoundRobin, Balance::StaticRr, Balance::LeastConn,
                           Balance::First,      Balance::Source,   Balance::Random};
 
-const char* algo_name(Balance b) {
-  switch (b) {
-    case Balance::RoundRobin:
-      return "roundrobin";
-    case Balance::StaticRr:
-      return "static-rr";
-    case Balance::LeastConn:
-      return "leastconn";
-    case Balance::First:
-      return "first";
-    case Balance::Source:
-      return "source";
-    case Balance::Random:
-      return "random";
-  }
-  return "?";
+std::string_view algo_name(Balance b) {
+  return ferry::conf::to_string(b);
 }
 
 // Set of names that got at least one of n picks (connections ended at once).
