@@ -69,7 +69,7 @@ void Engine::reap() {
   std::vector<Session*> dead;
   dead.swap(graveyard_);
   for (Session* s : dead)
-    delete s;
+    session_memory_->destroy(s);
   if (graveyard_.empty()) reaper_.stop();
 }
 
