@@ -16,7 +16,8 @@ bool is_pid(const char* s) {
 
 // Collects the PIDs following -sf/-st (HAProxy takes every following numeric word).
 int take_pids(int argc, char** argv, int i, std::vector<pid_t>& out) {
-  while (i + 1 < argc && is_pid(argv[i + 1])) out.push_back(std::atoi(argv[++i]));
+  while (i + 1 < argc && is_pid(argv[i + 1]))
+    out.push_back(std::atoi(argv[++i]));
   return i;
 }
 

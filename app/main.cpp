@@ -38,7 +38,9 @@ size_t report(const conf::LoadResult& result, bool quiet) {
 class SignalHandlers {
  public:
   SignalHandlers(core::EventLoop& loop, core::Engine& engine)
-      : engine_(engine), term_(loop, this, SIGTERM), intr_(loop, this, SIGINT),
+      : engine_(engine),
+        term_(loop, this, SIGTERM),
+        intr_(loop, this, SIGINT),
         usr1_(loop, this, SIGUSR1) {}
 
  private:
@@ -58,19 +60,21 @@ class SignalHandlers {
 std::string listening_summary(const core::Engine& engine) {
   std::string out;
   for (const auto& fe : engine.frontends)
-    for (const auto& l : fe->listeners) out += (out.empty() ? "" : ", ") + l->addr.to_string();
+    for (const auto& l : fe->listeners)
+      out += (out.empty() ? "" : ", ") + l->addr.to_string();
   return out;
 }
 
 int run(const CommandLine& cmd, const conf::Config& config) {
   const unsigned long fd_limit =
       raise_fd_limit(config.global.ulimit_n > 0 ? static_cast<unsigned long>(config.global.ulimit_n)
-                     : config.global.maxconn > 0 ? 2ul * config.global.maxconn + 200
-                                                  : 0);
+                     : config.global.maxconn > 0 ? 5ul * config.global.maxconn / 2 + 200
+                                                 : 0);
   core::EventLoop loop;
   core::Log log;
   log.set_debug(cmd.debug);
-  for (const auto& e : log.set_targets(config.global.logs)) log.warning(e);
+  for (const auto& e : log.set_targets(config.global.logs))
+    log.warning(e);
   core::Engine engine(loop, log, resolve_global_maxconn(config, fd_limit));
   if (config.global.nbthread > 1)
     log.warning("nbthread " + std::to_string(config.global.nbthread) +
@@ -78,25 +82,30 @@ int run(const CommandLine& cmd, const conf::Config& config) {
   const bool takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty();
   const auto errors = build_runtime(config, engine, takeover);
   if (!errors.empty()) {
-    for (const auto& e : errors) log.alert(e);
+    for (const auto& e : errors)
+      log.alert(e);
     log.alert("ferry could not start: " + std::to_string(errors.size()) + " listener error(s)");
     return 1;
   }
   std::vector<std::string> check_errors;
   auto checks = healthcheck::HealthChecks::start(config, engine, check_errors);
   if (!checks) {
-    for (const auto& e : check_errors) log.alert(e);
+    for (const auto& e : check_errors)
+      log.alert(e);
     return 1;
   }
   stats::AdminSockets admin(engine, stats::ProcessInfo::current(kVersion));
   if (const auto admin_errors = admin.listen(config.global, takeover); !admin_errors.empty()) {
-    for (const auto& e : admin_errors) log.alert(e);
+    for (const auto& e : admin_errors)
+      log.alert(e);
     log.alert("ferry could not start: " + std::to_string(admin_errors.size()) +
               " stats socket error(s)");
     return 1;
   }
-  for (const auto& e : signal_pids(cmd.soft_stop_pids, SIGUSR1)) log.warning(e);
-  for (const auto& e : signal_pids(cmd.hard_stop_pids, SIGTERM)) log.warning(e);
+  for (const auto& e : signal_pids(cmd.soft_stop_pids, SIGUSR1))
+    log.warning(e);
+  for (const auto& e : signal_pids(cmd.hard_stop_pids, SIGTERM))
+    log.warning(e);
   if ((config.global.daemon || cmd.daemon) && !cmd.foreground) {
     if (auto err = daemonize(); !err.empty()) {
       log.alert(err);

@@ -11,7 +11,7 @@ namespace ferry::app {
 
 namespace {
 
-constexpr rlim_t kFdReserve = 100;  // listeners, checks, admin sockets, logs
+constexpr rlim_t kFdReserve = 30;  // listeners, checks, admin sockets, logs (as HAProxy)
 
 std::unique_ptr<core::Server> make_server(const conf::ServerConf& sc, size_t index,
                                           core::Backend& backend, core::Millis now) {
@@ -121,7 +121,8 @@ unsigned resolve_global_maxconn(const conf::Config& config, rlim_t fd_limit) {
   if (config.global.maxconn > 0) return static_cast<unsigned>(config.global.maxconn);
   if (fd_limit == RLIM_INFINITY || fd_limit > 2000000) fd_limit = 2000000;
   const rlim_t usable = fd_limit > kFdReserve * 2 ? fd_limit - kFdReserve : fd_limit / 2;
-  return static_cast<unsigned>(std::max<rlim_t>(1, usable / 2));
+  // Each session needs 2 fds, and up to maxconn/4 splice pipes take 2 more each: 2.5 per session.
+  return static_cast<unsigned>(std::max<rlim_t>(1, usable * 2 / 5));
 }
 
 std::vector<std::string> build_runtime(const conf::Config& config, core::Engine& engine,

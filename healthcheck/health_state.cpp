@@ -67,7 +67,7 @@ void HealthState::start(Millis now) {
     return;
   }
   c.paused = false;
-  c.health = c.configured ? params_.rise : full_health();
+  c.health = params_.rise;  // HAProxy shows rise for unchecked servers too
   server_.op = OpState::Running;
   server_.down_since = Millis{-1};
 }

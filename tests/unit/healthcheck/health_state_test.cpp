@@ -152,10 +152,10 @@ TEST_CASE("neutral results do not move the counter") {
   CHECK(f.check().health == 2);
 }
 
-TEST_CASE("an unchecked server starts as `no check` at full health") {
+TEST_CASE("an unchecked server starts as `no check` with health = rise, as HAProxy shows it") {
   HealthFixture f(HealthParams{});
   CHECK(f.status() == "no check");
-  CHECK(f.check().health == 4);
+  CHECK(f.check().health == 2);
   CHECK(!f.check().configured);
   CHECK(!f.hs.checking());
 }
