@@ -6,8 +6,8 @@ cd "$(dirname "$0")"
 source scripts/packages.sh
 scripts/install-deps.sh "${BUILD_PACKAGES[@]}" socat netcat-openbsd
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFERRY_TESTS=OFF >/dev/null
-cmake --build build -j"$(nproc)" --target ferry demo-backend
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)" --target ferry ferryctl demo-backend
 
 export FERRY_DEMO_DIR
 FERRY_DEMO_DIR=$(mktemp -d /tmp/ferry-demo.XXXXXX)
@@ -33,7 +33,13 @@ ferry demo: 127.0.0.1:8080 -> backend 'app' (roundrobin over 3 UNIX-socket servi
 Try, in another terminal:
   nc 127.0.0.1 8080                      # greeted by app1, app2, app3 in turn; type a line, it echoes
   for i in 1 2 3 4 5 6; do nc -q1 127.0.0.1 8080 </dev/null; done
-  kill \$(pgrep -f 'demo-backend app2')   # app2 vanishes: ferry redispatches, clients see no error
+  kill \$(pgrep -f 'demo-backend app2')   # app2 vanishes: checks take it DOWN, no client error
+
+The admin socket speaks HAProxy's runtime API:
+  build/ferryctl -s $FERRY_DEMO_DIR/admin.sock status
+  build/ferryctl -s $FERRY_DEMO_DIR/admin.sock disable app/app1 --wait 10s   # drain app1
+  build/ferryctl -s $FERRY_DEMO_DIR/admin.sock enable app/app1
+  echo "show stat" | socat stdio UNIX-CONNECT:$FERRY_DEMO_DIR/admin.sock
   build/ferry -c -f examples/quickstart.cfg   # check a config
 
 Each connection is logged below (option tcplog). Ctrl-C stops ferry and the demo services.
