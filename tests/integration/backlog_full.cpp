@@ -74,7 +74,7 @@ backend be
 
 }  // namespace
 
-TEST_CASE("a server with a full backlog is skipped by redispatch; every client is served") {
+TEST_CASE("a server with a full backlog is skipped by redispatch and every client is served") {
   TempDir dir;
   const uint16_t port = free_tcp_port();
   FullBacklog full(dir.file("full.sock"));

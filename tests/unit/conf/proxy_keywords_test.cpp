@@ -125,7 +125,7 @@ TEST_CASE("proxy: value errors") {
       });
 }
 
-TEST_CASE("proxy: no option clears an inherited flag; other negations are refused") {
+TEST_CASE("proxy: no option clears an inherited flag, other negations are refused") {
   const auto r = load(R"(defaults
   timeout connect 1s
   timeout server 1s

@@ -95,7 +95,7 @@ TEST_CASE("check results arriving during maintenance are ignored") {
   CHECK(f.status() == "MAINT");
 }
 
-TEST_CASE("disable health freezes the state; enable health resumes with the same health") {
+TEST_CASE("disable health freezes the state, enable health resumes with the same health") {
   HealthFixture f;
   f.pass();
   f.fail();

@@ -58,7 +58,7 @@ TEST_CASE("a `disabled` server keeps the config record after `enable server`") {
   CHECK(s1.server.admin_flags == core::admin::kConfigMaint);
 }
 
-TEST_CASE("drain and maint exclude each other; `state ready` clears both") {
+TEST_CASE("drain and maint exclude each other, `state ready` clears both") {
   ControllerFixture f;
   ServerHealth& s1 = f.add("s1", checked_conf());
   f.add("s2", checked_conf());

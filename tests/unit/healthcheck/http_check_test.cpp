@@ -59,7 +59,7 @@ TEST_CASE("request: headers are lower-cased, the deprecated version trick includ
   CHECK(build_http_request(c) == "HEAD /y HTTP/1.0\r\nx-foo: bar\r\n\r\n");
 }
 
-TEST_CASE("request: http-check send headers; a Connection header replaces the default") {
+TEST_CASE("request: http-check send headers, a Connection header replaces the default") {
   conf::HealthProbeConf c = httpchk();
   c.http_method = "GET";
   c.http_uri = "/z";

@@ -69,7 +69,7 @@ TEST_CASE("running on backup when the last active server goes") {
         "active, 0 requeued, 0 remaining in queue.");
 }
 
-TEST_CASE("maintenance, drain and CLI lines; backups say so") {
+TEST_CASE("maintenance, drain and CLI lines, backups say so") {
   CHECK(log_going_maint({"b", "s1"}, {2, 1}, {}) ==
         "Server b/s1 is going DOWN for maintenance. 2 active and 1 backup servers left. 0 "
         "sessions active, 0 requeued, 0 remaining in queue.");

@@ -58,7 +58,7 @@ TEST_CASE("a passed check resets the consecutive errors") {
   CHECK(!f.traffic(false).acted);
 }
 
-TEST_CASE("mark-down: DOWN at once, with HAProxy's log line; each later error counts chkfail") {
+TEST_CASE("mark-down: DOWN at once, with HAProxy's log line, each later error counts chkfail") {
   HealthFixture f(observing(conf::OnError::MarkDown, 1));
   const ObserveOutcome out = f.traffic(false);
   CHECK(out.acted);

@@ -20,7 +20,7 @@ std::vector<std::string> commands(std::string input, bool eof = true) {
   return out;
 }
 
-TEST_CASE("framing: a command ends with LF or ';'") {
+TEST_CASE("framing: a command ends with LF or semicolon") {
   CHECK(commands("show info\n") == std::vector<std::string>{"show|info"});
   CHECK(commands("a;b;c\n") == std::vector<std::string>{"a", "b", "c"});
   CHECK(commands("get weight b/s; disable server b/s\n") ==
@@ -33,14 +33,14 @@ TEST_CASE("framing: a line without its terminator never runs") {
   CHECK(commands("show info\nshow st", true) == std::vector<std::string>{"show|info"});
 }
 
-TEST_CASE("framing: CRLF is accepted; only one CR before the terminator is dropped") {
+TEST_CASE("framing: CRLF is accepted, only one CR before the terminator is dropped") {
   CHECK(commands("show cli level\r\n") == std::vector<std::string>{"show|cli|level"});
   CHECK(commands("show cli level\r;") == std::vector<std::string>{"show|cli|level"});
   CHECK(commands("show cli level\r\r\n") == std::vector<std::string>{"show|cli|level\r"});
   CHECK(commands("show cli level\rfoo\n") == std::vector<std::string>{"show|cli|level\rfoo"});
 }
 
-TEST_CASE("framing: empty commands are commands (empty line, ';;', trailing ';')") {
+TEST_CASE("framing: empty commands are commands (empty line, 'two semicolons', trailing semicolon)") {
   CHECK(commands("\n") == std::vector<std::string>{""});
   CHECK(commands("   \n") == std::vector<std::string>{""});
   CHECK(commands("a;;\n") == std::vector<std::string>{"a", "", ""});
