@@ -22,9 +22,11 @@ Flow::Status Flow::read_copy(int from, BufferPool& pool, uint64_t& moved) {
     pool.take(buf_);
     cap_ = static_cast<uint32_t>(pool.buffer_size());
   }
-  const ssize_t n = ::recv(from, buf_.data + buf_.tail, cap_ - buf_.tail, 0);
+  const uint32_t room = cap_ - buf_.tail;
+  const ssize_t n = ::recv(from, buf_.data + buf_.tail, room, 0);
   if (n > 0) {
     if (buf_.tail == 0 && static_cast<uint32_t>(n) == cap_) bulk_ = true;
+    drained_ = static_cast<uint32_t>(n) < room;  // a short read emptied the socket's queue
     buf_.tail += static_cast<uint32_t>(n);
     moved += static_cast<uint64_t>(n);
     return Status::Ok;
@@ -37,6 +39,7 @@ Flow::Status Flow::read_copy(int from, BufferPool& pool, uint64_t& moved) {
 
 Flow::Status Flow::read_splice(int from, uint64_t& moved) {
   const ssize_t n = ::splice(from, nullptr, pipe_.write_fd, nullptr, kSpliceChunk, kSpliceFlags);
+  drained_ = false;  // the pipe's room, not the socket, bounds a splice: read on
   if (n > 0) {
     pipe_.bytes += static_cast<size_t>(n);
     moved += static_cast<uint64_t>(n);
@@ -108,7 +111,9 @@ Flow::Status Flow::pump(int from, int to, IoPools pools, uint64_t& moved) {
     const Status st = splice ? read_splice(from, moved) : read_copy(from, pools.buffers, moved);
     if (st != Status::Ok) return st;
     if (flush(to, pools) != Status::Ok) return Status::WriteError;
-    if (moved == before || wants_write()) break;  // nothing more to read now, or a slow peer
+    // Stop when the socket is empty (nothing read, or a short read: another recv() would only
+    // say EAGAIN, a wasted syscall per message) or when the peer is slow.
+    if (moved == before || drained_ || wants_write()) break;
   }
   return flush(to, pools);  // also forwards a FIN seen before this wake-up
 }

@@ -47,6 +47,7 @@ class Flow {
   uint32_t cap_ = 0;
   bool bulk_ = false;          // a read filled a buffer: splice from now on, when pipes allow
   bool pipe_stalled_ = false;  // the pipe refused more bytes: read again once it drained some
+  bool drained_ = false;       // the last read was short: the socket had nothing more queued
   bool eof_ = false;
   bool shut_ = false;
   int err_ = 0;
