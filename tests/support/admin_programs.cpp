@@ -1,4 +1,5 @@
 #include "tests/support/admin_programs.hpp"
+#include "tests/support/child_exec.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -47,28 +48,6 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
     out.push_back(s.data());
   out.push_back(nullptr);
   return out;
-}
-
-// In the child between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_child(const char* path, char* const* argv, char* const* envp, const char* in,
-                             const char* out, const char* err, pid_t parent) {
-  ::setpgid(0, 0);
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that crashed
-  if (::getppid() != parent) ::_exit(127);
-  const int in_fd = ::open(in, O_RDONLY);
-  const int out_fd = ::open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  const int err_fd = ::open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (in_fd < 0 || out_fd < 0 || err_fd < 0) ::_exit(127);
-  ::dup2(in_fd, STDIN_FILENO);
-  ::dup2(out_fd, STDOUT_FILENO);
-  ::dup2(err_fd, STDERR_FILENO);
-  ::close_range(3, ~0U, 0);
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::signal(SIGPIPE, SIG_DFL);
-  ::execve(path, argv, envp);
-  ::_exit(127);
 }
 
 ExitStatus decode(int wstatus) {
@@ -123,8 +102,8 @@ Program::Program(const TempDir& dir, const std::string& name, const ProgramSpec&
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   if (pid_ == 0)
-    exec_child(path.c_str(), argv.data(), envp.data(), in_path.c_str(), out_path_.c_str(),
-               err_path_.c_str(), parent);
+    exec_child(path.c_str(), argv.data(), envp.data(),
+               ChildIo{in_path.c_str(), out_path_.c_str(), err_path_.c_str()}, parent, true);
   ::setpgid(pid_, pid_);  // also here, so that the group exists before we ever signal it
 }
 

@@ -1,4 +1,5 @@
 #include "tests/support/ferry_process.hpp"
+#include "tests/support/child_exec.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -19,27 +20,6 @@ namespace ferry::test {
 
 namespace {
 
-// In the child between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_child(const std::vector<char*>& argv, const char* out, const char* err,
-                             pid_t parent) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that crashed
-  if (::getppid() != parent) ::_exit(127);
-  const int in_fd = ::open("/dev/null", O_RDONLY);
-  const int out_fd = ::open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  const int err_fd = ::open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (in_fd < 0 || out_fd < 0 || err_fd < 0) ::_exit(127);
-  ::dup2(in_fd, STDIN_FILENO);
-  ::dup2(out_fd, STDOUT_FILENO);
-  ::dup2(err_fd, STDERR_FILENO);
-  ::close_range(3, ~0U, 0);
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::signal(SIGPIPE, SIG_DFL);
-  ::execv(argv[0], argv.data());
-  ::_exit(127);
-}
-
 pid_t spawn(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
   std::vector<char*> argv;
   for (const auto& a : args)
@@ -48,7 +28,9 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& out, const 
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
-  if (pid == 0) exec_child(argv, out.c_str(), err.c_str(), parent);
+  if (pid == 0)
+    exec_child(argv[0], argv.data(), nullptr, ChildIo{"/dev/null", out.c_str(), err.c_str()},
+               parent, false);
   return pid;
 }
 
