@@ -92,17 +92,17 @@ Flow::Status Flow::flush_splice(int to, PipePool& pipes) {
   return Status::Ok;
 }
 
-Flow::Status Flow::flush(int to, IoPools pools) {
+Flow::Status Flow::flush(int to, IoPools pools, bool reverse_done) {
   Status st = pipe_.held() ? flush_splice(to, pools.pipes) : flush_copy(to, pools.buffers);
   if (st != Status::Ok || wants_write()) return st;
   if (eof_ && !shut_) {
-    ::shutdown(to, SHUT_WR);
+    if (!reverse_done) ::shutdown(to, SHUT_WR);
     shut_ = true;
   }
   return Status::Ok;
 }
 
-Flow::Status Flow::pump(int from, int to, IoPools pools, uint64_t& moved) {
+Flow::Status Flow::pump(int from, int to, IoPools pools, uint64_t& moved, bool reverse_done) {
   // A few read/write rounds per wake-up keep a fast stream from bouncing through the poller.
   for (int round = 0; round < 4 && wants_read(); ++round) {
     const uint64_t before = moved;
@@ -110,12 +110,12 @@ Flow::Status Flow::pump(int from, int to, IoPools pools, uint64_t& moved) {
     const bool splice = pipe_.held() || (bulk_ && !buf_.held() && pools.pipes.take(pipe_));
     const Status st = splice ? read_splice(from, moved) : read_copy(from, pools.buffers, moved);
     if (st != Status::Ok) return st;
-    if (flush(to, pools) != Status::Ok) return Status::WriteError;
+    if (flush(to, pools, reverse_done) != Status::Ok) return Status::WriteError;
     // Stop when the socket is empty (nothing read, or a short read: another recv() would only
     // say EAGAIN, a wasted syscall per message) or when the peer is slow.
     if (moved == before || drained_ || wants_write()) break;
   }
-  return flush(to, pools);  // also forwards a FIN seen before this wake-up
+  return flush(to, pools, reverse_done);  // also forwards a FIN seen before this wake-up
 }
 
 void Flow::release(IoPools pools) {

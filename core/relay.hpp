@@ -22,9 +22,11 @@ class Flow {
   enum class Status { Ok, ReadError, WriteError };
 
   // Moves what it can from `from` to `to` without blocking. `moved` grows by the bytes read.
-  Status pump(int from, int to, IoPools pools, uint64_t& moved);
+  // `reverse_done`: the other direction has finished, so `to` is closed as soon as this one is;
+  // close() then sends the FIN and a separate shutdown() would be a wasted syscall.
+  Status pump(int from, int to, IoPools pools, uint64_t& moved, bool reverse_done = false);
   // Only writes out what is already held (the destination became writable).
-  Status flush(int to, IoPools pools);
+  Status flush(int to, IoPools pools, bool reverse_done = false);
 
   bool wants_read() const {
     if (eof_) return false;

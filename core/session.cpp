@@ -236,11 +236,12 @@ void Session::count_out(uint64_t n) {
 void Session::on_client_io(int revents) {
   if (phase_ != Phase::Relaying) return;
   if (revents & EV_WRITE) {
-    if (s2c_.flush(client_.get(), engine_.io()) != Flow::Status::Ok) return relay_failed(true);
+    if (s2c_.flush(client_.get(), engine_.io(), c2s_.done()) != Flow::Status::Ok)
+      return relay_failed(true);
   }
   if (revents & EV_READ && c2s_.wants_read()) {
     uint64_t moved = 0;
-    const auto st = c2s_.pump(client_.get(), server_fd_.get(), engine_.io(), moved);
+    const auto st = c2s_.pump(client_.get(), server_fd_.get(), engine_.io(), moved, s2c_.done());
     count_in(moved);
     if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::ReadError);
   }
@@ -255,11 +256,12 @@ void Session::on_server_io(int revents) {
   }
   if (phase_ != Phase::Relaying) return;
   if (revents & EV_WRITE) {
-    if (c2s_.flush(server_fd_.get(), engine_.io()) != Flow::Status::Ok) return relay_failed(false);
+    if (c2s_.flush(server_fd_.get(), engine_.io(), s2c_.done()) != Flow::Status::Ok)
+      return relay_failed(false);
   }
   if (revents & EV_READ && s2c_.wants_read()) {
     uint64_t moved = 0;
-    const auto st = s2c_.pump(server_fd_.get(), client_.get(), engine_.io(), moved);
+    const auto st = s2c_.pump(server_fd_.get(), client_.get(), engine_.io(), moved, c2s_.done());
     count_out(moved);
     if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::WriteError);
   }
