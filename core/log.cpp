@@ -1,5 +1,7 @@
 #include "core/log.hpp"
 
+#include "conf/address.hpp"
+
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -8,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <optional>
 
 namespace ferry::core {
 
@@ -26,14 +29,22 @@ int facility_code(const std::string& name) {
 
 const char* severity_tag(Severity sev) {
   switch (sev) {
-    case Severity::Emerg: return "[EMERG]    ";
-    case Severity::Alert: return "[ALERT]    ";
-    case Severity::Crit: return "[CRIT]     ";
-    case Severity::Err: return "[ERR]      ";
-    case Severity::Warning: return "[WARNING]  ";
-    case Severity::Notice: return "[NOTICE]   ";
-    case Severity::Info: return "[INFO]     ";
-    default: return "[DEBUG]    ";
+    case Severity::Emerg:
+      return "[EMERG]    ";
+    case Severity::Alert:
+      return "[ALERT]    ";
+    case Severity::Crit:
+      return "[CRIT]     ";
+    case Severity::Err:
+      return "[ERR]      ";
+    case Severity::Warning:
+      return "[WARNING]  ";
+    case Severity::Notice:
+      return "[NOTICE]   ";
+    case Severity::Info:
+      return "[INFO]     ";
+    default:
+      return "[DEBUG]    ";
   }
 }
 
@@ -45,6 +56,15 @@ std::string rfc3164_header(int facility, Severity sev) {
   ::strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
   return "<" + std::to_string(facility * 8 + static_cast<int>(sev)) + ">" + stamp + " ferry[" +
          std::to_string(::getpid()) + "]: ";
+}
+
+// A syslog destination: a socket path (/dev/log) or an IPv4/IPv6 address, UDP port 514 unless
+// given. Parsed by the config layer's address parser, so every form `bind` takes works here.
+std::optional<std::string> syslog_address(const std::string& target, conf::Address& out) {
+  if (!target.empty() && target[0] == '/') return conf::parse_address("unix@" + target, out);
+  auto err = conf::parse_address(target, out);
+  if (err && !conf::parse_address(target + ":514", out)) return std::nullopt;  // default port
+  return err;
 }
 
 }  // namespace
@@ -72,18 +92,9 @@ std::vector<std::string> Log::set_targets(const std::vector<conf::LogTarget>& ta
     } else {
       t->kind = Target::Kind::Datagram;
       conf::Address a;
-      if (!lt.target.empty() && lt.target[0] == '/') {
-        a.kind = conf::AddressKind::Unix;
-        a.family = AF_UNIX;
-        a.path = lt.target;
-      } else {
-        const auto colon = lt.target.rfind(':');
-        a.kind = conf::AddressKind::Inet;
-        a.family = AF_INET;
-        a.host = lt.target.substr(0, colon);
-        a.port = colon == std::string::npos
-                     ? 514
-                     : static_cast<uint16_t>(std::atoi(lt.target.c_str() + colon + 1));
+      if (auto err = syslog_address(lt.target, a)) {
+        errors.push_back("log target '" + lt.target + "': " + *err);
+        continue;
       }
       t->addr = SockAddr::from(a);
       t->fd.reset(::socket(t->addr.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -122,7 +133,8 @@ void Log::message(Severity sev, const std::string& text) {
 }
 
 void Log::traffic(const std::string& line) {
-  for (auto& t : targets_) send(*t, Severity::Info, line);
+  for (auto& t : targets_)
+    send(*t, Severity::Info, line);
 }
 
 }  // namespace ferry::core
