@@ -79,7 +79,7 @@ void add_backend(const conf::Config& config, const conf::ProxyConf& p, core::Eng
 
 std::string owner_text(const conf::ProxyConf& p, const conf::BindConf& bind) {
   return std::string(p.kind == conf::ProxyKind::Listen ? "proxy '" : "frontend '") + p.name +
-         "' (" + bind.pos.file + ":" + std::to_string(bind.pos.line) + ")";
+         "' (" + conf::to_string(bind.pos) + ")";
 }
 
 void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,

@@ -14,7 +14,7 @@ namespace {
 std::string placed(const conf::ProxyConf& p, const std::string& error) {
   if (p.probe.kind == conf::HealthProbeConf::Kind::TcpCheck) return error;
   const char* what = p.kind == conf::ProxyKind::Listen ? "proxy '" : "backend '";
-  return p.pos.file + ":" + std::to_string(p.pos.line) + ": " + what + p.name + "': " + error;
+  return conf::to_string(p.pos) + ": " + what + p.name + "': " + error;
 }
 
 CheckTimeouts timeouts_for(const conf::ProxyConf& p, const conf::ServerConf& s) {

@@ -178,7 +178,7 @@ int hex_value(char c) {
 }
 
 std::string place(const conf::SourcePos& pos) {
-  return pos.file + ":" + std::to_string(pos.line) + ": ";
+  return conf::to_string(pos) + ": ";
 }
 
 // Fills in a rule's bytes or regex; returns an error text or "".

@@ -82,8 +82,7 @@ std::vector<std::string> AdminSockets::listen(const conf::GlobalConf& global, bo
   for (const auto& bind : global.stats_sockets) {
     for (const auto& a : bind.addrs) {
       const core::SockAddr addr = core::SockAddr::from(a);
-      const std::string what =
-          "stats socket (" + bind.pos.file + ":" + std::to_string(bind.pos.line) + ")";
+      const std::string what = "stats socket (" + conf::to_string(bind.pos) + ")";
       auto r = core::listen_on(addr, kBacklog, bind.perms, what, takeover);
       if (!r.error.empty()) {
         errors.push_back(r.error);
