@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds ferry twice (Release in build/, ASan+UBSan in build-asan/) and runs the whole test
-# suite with ctest in both. Installs the Debian packages that are missing first.
+# suite with ctest in both, then the multi-threaded tests under ThreadSanitizer (build-tsan/). Installs the Debian packages that are missing first.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/packages.sh
@@ -19,4 +19,11 @@ run_suite() {  # DIR CMAKE_ARGS...
 run_suite build -DCMAKE_BUILD_TYPE=Release -DFERRY_TESTS=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON -DFERRY_TESTS=ON
+# The multi-threaded tests once more under ThreadSanitizer: a data race fails them.
+echo "=== build-tsan: configure and build (ferry + the nbthread tests)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFERRY_TSAN=ON -DFERRY_TESTS=ON >/dev/null
+cmake --build build-tsan -j"$jobs" --target ferry ferryctl integ_threads integ_queue_and_maxconn
+echo "=== build-tsan: ctest"
+(cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest -j"$jobs" --output-on-failure --timeout 600 -R 'integration/(threads|queue_and_maxconn)/')
 echo "=== all test suites passed"

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -75,10 +76,8 @@ int run(const CommandLine& cmd, const conf::Config& config) {
   log.set_debug(cmd.debug);
   for (const auto& e : log.set_targets(config.global.logs))
     log.warning(e);
-  core::Engine engine(loop, log, resolve_global_maxconn(config, fd_limit));
-  if (config.global.nbthread > 1)
-    log.warning("nbthread " + std::to_string(config.global.nbthread) +
-                ": this version of ferry runs one event-loop thread; the setting is ignored");
+  core::Engine engine(loop, log, resolve_global_maxconn(config, fd_limit),
+                      static_cast<unsigned>(std::max(1, config.global.nbthread)));
   const bool takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty();
   const auto errors = build_runtime(config, engine, takeover);
   if (!errors.empty()) {
@@ -119,11 +118,14 @@ int run(const CommandLine& cmd, const conf::Config& config) {
     if (auto err = write_pidfile(pidfile); !err.empty()) log.warning(err);
   SignalHandlers signals(loop, engine);
   engine.on_soft_stop_done = [&loop] { loop.stop(); };
+  engine.start_threads();
   if (!cmd.quiet)
     log.notice(std::string("ferry ") + kVersion + " started (pid " + std::to_string(::getpid()) +
-               ", maxconn " + std::to_string(engine.maxconn) + "), listening on " +
-               listening_summary(engine));
+               ", maxconn " + std::to_string(engine.maxconn) +
+               (engine.nbthread > 1 ? ", " + std::to_string(engine.nbthread) + " threads" : "") +
+               "), listening on " + listening_summary(engine));
   loop.run();
+  engine.join_threads();
   if (!pidfile.empty()) ::unlink(pidfile.c_str());
   return 0;
 }

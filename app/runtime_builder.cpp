@@ -108,8 +108,20 @@ void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,
         errors.push_back(r.error);
         continue;
       }
-      fe->listeners.push_back(std::make_unique<core::Listener>(engine, *fe, addr, std::move(r.fd),
-                                                               std::move(r.file), bind.name));
+      std::vector<core::Fd> fds;
+      fds.push_back(std::move(r.fd));
+      // TCP: one more socket in the same SO_REUSEPORT group for every other worker, so the
+      // kernel spreads the connections. UNIX sockets cannot share a path: the workers share it.
+      for (unsigned t = 1; t < engine.nbthread && !addr.is_unix(); ++t) {
+        auto more = core::listen_on(addr, backlog, bind.perms, owner_text(p, bind), true);
+        if (!more.error.empty()) {
+          errors.push_back(more.error);
+          break;
+        }
+        fds.push_back(std::move(more.fd));
+      }
+      fe->listeners.push_back(
+          std::make_unique<core::Listener>(addr, std::move(fds), std::move(r.file), bind.name));
     }
   }
   engine.frontends.push_back(std::move(fe));

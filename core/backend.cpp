@@ -18,17 +18,21 @@ Server* Backend::find_server(std::string_view server_name) const {
 
 size_t Backend::usable_active() const {
   size_t n = 0;
-  for (const auto& s : servers) n += (!s->backup && s->usable()) ? 1 : 0;
+  for (const auto& s : servers)
+    n += (!s->backup && s->usable()) ? 1 : 0;
   return n;
 }
 
 size_t Backend::usable_backup() const {
   size_t n = 0;
-  for (const auto& s : servers) n += (s->backup && s->usable()) ? 1 : 0;
+  for (const auto& s : servers)
+    n += (s->backup && s->usable()) ? 1 : 0;
   return n;
 }
 
-bool Backend::up() const { return servers.empty() || usable_active() + usable_backup() > 0; }
+bool Backend::up() const {
+  return servers.empty() || usable_active() + usable_backup() > 0;
+}
 
 void Backend::server_changed(Server& server) {
   if (lb) lb->updated(server);
@@ -54,25 +58,16 @@ void Backend::update_up_down() {
 }
 
 void Backend::process_queue() {
-  // A dequeued session may fail and close at once, which frees a slot and calls back here:
-  // the outer call keeps looping instead of recursing once per queued session.
+  // A dequeued session connects later, on its own thread (Session::dequeued): nothing here
+  // calls back into the queue.
   if (engine.tearing_down()) return;
-  if (processing_queue_) {
-    queue_again_ = true;
-    return;
+  while (!queue.empty() && lb) {
+    Session* next = queue.front();
+    const PickResult r = lb->pick(PickRequest{&next->peer(), {}});
+    if (!r.server) break;
+    queue.remove(*next);
+    next->dequeued(*r.server);
   }
-  processing_queue_ = true;
-  do {
-    queue_again_ = false;
-    while (!queue.empty() && lb) {
-      Session* next = queue.front();
-      const PickResult r = lb->pick(PickRequest{&next->peer(), {}});
-      if (!r.server) break;
-      queue.remove(*next);
-      next->dequeued(*r.server);
-    }
-  } while (queue_again_);
-  processing_queue_ = false;
 }
 
 }  // namespace ferry::core

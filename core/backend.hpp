@@ -1,5 +1,6 @@
 // A runtime backend: its servers, the balancing algorithm, the FIFO queue of connections waiting
-// for a free server slot, and the counters `show stat` renders. Lives on the engine's loop.
+// for a free server slot, and the counters `show stat` renders. Shared by the workers: everything
+// mutable here, its servers' included, changes under the engine's state lock.
 #pragma once
 
 #include <memory>
@@ -69,10 +70,11 @@ class Backend {
   Millis downtime{0};
 
   Server* find_server(std::string_view server_name) const;
-  // Called whenever a server's weight, admin flags or operational state changed: updates the
-  // balancer, the backend's up/down bookkeeping and lets queued connections in.
+  // State lock held, main thread. Called whenever a server's weight, admin flags or operational
+  // state changed: updates the balancer, the backend's up/down bookkeeping and lets queued
+  // connections in.
   void server_changed(Server& server);
-  // Lets queued connections in while servers have free slots.
+  // State lock held: lets queued connections in while servers have free slots.
   void process_queue();
   size_t usable_active() const;
   size_t usable_backup() const;
@@ -81,8 +83,6 @@ class Backend {
  private:
   void update_up_down();
   bool was_up_ = true;
-  bool processing_queue_ = false;
-  bool queue_again_ = false;
 };
 
 }  // namespace ferry::core

@@ -7,7 +7,8 @@ namespace ferry::core {
 BufferPool::BufferPool(size_t buffer_size, size_t keep) : size_(buffer_size), keep_(keep) {}
 
 BufferPool::~BufferPool() {
-  for (char* p : free_) delete[] p;
+  for (char* p : free_)
+    delete[] p;
 }
 
 void BufferPool::take(Buffer& buf) {
@@ -19,15 +20,18 @@ void BufferPool::take(Buffer& buf) {
     free_.pop_back();
   }
   buf.head = buf.tail = 0;
-  ++in_use_;
+  in_use_.store(in_use_.load(std::memory_order_relaxed) + 1,
+                std::memory_order_relaxed);  // one writer
 }
 
 void BufferPool::give_back(Buffer& buf) {
   if (!buf.held()) return;
-  if (free_.size() < keep_) free_.push_back(buf.data);
-  else delete[] buf.data;
+  if (free_.size() < keep_)
+    free_.push_back(buf.data);
+  else
+    delete[] buf.data;
   buf = Buffer{};
-  --in_use_;
+  in_use_.store(in_use_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
 }
 
 }  // namespace ferry::core

@@ -1,8 +1,9 @@
 // Fixed-size I/O buffers handed out only while bytes are in flight. A connection takes a buffer
 // when it reads and gives it back as soon as it is empty, so an idle connection holds none.
-// Owned by the Engine; single-threaded (one pool per loop).
+// Owned by a Worker; one pool per loop thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -27,15 +28,16 @@ class BufferPool {
   BufferPool& operator=(const BufferPool&) = delete;
 
   size_t buffer_size() const { return size_; }
-  void take(Buffer& buf);     // buf must not hold one
+  void take(Buffer& buf);       // buf must not hold one
   void give_back(Buffer& buf);  // buf becomes empty; no-op when it holds none
-  size_t in_use() const { return in_use_; }
+  // Readable from any thread (the stats), changed only by the owning loop's thread.
+  size_t in_use() const { return in_use_.load(std::memory_order_relaxed); }
 
  private:
   size_t size_;
   size_t keep_;  // free buffers kept for reuse; beyond that they go back to the allocator
   std::vector<char*> free_;
-  size_t in_use_ = 0;
+  std::atomic<size_t> in_use_{0};
 };
 
 }  // namespace ferry::core

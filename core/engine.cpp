@@ -1,29 +1,32 @@
 #include "core/engine.hpp"
 
-#include <cstring>
-
 #include "core/session.hpp"
 
 namespace ferry::core {
 
-namespace {
-constexpr Millis kAcceptRetry{100};  // pause after EMFILE & co before accepting again
+Engine::Engine(EventLoop& l, Log& lg, unsigned max, unsigned threads)
+    : loop(l), log(lg), maxconn(max), nbthread(threads < 1 ? 1 : threads), start_time(l.now()) {
+  // Splice pipes are capped at maxconn / 4 for the process, as HAProxy's maxpipes.
+  const size_t pipes_each = max / 4 / nbthread;
+  workers.push_back(std::make_unique<Worker>(*this, 0, &loop, pipes_each));
+  for (size_t i = 1; i < nbthread; ++i)
+    workers.push_back(std::make_unique<Worker>(*this, i, nullptr, pipes_each));
 }
 
-Engine::Engine(EventLoop& l, Log& lg, unsigned max)
-    : loop(l),
-      log(lg),
-      pipes(max / 4),
-      maxconn(max),
-      start_time(l.now()),
-      session_memory_(std::make_unique<ObjectPool<Session>>()),
-      reaper_(l, this),
-      accept_retry_(l, this) {}
-
 Engine::~Engine() {
-  kill_all_sessions();
-  reap();
-  frontends.clear();  // listeners first: they may still reference backends
+  tearing_down_ = true;
+  if (threads_started_) {
+    for (size_t i = 1; i < workers.size(); ++i) {
+      Worker* w = workers[i].get();
+      w->post([w] { w->loop.stop(); });
+    }
+    join_threads();
+  }
+  // Every thread has ended: the workers' sessions are closed from here.
+  for (auto& w : workers)
+    w->kill_all_sessions();
+  workers.clear();
+  frontends.clear();
   backends.clear();
 }
 
@@ -39,94 +42,123 @@ Frontend* Engine::find_frontend(std::string_view name) const {
   return nullptr;
 }
 
-void Engine::accepted(Frontend& fe, Fd client, const SockAddr& peer) {
-  if (!peer.is_unix()) set_nodelay(client.get());
-  const Millis now = loop.now();
-  ++actconn;
-  ++cum_conns;
-  conn_rate.add(now);
-  ++fe.feconn;
-  ++fe.counters.conn_tot;
-  ++fe.counters.stot;
-  fe.counters.conn_rate.add(now);
-  fe.counters.sess_rate.add(now);
-  if (fe.feconn > fe.counters.smax) fe.counters.smax = fe.feconn;
-  Session* session = session_memory_->create(*this, fe, std::move(client), peer);
-  if (at_maxconn() || fe.full()) update_listeners();
-  session->start();
+void Engine::start_threads() {
+  for (auto& w : workers)
+    w->attach_listeners();
+  for (size_t i = 1; i < workers.size(); ++i)
+    workers[i]->start_thread();
+  threads_started_ = true;
 }
 
-void Engine::session_closed(Session& session) {
-  --actconn;
-  sessions.remove(session);
-  graveyard_.push_back(&session);
-  reaper_.start();
-  if (paused_) update_listeners();
-  if (stopping_ && actconn == 0 && on_soft_stop_done) on_soft_stop_done();
+void Engine::join_threads() {
+  for (size_t i = 1; i < workers.size(); ++i)
+    workers[i]->join();
 }
 
-void Engine::reap() {
-  std::vector<Session*> dead;
-  dead.swap(graveyard_);
-  for (Session* s : dead)
-    session_memory_->destroy(s);
-  if (graveyard_.empty()) reaper_.stop();
-}
-
-void Engine::update_listeners() {
-  paused_ = false;
-  for (auto& fe : frontends) {
-    if (fe->stopped) continue;
-    if (shortage_ || at_maxconn() || fe->full()) {
-      fe->pause_listeners();
-      paused_ = true;
-    } else {
-      fe->resume_listeners();
-    }
+void Engine::observe_connect(Server& server, bool ok) {
+  if (!connect_observer || !server.check.observe) return;
+  if (on_main_thread()) {
+    auto lk = lock_state();
+    return connect_observer->connect_result(server, ok);
   }
-}
-
-void Engine::accept_resource_shortage(Listener&, int err) {
-  const Millis now = loop.now();
-  if (now - last_shortage_log_ >= Millis(10000)) {
-    last_shortage_log_ = now;
-    log.warning(std::string("accept() failed: ") + std::strerror(err) +
-                "; pausing listeners for 100 ms (raise `ulimit-n` or lower `maxconn`)");
-  }
-  shortage_ = true;
-  update_listeners();
-  accept_retry_.start(kAcceptRetry);
-}
-
-void Engine::retry_accept() {
-  shortage_ = false;
-  update_listeners();
+  main_worker().post([this, &server, ok] {
+    auto lk = lock_state();
+    if (connect_observer) connect_observer->connect_result(server, ok);
+  });
 }
 
 void Engine::soft_stop() {
   if (stopping_) return;
   stopping_ = true;
+  workers_accepting_ = workers.size();
+  for (auto& w : workers) {
+    Worker* worker = w.get();
+    auto stop = [this, worker] {
+      worker->stop_accepting();
+      if (worker->index == 0) return acceptors_stopped();
+      main_worker().post([this] { acceptors_stopped(); });
+    };
+    if (worker->index == 0) {
+      stop();
+    } else {
+      worker->post(stop);
+    }
+  }
+}
+
+// No worker watches the listening sockets any more: they can be closed.
+void Engine::acceptors_stopped() {
+  if (--workers_accepting_ > 0) return;
+  auto lk = lock_state();
   for (auto& fe : frontends)
     fe->close_listeners();
+  listeners_closed_ = true;
   log.notice("soft-stop: listeners closed; exiting once " + std::to_string(actconn) +
              " open session(s) finish");
-  if (actconn == 0 && on_soft_stop_done) on_soft_stop_done();
+  maybe_finish_soft_stop();
+}
+
+void Engine::maybe_finish_soft_stop() {
+  if (!stopping_ || tearing_down_ || !listeners_closed_ || actconn != 0 || soft_stop_finished_)
+    return;
+  soft_stop_finished_ = true;
+  if (on_main_thread()) return finish_soft_stop();
+  main_worker().post([this] { finish_soft_stop(); });
+}
+
+void Engine::finish_soft_stop() {
+  stop_worker_loops();
+  if (on_soft_stop_done) on_soft_stop_done();
+}
+
+void Engine::stop_worker_loops() {
+  for (size_t i = 1; i < workers.size(); ++i) {
+    Worker* w = workers[i].get();
+    w->post([w] { w->loop.stop(); });
+  }
 }
 
 void Engine::hard_stop() {
   stopping_ = true;
-  for (auto& fe : frontends)
-    fe->close_listeners();
-  kill_all_sessions();
-  loop.stop();
+  tearing_down_ = true;
+  for (auto& w : workers) {
+    Worker* worker = w.get();
+    auto stop = [worker] {
+      worker->stop_accepting();
+      worker->kill_all_sessions();
+      worker->loop.stop();
+    };
+    if (worker->index == 0) {
+      stop();
+    } else {
+      worker->post(stop);
+    }
+  }
 }
 
-void Engine::kill_all_sessions() {
-  // Closing one session may let a queued one connect (and fail, and close): take them one at a
-  // time from the front rather than walking a list that changes under us.
-  tearing_down_ = true;
-  while (Session* s = sessions.front())
-    s->kill();
+size_t Engine::buffers_in_use() const {
+  size_t n = 0;
+  for (const auto& w : workers)
+    n += w->buffers.in_use();
+  return n;
+}
+
+size_t Engine::buffer_size() const {
+  return main_worker().buffers.buffer_size();
+}
+
+size_t Engine::pipes_in_use() const {
+  size_t n = 0;
+  for (const auto& w : workers)
+    n += w->pipes.in_use();
+  return n;
+}
+
+size_t Engine::pipes_free() const {
+  size_t n = 0;
+  for (const auto& w : workers)
+    n += w->pipes.free_count();
+  return n;
 }
 
 }  // namespace ferry::core

@@ -1,30 +1,33 @@
-// The runtime context of one event loop: the frontends and backends built from the config, the
-// buffer pool, process-wide limits and counters, and the sessions alive. Passed explicitly to
-// whatever needs it; there is no global state. Single-threaded: everything runs on `loop`.
+// The runtime of the process: the frontends and backends built from the config, the workers
+// (one event loop per thread) that carry the traffic, process-wide limits and counters. Passed
+// explicitly to whatever needs it; there is no global state.
+//
+// Threads: frontends, backends, servers, balancers and queues are shared by the workers and
+// change only under the state lock (lock_state()); a worker holds it for the bookkeeping of a
+// connection (accept, server pick, byte counts, close), never across a read or a write. The
+// health checks, the admin sockets and the signal handlers run on the main thread's loop (`loop`,
+// which worker 0 shares) and take the same lock. A session belongs to the worker that accepted it:
+// other threads hand it work through that worker (Worker::hand_off).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string_view>
 #include <vector>
 
 #include "core/backend.hpp"
-#include "core/buffer_pool.hpp"
 #include "core/event_loop.hpp"
 #include "core/frontend.hpp"
-#include "core/intrusive_list.hpp"
 #include "core/log.hpp"
-#include "core/object_pool.hpp"
-#include "core/pipe_pool.hpp"
-#include "core/relay.hpp"
 #include "core/server_control.hpp"
+#include "core/worker.hpp"
 
 namespace ferry::core {
 
-class Session;
-struct EngineSessionsTag {};
-
-// Told of every real connection attempt to a server (for `observe layer4`).
+// Told of every real connection attempt to a server that has `observe layer4` (on the main
+// thread, under the state lock).
 class ConnectObserver {
  public:
   virtual ~ConnectObserver() = default;
@@ -33,63 +36,75 @@ class ConnectObserver {
 
 class Engine {
  public:
-  Engine(EventLoop& loop, Log& log, unsigned maxconn);
+  // `nbthread` workers; worker 0 runs on `loop`, the others start with start_threads().
+  Engine(EventLoop& loop, Log& log, unsigned maxconn, unsigned nbthread = 1);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  EventLoop& loop;
+  EventLoop& loop;  // the main thread's: health checks, admin sockets, signals, worker 0
   Log& log;
-  BufferPool buffers;
-  PipePool pipes;  // for splice(2); capped at maxconn / 4 like HAProxy's maxpipes
-  IoPools io() { return IoPools{buffers, pipes}; }
   const unsigned maxconn;  // global
-  unsigned actconn = 0;    // sessions alive in the process
-  uint64_t cum_conns = 0;
-  FreqCounter conn_rate;
+  const unsigned nbthread;
   const Millis start_time;
   std::vector<std::unique_ptr<Frontend>> frontends;
   std::vector<std::unique_ptr<Backend>> backends;
+  std::vector<std::unique_ptr<Worker>> workers;  // [0] runs on `loop`
   ConnectObserver* connect_observer = nullptr;
   ServerControl* server_control = nullptr;  // set by main(); the admin socket acts through it
-  IntrusiveList<Session, EngineSessionsTag> sessions;
-  // Called once, when a soft stop has no session left.
+  // Called once, on the main thread, when a soft stop has no session left.
   std::function<void()> on_soft_stop_done;
+
+  // Under the state lock:
+  unsigned actconn = 0;  // sessions alive in the process
+  uint64_t cum_conns = 0;
+  FreqCounter conn_rate;
+
+  using StateLock = std::unique_lock<std::recursive_mutex>;
+  [[nodiscard]] StateLock lock_state() const { return StateLock(state_mutex_); }
 
   Backend* find_backend(std::string_view name) const;
   Frontend* find_frontend(std::string_view name) const;
+  Worker& main_worker() const { return *workers.front(); }
+  bool on_main_thread() const { return main_worker().on_own_thread(); }
 
-  // A listener accepted `client`; the engine counts it and starts its session.
-  void accepted(Frontend& frontend, Fd client, const SockAddr& peer);
-  // A session has closed its sockets; it is destroyed after the current callback returns.
-  void session_closed(Session& session);
+  // Every worker starts accepting; workers 1..N-1 get their thread. After daemonizing.
+  void start_threads();
+  // Waits for the worker threads once their loops have ended (after the main loop returned).
+  void join_threads();
+
   bool at_maxconn() const { return actconn >= maxconn; }
-  // accept() failed for lack of fds or memory: pause that listener briefly.
-  void accept_resource_shortage(Listener& listener, int err);
+  // A session's connect to `server` succeeded or failed: tells the observer, on the main thread.
+  void observe_connect(Server& server, bool ok);
 
   // SIGUSR1: stop listening, let the open sessions finish.
   void soft_stop();
   // SIGTERM/SIGINT: close every listener and session now.
   void hard_stop();
-  bool stopping() const { return stopping_; }
+  bool stopping() const { return stopping_.load(); }
   // Every session is being killed (hard stop): queues are no longer served.
-  bool tearing_down() const { return tearing_down_; }
+  bool tearing_down() const { return tearing_down_.load(); }
+  // State lock held: a session closed; ends a soft stop once none is left.
+  void maybe_finish_soft_stop();
+
+  // Totals over the workers, for the stats.
+  size_t buffers_in_use() const;
+  size_t buffer_size() const;
+  size_t pipes_in_use() const;
+  size_t pipes_free() const;
 
  private:
-  void reap();
-  void update_listeners();
-  void retry_accept();
-  void kill_all_sessions();
-  // Declared before the watchers and lists that refer to sessions, so it outlives them.
-  std::unique_ptr<ObjectPool<Session>> session_memory_;
-  PrepareWatcher<Engine, &Engine::reap> reaper_;
-  TimerWatcher<Engine, &Engine::retry_accept> accept_retry_;
-  Millis last_shortage_log_{-100000};
-  std::vector<Session*> graveyard_;
-  bool stopping_ = false;
-  bool tearing_down_ = false;
-  bool paused_ = false;    // some listener is paused (maxconn or fd shortage)
-  bool shortage_ = false;  // accept() lacked fds or memory; retried by timer
+  void acceptors_stopped();  // main thread: one more worker stopped accepting
+  void finish_soft_stop();   // main thread
+  void stop_worker_loops();  // main thread: every worker but 0 ends its loop
+
+  mutable std::recursive_mutex state_mutex_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> tearing_down_{false};
+  size_t workers_accepting_ = 0;  // main thread: during a soft stop, workers not yet stopped
+  bool listeners_closed_ = false;
+  bool soft_stop_finished_ = false;
+  bool threads_started_ = false;
 };
 
 }  // namespace ferry::core

@@ -1,7 +1,7 @@
 // RAII over libev: the loop and its watchers. A watcher is a member of the object that owns it;
 // its `data` points back at that owner and a tiny static trampoline calls the owner's member
 // function, so no watcher allocates. Destroying a watcher stops it. Everything here runs on the
-// thread that runs the loop.
+// thread that runs the loop, except AsyncWatcher::send().
 #pragma once
 
 #include <ev.h>
@@ -19,7 +19,9 @@ class EventLoop {
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
-  struct ev_loop* raw() const { return loop_; }
+  struct ev_loop* raw() const {
+    return loop_;
+  }
   void run();
   void stop();  // makes run() return once the current iteration is done
   // The loop's cached monotonic time, in milliseconds: what every timer and counter uses.
@@ -135,13 +137,52 @@ class PrepareWatcher {
     if (!ev_is_active(&w_)) ev_prepare_start(loop_, &w_);
   }
   void stop() {
-    if (ev_is_active(&w_)) ev_prepare_stop(loop_, &w_);
+    if (!ev_is_active(&w_)) return;
+    if (unref_) ev_ref(loop_);
+    unref_ = false;
+    ev_prepare_stop(loop_, &w_);
+  }
+  // While started, the watcher does not keep the loop running by itself.
+  void unref() {
+    if (ev_is_active(&w_) && !unref_) ev_unref(loop_);
+    unref_ = ev_is_active(&w_);
   }
 
  private:
   static void thunk(struct ev_loop*, ev_prepare* w, int) { (static_cast<Owner*>(w->data)->*Cb)(); }
   struct ev_loop* loop_;
   ev_prepare w_;
+  bool unref_ = false;
+};
+
+// Wakes the loop from any thread: send() is the one thread-safe call on a loop, and the owner's
+// callback runs on the loop's own thread (several sends before it runs make one call).
+template <typename Owner, void (Owner::*Cb)()>
+class AsyncWatcher {
+ public:
+  AsyncWatcher(EventLoop& loop, Owner* owner) : loop_(loop.raw()) {
+    ev_async_init(&w_, &thunk);
+    w_.data = owner;
+    ev_async_start(loop_, &w_);
+  }
+  ~AsyncWatcher() {
+    if (unref_) ev_ref(loop_);
+    ev_async_stop(loop_, &w_);
+  }
+  AsyncWatcher(const AsyncWatcher&) = delete;
+  AsyncWatcher& operator=(const AsyncWatcher&) = delete;
+  void send() { ev_async_send(loop_, &w_); }
+  // The loop may end while this is the only watcher left (the main loop ends by itself).
+  void unref() {
+    if (!unref_) ev_unref(loop_);
+    unref_ = true;
+  }
+
+ private:
+  static void thunk(struct ev_loop*, ev_async* w, int) { (static_cast<Owner*>(w->data)->*Cb)(); }
+  struct ev_loop* loop_;
+  ev_async w_;
+  bool unref_ = false;
 };
 
 }  // namespace ferry::core

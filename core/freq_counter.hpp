@@ -2,6 +2,7 @@
 // blended with the previous second's. Updated lazily from the loop clock; no timer needed.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "core/event_loop.hpp"
@@ -18,7 +19,8 @@ class FreqCounter {
   }
   uint32_t rate(Millis now) {
     rotate(now);
-    const int64_t into = now.count() - start_ms_;  // ms elapsed in the current second
+    // ms elapsed in the current second; threads' clocks may lag each other by a few ms
+    const int64_t into = std::clamp<int64_t>(now.count() - start_ms_, 0, 1000);
     return curr_ + static_cast<uint32_t>(prev_ * (1000 - into) / 1000);
   }
   uint32_t max() const { return max_; }

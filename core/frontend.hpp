@@ -1,15 +1,17 @@
-// A runtime frontend and its listeners. A listener accepts in batches and hands each connection
-// to a new Session; while the frontend or the process is at maxconn its listeners stop watching
-// (connections wait in the kernel backlog) and resume when a slot frees.
+// A runtime frontend and its listening sockets. The sockets are shared by the worker threads,
+// each of which watches them through an Acceptor of its own (worker.hpp): a TCP bind has one
+// SO_REUSEPORT socket per worker, so the kernel spreads connections; a UNIX bind has one socket
+// every worker polls. While the frontend or the process is at maxconn the acceptors stop
+// watching (connections wait in the kernel backlog) and resume when a slot frees.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "conf/model.hpp"
-#include "core/event_loop.hpp"
 #include "core/fd.hpp"
 #include "core/freq_counter.hpp"
 #include "core/log.hpp"
@@ -19,28 +21,27 @@ namespace ferry::core {
 
 class Backend;
 class Engine;
-class Frontend;
 
 class Listener {
  public:
-  Listener(Engine& engine, Frontend& frontend, SockAddr addr, Fd fd, SocketFile file,
-           std::string name);
+  // `fds`: one socket for every worker, or a single one they all share.
+  Listener(SockAddr addr, std::vector<Fd> fds, SocketFile file, std::string name);
   ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
 
   const SockAddr addr;
   const std::string name;
   const SocketFile file;
-  void pause();   // stop accepting (maxconn reached)
-  void resume();  // accept again
-  void close();   // stop for good (soft-stop)
-  bool closed() const { return !fd_; }
+  // The socket worker `index` accepts on.
+  int fd_for(size_t index) const { return fds_.size() == 1 ? fds_[0].get() : fds_[index].get(); }
+  // Closes the sockets (soft stop): only once no worker watches them any more.
+  void close();
+  bool closed() const { return closed_; }
 
  private:
-  void on_readable(int revents);
-  Engine& engine_;
-  Frontend& frontend_;
-  Fd fd_;
-  IoWatcher<Listener, &Listener::on_readable> io_;
+  std::vector<Fd> fds_;
+  bool closed_ = false;
 };
 
 struct FrontendCounters {
@@ -73,19 +74,18 @@ class Frontend {
   const std::string name;
   const int id;
   const FrontendSettings settings;
-  Backend* backend = nullptr;  // default_backend
+  Backend* backend = nullptr;    // default_backend
   std::unique_ptr<Log> own_log;  // the frontend's own `log` targets, if any
   std::vector<std::unique_ptr<Listener>> listeners;
+  // Under the engine's state lock:
   unsigned feconn = 0;  // current sessions
   FrontendCounters counters;
-  bool stopped = false;  // soft-stop closed the listeners
+  std::atomic<bool> stopped{false};  // soft-stop: no more accepting
 
   bool full() const { return feconn >= settings.maxconn; }
   // Where this frontend's traffic log lines go; false when nowhere.
   bool logs_traffic() const;
   void log_traffic(const std::string& line);
-  void pause_listeners();
-  void resume_listeners();
   void close_listeners();
 };
 

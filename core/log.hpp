@@ -2,7 +2,8 @@
 // stderr while in the foreground, prefixed like HAProxy's (`[WARNING]  (pid) : ...`), and to the
 // `log` targets as syslog. Traffic lines (option tcplog) go to the `log` targets only: `stdout`
 // and `stderr` get the raw line, a path gets RFC 3164 over a UNIX datagram socket, `ip:port` over
-// UDP. Single-threaded.
+// UDP. Targets are set up before the threads start; after that any thread may log (each line is
+// one write).
 #pragma once
 
 #include <memory>
@@ -15,7 +16,16 @@
 
 namespace ferry::core {
 
-enum class Severity { Emerg = 0, Alert = 1, Crit = 2, Err = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 };
+enum class Severity {
+  Emerg = 0,
+  Alert = 1,
+  Crit = 2,
+  Err = 3,
+  Warning = 4,
+  Notice = 5,
+  Info = 6,
+  Debug = 7
+};
 
 class Log {
  public:

@@ -24,25 +24,28 @@ PipePool::~PipePool() {
 }
 
 bool PipePool::take(Pipe& pipe) {
-  if (in_use_ >= max_) return false;
+  if (in_use() >= max_) return false;
   if (!free_.empty()) {
     pipe = free_.back();
     free_.pop_back();
+    count_free();
   } else {
     int fds[2];
     if (::pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return false;
     ::fcntl(fds[1], F_SETPIPE_SZ, kPipeSize);  // best effort: the default size works too
     pipe = Pipe{fds[0], fds[1], 0};
   }
-  ++in_use_;
+  in_use_.store(in_use_.load(std::memory_order_relaxed) + 1,
+                std::memory_order_relaxed);  // one writer
   return true;
 }
 
 void PipePool::give_back(Pipe& pipe) {
   if (!pipe.held()) return;
-  --in_use_;
+  in_use_.store(in_use_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   if (pipe.bytes == 0 && free_.size() < kKeep) {
     free_.push_back(pipe);
+    count_free();
     pipe = Pipe{};
   } else {
     close_pipe(pipe);
@@ -51,7 +54,7 @@ void PipePool::give_back(Pipe& pipe) {
 
 void PipePool::discard(Pipe& pipe) {
   if (!pipe.held()) return;
-  --in_use_;
+  in_use_.store(in_use_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   close_pipe(pipe);
 }
 

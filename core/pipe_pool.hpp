@@ -3,6 +3,7 @@
 // back to the pool once empty. The pool caps how many exist (each costs two fds).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <vector>
 
@@ -30,12 +31,15 @@ class PipePool {
   void give_back(Pipe& pipe);
   // A pipe left with bytes in it (the connection died) cannot be reused: it is closed.
   void discard(Pipe& pipe);
-  size_t in_use() const { return in_use_; }
-  size_t free_count() const { return free_.size(); }
+  // Readable from any thread (the stats), changed only by the owning loop's thread.
+  size_t in_use() const { return in_use_.load(std::memory_order_relaxed); }
+  size_t free_count() const { return free_count_.load(std::memory_order_relaxed); }
 
  private:
+  void count_free() { free_count_.store(free_.size(), std::memory_order_relaxed); }
   size_t max_;
-  size_t in_use_ = 0;
+  std::atomic<size_t> in_use_{0};
+  std::atomic<size_t> free_count_{0};
   std::vector<Pipe> free_;
 };
 

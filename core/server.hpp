@@ -1,6 +1,6 @@
 // A runtime server of a backend: its identity, weights, state and counters. Plain data plus a few
 // derived predicates, so balancers and the health state machine can be tested without a loop.
-// Owned by its Backend; lives on the backend's loop.
+// Owned by its Backend; shared by the workers, changed under the engine's state lock.
 #pragma once
 
 #include <chrono>

@@ -35,35 +35,41 @@ void arm_reset(const Fd& fd) {
 
 }  // namespace
 
-Session::Session(Engine& engine, Frontend& frontend, Fd client, const SockAddr& peer)
-    : engine_(engine),
+Session::Session(Worker& worker, Frontend& frontend, Fd client, const SockAddr& peer)
+    : worker_(worker),
+      engine_(worker.engine),
       frontend_(frontend),
       backend_(*frontend.backend),
       client_(std::move(client)),
       peer_(peer),
-      accepted_at_(engine.loop.now()),
+      accepted_at_(worker.loop.now()),
       accept_wall_us_(wall_clock_us()),
-      client_io_(engine.loop, this),
-      server_io_(engine.loop, this),
-      timer_(engine.loop, this) {
-  engine_.sessions.push_back(*this);
+      client_io_(worker.loop, this),
+      server_io_(worker.loop, this),
+      timer_(worker.loop, this) {
+  worker_.sessions.push_back(*this);
 }
 
 Session::~Session() {
-  c2s_.release(engine_.io());
-  s2c_.release(engine_.io());
+  c2s_.release(worker_.io());
+  s2c_.release(worker_.io());
 }
 
 void Session::start() {
-  ++backend_.beconn;
-  ++backend_.counters.stot;
-  backend_.counters.sess_rate.add(accepted_at_);
-  backend_.counters.last_session = accepted_at_;
-  backend_.counters.smax = std::max(backend_.counters.smax, backend_.beconn);
-  assign();
+  Next next;
+  {
+    auto lk = engine_.lock_state();
+    ++backend_.beconn;
+    ++backend_.counters.stot;
+    backend_.counters.sess_rate.add(accepted_at_);
+    backend_.counters.last_session = accepted_at_;
+    backend_.counters.smax = std::max(backend_.counters.smax, backend_.beconn);
+    next = assign();
+  }
+  proceed(next);
 }
 
-void Session::assign() {
+Session::Next Session::assign() {
   // FIFO fairness: while others wait, a new connection waits behind them.
   if (!backend_.queue.empty() && tried_.empty()) return enqueue();
   PickResult r;
@@ -72,25 +78,64 @@ void Session::assign() {
     if (!r.server && !r.saturated && !tried_.empty())
       r = backend_.lb->pick(PickRequest{&peer_, {}});
   }
-  if (r.server) return connect(*r.server);
+  if (r.server) {
+    take_server(*r.server);
+    count_connect_attempt();
+    return Next::Connect;
+  }
   if (r.saturated) return enqueue();
   ++backend_.counters.econ;  // no usable server at all
-  close('S', 'C');
+  return Next::Fail;
 }
 
-void Session::enqueue() {
+Session::Next Session::enqueue() {
   phase_ = Phase::Queued;
-  queued_at_ = engine_.loop.now();
+  queued_at_ = worker_.loop.now();
   backend_.queue.push_back(*this);
   const auto qlen = static_cast<uint32_t>(backend_.queue.size());
   backend_.counters.qmax = std::max(backend_.counters.qmax, qlen);
   const auto& st = backend_.settings;
   if (auto t = st.queue_timeout ? st.queue_timeout : st.connect_timeout) timer_.start(*t);
+  return Next::Wait;
+}
+
+void Session::proceed(Next next) {
+  switch (next) {
+    case Next::Connect:
+      return connect();
+    case Next::Wait:
+      return;
+    case Next::Fail:
+      return close('S', 'C');
+  }
 }
 
 void Session::dequeued(Server& server) {
-  timer_.stop();
-  connect(server);
+  phase_ = Phase::Dequeued;
+  take_server(server);
+  count_connect_attempt();
+  worker_.hand_off(*this);
+}
+
+void Session::request_kill() {
+  if (worker_.on_own_thread()) return kill();
+  kill_requested_ = true;
+  worker_.hand_off(*this);
+}
+
+void Session::run_hand_off() {
+  bool kill_it = false;
+  bool dequeued = false;
+  {
+    auto lk = engine_.lock_state();
+    kill_it = kill_requested_;
+    dequeued = phase_ == Phase::Dequeued;
+  }
+  if (closed()) return;
+  if (kill_it) return kill();
+  if (!dequeued) return;
+  timer_.stop();  // the queue timeout
+  connect();
 }
 
 void Session::take_server(Server& server) {
@@ -111,9 +156,10 @@ void Session::take_server(Server& server) {
   ++server.counters.lbtot;
   ++backend_.counters.lbtot;
   ++server.counters.stot;
-  server.counters.sess_rate.add(engine_.loop.now());
+  const Millis now = worker_.loop.now();
+  server.counters.sess_rate.add(now);
   server.counters.smax = std::max(server.counters.smax, server.served);
-  server.counters.last_session = engine_.loop.now();
+  server.counters.last_session = now;
   if (backend_.lb) backend_.lb->taken(server);
 }
 
@@ -126,16 +172,15 @@ void Session::drop_server() {
   backend_.process_queue();
 }
 
-void Session::connect(Server& server) {
-  if (server_ != &server) {
-    drop_server();
-    take_server(server);
-  }
-  phase_ = Phase::Connecting;
-  connect_started_ = engine_.loop.now();
-  ++server.counters.connect;
+void Session::count_connect_attempt() {
+  ++server_->counters.connect;
   ++backend_.counters.connect;
-  ConnectResult cr = connect_to(server.addr);
+}
+
+void Session::connect() {
+  phase_ = Phase::Connecting;
+  connect_started_ = worker_.loop.now();
+  ConnectResult cr = connect_to(server_->addr);
   if (cr.err != 0) return connect_failed(cr.err, true);
   server_fd_ = std::move(cr.fd);
   if (!cr.in_progress) return connected();
@@ -146,8 +191,8 @@ void Session::connect(Server& server) {
 void Session::connected() {
   timer_.stop();
   server_io_.stop();
-  connected_at_ = engine_.loop.now();
-  if (engine_.connect_observer) engine_.connect_observer->connect_result(*server_, true);
+  connected_at_ = worker_.loop.now();
+  engine_.observe_connect(*server_, true);
   start_relay();
 }
 
@@ -164,26 +209,35 @@ void Session::connect_failed(int err, bool synchronous) {
   server_fd_.reset();
   last_connect_error_ = err;
   Server& server = *server_;
-  if (engine_.connect_observer) engine_.connect_observer->connect_result(server, false);
+  engine_.observe_connect(server, false);
   if (closed()) return;  // the observer took the server down and its sessions with it
-  if (retries_done_ < backend_.settings.retries) {
+  Next next = Next::Fail;
+  {
+    auto lk = engine_.lock_state();
+    if (retries_done_ >= backend_.settings.retries) {
+      ++server.counters.econ;
+      ++backend_.counters.econ;
+      return close(err == ETIMEDOUT ? 's' : 'S', 'C');
+    }
     ++retries_done_;
     if (should_redispatch()) {
       tried_.push_back(&server);
       redispatch_from_ = &server;
       drop_server();
-      return assign();
+      next = assign();
+    } else {
+      ++server.counters.wretr;
+      ++backend_.counters.wretr;
+      if (!synchronous) {
+        phase_ = Phase::TurnAround;
+        const auto ct = backend_.settings.connect_timeout.value_or(kMaxTurnAround);
+        return timer_.start(std::min(kMaxTurnAround, ct));
+      }
+      count_connect_attempt();
+      next = Next::Connect;
     }
-    ++server.counters.wretr;
-    ++backend_.counters.wretr;
-    if (synchronous) return connect(server);
-    phase_ = Phase::TurnAround;
-    const auto ct = backend_.settings.connect_timeout.value_or(kMaxTurnAround);
-    return timer_.start(std::min(kMaxTurnAround, ct));
   }
-  ++server.counters.econ;
-  ++backend_.counters.econ;
-  close(err == ETIMEDOUT ? 's' : 'S', 'C');
+  proceed(next);
 }
 
 Millis Session::idle_timeout() const {
@@ -206,7 +260,7 @@ void Session::start_relay() {
 }
 
 void Session::touch() {
-  last_activity_ = engine_.loop.now();
+  last_activity_ = worker_.loop.now();
 }
 
 void Session::update_watchers() {
@@ -220,6 +274,7 @@ void Session::update_watchers() {
 void Session::count_in(uint64_t n) {
   if (n == 0) return;
   bytes_in_ += n;
+  auto lk = engine_.lock_state();
   frontend_.counters.bin += n;
   backend_.counters.bin += n;
   server_->counters.bin += n;
@@ -228,6 +283,7 @@ void Session::count_in(uint64_t n) {
 void Session::count_out(uint64_t n) {
   if (n == 0) return;
   bytes_out_ += n;
+  auto lk = engine_.lock_state();
   frontend_.counters.bout += n;
   backend_.counters.bout += n;
   server_->counters.bout += n;
@@ -236,12 +292,12 @@ void Session::count_out(uint64_t n) {
 void Session::on_client_io(int revents) {
   if (phase_ != Phase::Relaying) return;
   if (revents & EV_WRITE) {
-    if (s2c_.flush(client_.get(), engine_.io(), c2s_.done()) != Flow::Status::Ok)
+    if (s2c_.flush(client_.get(), worker_.io(), c2s_.done()) != Flow::Status::Ok)
       return relay_failed(true);
   }
   if (revents & EV_READ && c2s_.wants_read()) {
     uint64_t moved = 0;
-    const auto st = c2s_.pump(client_.get(), server_fd_.get(), engine_.io(), moved, s2c_.done());
+    const auto st = c2s_.pump(client_.get(), server_fd_.get(), worker_.io(), moved, s2c_.done());
     count_in(moved);
     if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::ReadError);
   }
@@ -256,12 +312,12 @@ void Session::on_server_io(int revents) {
   }
   if (phase_ != Phase::Relaying) return;
   if (revents & EV_WRITE) {
-    if (c2s_.flush(server_fd_.get(), engine_.io(), s2c_.done()) != Flow::Status::Ok)
+    if (c2s_.flush(server_fd_.get(), worker_.io(), s2c_.done()) != Flow::Status::Ok)
       return relay_failed(false);
   }
   if (revents & EV_READ && s2c_.wants_read()) {
     uint64_t moved = 0;
-    const auto st = s2c_.pump(server_fd_.get(), client_.get(), engine_.io(), moved, c2s_.done());
+    const auto st = s2c_.pump(server_fd_.get(), client_.get(), worker_.io(), moved, c2s_.done());
     count_out(moved);
     if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::WriteError);
   }
@@ -270,29 +326,38 @@ void Session::on_server_io(int revents) {
 }
 
 void Session::relay_failed(bool client_side) {
+  {
+    auto lk = engine_.lock_state();
+    ++(client_side ? backend_.counters.cli_abrt : backend_.counters.srv_abrt);
+    ++(client_side ? server_->counters.cli_abrt : server_->counters.srv_abrt);
+  }
   if (client_side) {
-    ++backend_.counters.cli_abrt;
-    ++server_->counters.cli_abrt;
     arm_reset(server_fd_);
     return close('C', 'D');
   }
-  ++backend_.counters.srv_abrt;
-  ++server_->counters.srv_abrt;
   arm_reset(client_);
   close('S', 'D');
 }
 
 void Session::on_timer() {
   switch (phase_) {
-    case Phase::Queued:
+    case Phase::Queued: {
+      auto lk = engine_.lock_state();
+      if (phase_ != Phase::Queued) return;  // just given a server: the hand-off follows
       ++backend_.counters.econ;
       return close('s', 'Q');
+    }
     case Phase::Connecting:
       return connect_failed(ETIMEDOUT, false);
-    case Phase::TurnAround:
-      return connect(*server_);
+    case Phase::TurnAround: {
+      {
+        auto lk = engine_.lock_state();
+        count_connect_attempt();
+      }
+      return connect();
+    }
     case Phase::Relaying: {
-      const Millis idle = engine_.loop.now() - last_activity_;
+      const Millis idle = worker_.loop.now() - last_activity_;
       const Millis limit = idle_timeout();
       if (idle < limit) return timer_.start(limit - idle);
       const auto& cl = frontend_.settings.client_timeout;
@@ -311,23 +376,29 @@ void Session::kill() {
 
 void Session::close(char who, char phase) {
   if (closed()) return;
-  if (phase_ == Phase::Queued) backend_.queue.remove(*this);
-  phase_ = Phase::Closed;
-  term_[0] = who;
-  term_[1] = phase;
   client_io_.stop();
   server_io_.stop();
   timer_.stop();
-  c2s_.release(engine_.io());
-  s2c_.release(engine_.io());
+  c2s_.release(worker_.io());
+  s2c_.release(worker_.io());
   client_.reset();
   server_fd_.reset();
-  --backend_.beconn;
-  record_times();
-  if (frontend_.logs_traffic()) log_connection();
-  drop_server();
-  --frontend_.feconn;
-  engine_.session_closed(*this);
+  term_[0] = who;
+  term_[1] = phase;
+  std::string line;
+  {
+    auto lk = engine_.lock_state();
+    if (phase_ == Phase::Queued) backend_.queue.remove(*this);
+    phase_ = Phase::Closed;
+    worker_.forget_hand_off(*this);
+    --backend_.beconn;
+    record_times();
+    if (frontend_.logs_traffic()) line = log_line();
+    drop_server();
+    --frontend_.feconn;
+    worker_.session_closed(*this);
+  }
+  if (!line.empty()) frontend_.log_traffic(line);
 }
 
 }  // namespace ferry::core

@@ -1,9 +1,16 @@
 // One proxied connection: the client socket, the server it is assigned to, and the relay between
 // them. Phases: waiting in the backend queue → connecting (with retries and redispatch) →
-// relaying → closed. A session never destroys itself: on close it hands itself to the Engine,
+// relaying → closed. A session never destroys itself: on close it hands itself to its Worker,
 // which deletes it after the current callback.
+//
+// A session runs on its worker's thread. The shared state it touches (its frontend, backend and
+// server, their counters, the queue) changes under the engine's state lock. Another thread acts
+// on a session only under that lock and only in two ways: the backend queue gives it a server
+// (dequeued), or someone wants it killed (request_kill); both are finished on the session's own
+// thread by run_hand_off().
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -13,6 +20,7 @@
 #include "core/fd.hpp"
 #include "core/relay.hpp"
 #include "core/server.hpp"
+#include "core/worker.hpp"
 
 namespace ferry::core {
 
@@ -20,30 +28,43 @@ class Frontend;
 
 class Session : public ListHook<ServerSessionsTag>,
                 public ListHook<BackendQueueTag>,
-                public ListHook<EngineSessionsTag> {
+                public ListHook<WorkerSessionsTag>,
+                public ListHook<HandoffTag> {
  public:
-  Session(Engine& engine, Frontend& frontend, Fd client, const SockAddr& peer);
+  Session(Worker& worker, Frontend& frontend, Fd client, const SockAddr& peer);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   // Assigns a server (or queues, or fails) and starts connecting.
   void start();
-  // The backend hands a queued session a server with a free slot.
+  // State lock held, any thread: the backend queue hands this queued session a server with a
+  // free slot (counted at once); the session connects on its own thread.
   void dequeued(Server& server);
-  // Closes the session now (admin `shutdown sessions`, on-marked-down, hard stop).
+  // Closes the session now (hard stop); on its own thread only.
   void kill();
+  // State lock held, any thread: kills the session now if it runs on this thread, else as soon
+  // as its own thread gets to it (admin `shutdown sessions`, on-marked-down).
+  void request_kill();
+  // Its own thread: finishes what another thread handed it (see above).
+  void run_hand_off();
 
   Server* server() const { return server_; }
   const SockAddr& peer() const { return peer_; }
   bool closed() const { return phase_ == Phase::Closed; }
 
  private:
-  enum class Phase { New, Queued, Connecting, TurnAround, Relaying, Closed };
+  // Dequeued: given a server by the queue, not yet connecting (the hand-off is pending).
+  enum class Phase { New, Queued, Dequeued, Connecting, TurnAround, Relaying, Closed };
+  // What to do once the state lock is released, after a server pick.
+  enum class Next { Connect, Wait, Fail };
 
-  void assign();
-  void enqueue();
-  void connect(Server& server);
+  // State lock held: picks a server and takes a slot on it, or queues, or gives up.
+  Next assign();
+  Next enqueue();
+  void proceed(Next next);
+  void connect();  // to server_, whose slot is taken and the attempt counted
+  void count_connect_attempt();
   void connected();
   void connect_failed(int err, bool synchronous);
   bool should_redispatch() const;
@@ -69,9 +90,11 @@ class Session : public ListHook<ServerSessionsTag>,
   };
   Timings timings() const;
   void record_times();
-  // One line in HAProxy's TCP log format (option tcplog).
-  void log_connection() const;
+  // One line in HAProxy's TCP log format (option tcplog); empty when `dontlognull` drops it.
+  // State lock held (it prints the connection counts).
+  std::string log_line() const;
 
+  Worker& worker_;
   Engine& engine_;
   Frontend& frontend_;
   Backend& backend_;
@@ -84,7 +107,8 @@ class Session : public ListHook<ServerSessionsTag>,
   int last_connect_error_ = 0;
   int retries_done_ = 0;
   bool redispatched_ = false;
-  Phase phase_ = Phase::New;
+  std::atomic<Phase> phase_{Phase::New};  // read by other threads while queued
+  bool kill_requested_ = false;           // under the state lock
   Flow c2s_;
   Flow s2c_;
   uint64_t bytes_in_ = 0;

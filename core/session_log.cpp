@@ -40,7 +40,7 @@ int64_t span(Millis from, Millis to) {
 }  // namespace
 
 Session::Timings Session::timings() const {
-  const Millis now = engine_.loop.now();
+  const Millis now = worker_.loop.now();
   return Timings{queued_at_.count() < 0 ? 0 : span(queued_at_, connect_started_),
                  span(connect_started_, connected_at_), (now - accepted_at_).count()};
 }
@@ -52,8 +52,8 @@ void Session::record_times() {
   backend_.counters.times.add(t.tw, t.tc, t.tt);
 }
 
-void Session::log_connection() const {
-  if (frontend_.settings.dontlognull && bytes_in_ == 0 && bytes_out_ == 0) return;
+std::string Session::log_line() const {
+  if (frontend_.settings.dontlognull && bytes_in_ == 0 && bytes_out_ == 0) return {};
   const Timings t = timings();
   char line[1024];
   std::snprintf(
@@ -65,7 +65,7 @@ void Session::log_connection() const {
       frontend_.feconn, backend_.beconn, server_ ? server_->served - 1 : 0,
       redispatched_ ? "+" : "", retries_done_, server_ ? server_->queued : 0,
       backend_.queue.size());
-  frontend_.log_traffic(line);
+  return line;
 }
 
 }  // namespace ferry::core

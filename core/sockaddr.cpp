@@ -73,7 +73,9 @@ std::string SockAddr::unix_path() const {
   return std::string(sun->sun_path, strnlen(sun->sun_path, sizeof(sun->sun_path)));
 }
 
-std::string SockAddr::stats_text() const { return is_unix() ? "unix" : to_string(); }
+std::string SockAddr::stats_text() const {
+  return is_unix() ? "unix" : to_string();
+}
 
 std::string SockAddr::to_string() const {
   char buf[INET6_ADDRSTRLEN] = {};

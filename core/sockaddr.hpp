@@ -18,7 +18,7 @@ struct SockAddr {
   const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage); }
   sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage); }
   bool is_unix() const { return family() == AF_UNIX; }
-  bool is_abstract() const;  // AF_UNIX with a leading NUL
+  bool is_abstract() const;       // AF_UNIX with a leading NUL
   std::string unix_path() const;  // the filesystem path of a non-abstract UNIX address
 
   // Builds the address; an Address that passed validation always converts.

@@ -24,14 +24,15 @@ SessionCounts session_counts(const core::Server& s) {
   return {s.served, 0, s.queued};  // no server queue is redistributed without persistence
 }
 
-// Kills the sessions on `s` now. A killed session may let a queued one in, which the balancer
-// may hand to `s` (`shutdown sessions` on a usable server): only the sessions there at the start
-// are killed. Killed sessions are destroyed by the engine later, so the pointers stay valid.
+// Kills the sessions on `s` (now on this thread, on their own thread soon for the others). A
+// killed session may let a queued one in, which the balancer may hand to `s` (`shutdown
+// sessions` on a usable server): only the sessions there at the start are killed. Killed sessions
+// are destroyed by their worker later, so the pointers stay valid.
 void kill_sessions(core::Server& s) {
   std::vector<core::Session*> victims;
   s.sessions.for_each([&](core::Session& session) { victims.push_back(&session); });
   for (core::Session* session : victims)
-    session->kill();
+    session->request_kill();
 }
 
 }  // namespace
@@ -66,11 +67,13 @@ ServerHealth& ServerController::must_find(const core::Server& server) const {
 }
 
 void ServerController::check_completed(core::Server& server, const CheckResult& result) {
+  auto lk = engine_.lock_state();
   ServerHealth& sh = must_find(server);
   apply(sh, sh.state.on_check_result(result, now()), Cause::Check);
 }
 
 void ServerController::connect_result(core::Server& server, bool ok) {
+  auto lk = engine_.lock_state();
   ServerHealth* sh = find(server);
   if (sh == nullptr) return;
   const ObserveOutcome out = sh->state.on_traffic_result(ok, now());
@@ -131,6 +134,7 @@ void ServerController::shutdown_backup_sessions(core::Backend& backend) {
 }
 
 void ServerController::set_maint(core::Server& server, bool on) {
+  auto lk = engine_.lock_state();
   ServerHealth& sh = must_find(server);
   if (on) {
     enter_maint(sh);
@@ -164,6 +168,7 @@ void ServerController::leave_maint(ServerHealth& sh) {
 }
 
 void ServerController::set_drain(core::Server& server, bool on) {
+  auto lk = engine_.lock_state();
   ServerHealth& sh = must_find(server);
   if (on == server.in_drain()) return;
   if (!on) {
@@ -183,16 +188,19 @@ void ServerController::set_drain(core::Server& server, bool on) {
 }
 
 void ServerController::set_weight(core::Server& server, int uweight) {
+  auto lk = engine_.lock_state();
   server.uweight = uweight;
   settle(must_find(server), Effect::None, "");
 }
 
 void ServerController::set_health(core::Server& server, core::ForcedHealth health) {
+  auto lk = engine_.lock_state();
   ServerHealth& sh = must_find(server);
   apply(sh, sh.state.force_health(health, now()), Cause::Cli);
 }
 
 void ServerController::set_checks_enabled(core::Server& server, bool on) {
+  auto lk = engine_.lock_state();
   ServerHealth& sh = must_find(server);
   if (on) {
     sh.state.enable_checks();
@@ -202,6 +210,7 @@ void ServerController::set_checks_enabled(core::Server& server, bool on) {
 }
 
 void ServerController::shutdown_sessions(core::Server& server) {
+  auto lk = engine_.lock_state();
   kill_sessions(server);
 }
 

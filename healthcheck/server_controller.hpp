@@ -2,7 +2,8 @@
 // layer4`, and the operator's commands (core::ServerControl, reference 3.6, 3.7, 5) all end in
 // settle(), which logs HAProxy's sentence (reference 3.9), tells the backend (balancer, up/down,
 // queue), follows the slowstart ramp and shuts sessions as `on-marked-down` / `on-marked-up` say.
-// Lives on the engine's loop; the engine (and its servers) outlive it.
+// Lives on the main thread's loop and changes servers under the engine's state lock; the engine
+// (and its servers) outlive it.
 #pragma once
 
 #include <memory>

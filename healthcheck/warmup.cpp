@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/backend.hpp"
+#include "core/engine.hpp"
 
 namespace ferry::healthcheck {
 
@@ -39,6 +40,7 @@ void Warmup::sync() {
 }
 
 void Warmup::on_tick() {
+  auto lk = server_.backend->engine.lock_state();
   const core::Millis slowstart = *state_.params().slowstart;
   const core::Millis elapsed = loop_.now() - began_;
   server_.throttle_pct = warmup_throttle(elapsed, slowstart);

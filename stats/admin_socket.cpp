@@ -101,6 +101,8 @@ void AdminSockets::serve(core::Fd fd, std::string text, conf::Level level, core:
 }
 
 void AdminSockets::accepted(core::Fd fd, conf::Level level) {
+  auto& accepted = engine_.main_worker().activity.accepted;  // HAProxy counts CLI accepts too
+  accepted.store(accepted.load() + 1);
   auto conn = std::make_unique<AdminConnection>(*this, std::move(fd), level, timeout_);
   AdminConnection& c = *conn;
   connections_.push_back(std::move(conn));

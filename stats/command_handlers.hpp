@@ -46,6 +46,7 @@ Reply usage_reply(const std::vector<std::string>& words, bool is_help);
 // show ...
 Reply show_stat(Invocation& in);
 Reply show_info(Invocation& in);
+Reply show_activity(Invocation& in);
 Reply show_servers_state(Invocation& in);
 Reply show_backend(Invocation& in);
 Reply show_version(Invocation& in);

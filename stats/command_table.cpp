@@ -98,6 +98,11 @@ constexpr std::array kCommands{
                show_cli_sockets,
                "show cli sockets",
                "list the stats sockets and their levels"},
+    CommandDef{{"show", "activity"},
+               Level::User,
+               show_activity,
+               "show activity",
+               "show per-thread activity counters"},
     CommandDef{{"show", "info"},
                Level::User,
                show_info,
@@ -241,6 +246,9 @@ Reply run_command(const std::vector<std::string>& words, CliSession& session, Cl
   if (!def) return usage_reply(words, false);
   if (session.level < def->level) return error("Permission denied\n");
   Invocation in{words, session, ctx};
+  // Worker threads change counters and server state meanwhile: a command sees and changes them
+  // under the state lock, so every reply is one consistent snapshot.
+  auto lk = ctx.engine.lock_state();
   return def->handler(in);
 }
 

@@ -138,6 +138,7 @@ Reply wait(Invocation& in) {
 
 WaitStatus wait_status(const WaitRequest& w, const core::Engine& engine) {
   if (w.backend.empty()) return WaitStatus::Pending;
+  auto lk = engine.lock_state();
   const ServerRef ref = find_server(engine, w.backend + "/" + w.server);
   if (!ref.server || !ref.server->in_maint()) return WaitStatus::Failed;
   const core::Server& s = *ref.server;

@@ -1,4 +1,7 @@
-// The read-only `show` commands: stat, info, servers state, backend, version.
+// The read-only `show` commands: stat, info, activity, servers state, backend, version.
+#include <sys/time.h>
+
+#include <cstdio>
 #include <cstdlib>
 
 #include "stats/command_handlers.hpp"
@@ -113,6 +116,38 @@ Reply show_stat(Invocation& in) {
   for (size_t i = next; i < in.args.size(); ++i)
     apply_stat_option(in.args[i], req);
   return output(render_stat(in.ctx.engine, req));
+}
+
+// HAProxy's per-thread figures, "name: total" and, with several threads, "[ t1 t2 ... ]". Only
+// the lines ferry measures are printed.
+Reply show_activity(Invocation& in) {
+  const core::Engine& engine = in.ctx.engine;
+  const size_t n = engine.workers.size();
+  size_t me = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (engine.workers[i]->on_own_thread()) me = i;
+  timeval tv{};
+  ::gettimeofday(&tv, nullptr);
+  char date[64];
+  std::snprintf(date, sizeof(date), "%lld.%06ld", static_cast<long long>(tv.tv_sec),
+                static_cast<long>(tv.tv_usec));
+  std::string out = "thread_id: " + std::to_string(me + 1) + " (1.." + std::to_string(n) + ")\n";
+  out += "date_now: " + std::string(date) + "\n";
+  auto line = [&](const char* name, auto get) {
+    uint64_t total = 0;
+    std::string each;
+    for (const auto& w : engine.workers) {
+      const uint64_t v = get(w->activity);
+      total += v;
+      each += " " + std::to_string(v);
+    }
+    out += std::string(name) + ": " + std::to_string(total);
+    if (n > 1) out += " [" + each + " ]";
+    out += "\n";
+  };
+  line("loops", [](const core::WorkerActivity& a) { return a.loops.load(); });
+  line("accepted", [](const core::WorkerActivity& a) { return a.accepted.load(); });
+  return output(std::move(out));
 }
 
 Reply show_info(Invocation& in) {

@@ -48,7 +48,7 @@ size_t listeners(const InfoContext& c) {
   return n;
 }
 uint64_t pool_bytes(const InfoContext& c) {
-  return c.engine.buffers.in_use() * c.engine.buffers.buffer_size();
+  return c.engine.buffers_in_use() * c.engine.buffer_size();
 }
 uint64_t bytes_out(const InfoContext& c) {
   uint64_t n = 0;
@@ -100,6 +100,9 @@ Value pool_b(const InfoContext& c) {
 }
 Value ulimit(const InfoContext& c) {
   return Value::num(c.process.ulimit_n);
+}
+Value nbthread(const InfoContext& c) {
+  return Value::num(c.engine.nbthread);
 }
 Value maxconn(const InfoContext& c) {
   return Value::num(c.engine.maxconn);
@@ -172,7 +175,7 @@ constexpr std::array<InfoField, 72> kInfo{{
     {"Version", STR, kPOS, "Product version (HAProxy-compatible, ferry release as suffix)",
      version},
     {"Release_date", STR, kPOS, "Release date", release_date},
-    {"Nbthread", U32, kCGS, "Threads running", one},
+    {"Nbthread", U32, kCGS, "Threads running", nbthread},
     {"Nbproc", U32, kCGS, "Worker processes (always 1)", one},
     {"Process_num", U32, kKGP, "This worker's number (1)", one},
     {"Pid", U32, kSGP, "Process id", pid},
