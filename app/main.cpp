@@ -111,7 +111,7 @@ int run(const CommandLine& cmd, const conf::Config& config) {
       return 1;
     }
     log.set_stderr(false);
-    loop.after_fork();
+    engine.after_fork();
   }
   const std::string pidfile = !cmd.pidfile.empty() ? cmd.pidfile : config.global.pidfile;
   if (!pidfile.empty())

@@ -108,12 +108,17 @@ void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,
         errors.push_back(r.error);
         continue;
       }
+      core::SockAddr bound = addr;  // `:0` gets one port, the same for every thread's socket
+      if (!addr.is_unix()) {
+        bound.len = sizeof(bound.storage);
+        ::getsockname(r.fd.get(), bound.get(), &bound.len);
+      }
       std::vector<core::Fd> fds;
       fds.push_back(std::move(r.fd));
       // TCP: one more socket in the same SO_REUSEPORT group for every other worker, so the
       // kernel spreads the connections. UNIX sockets cannot share a path: the workers share it.
       for (unsigned t = 1; t < engine.nbthread && !addr.is_unix(); ++t) {
-        auto more = core::listen_on(addr, backlog, bind.perms, owner_text(p, bind), true);
+        auto more = core::listen_on(bound, backlog, bind.perms, owner_text(p, bind), true);
         if (!more.error.empty()) {
           errors.push_back(more.error);
           break;
@@ -121,7 +126,7 @@ void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,
         fds.push_back(std::move(more.fd));
       }
       fe->listeners.push_back(
-          std::make_unique<core::Listener>(addr, std::move(fds), std::move(r.file), bind.name));
+          std::make_unique<core::Listener>(bound, std::move(fds), std::move(r.file), bind.name));
     }
   }
   engine.frontends.push_back(std::move(fe));

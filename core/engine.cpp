@@ -42,6 +42,12 @@ Frontend* Engine::find_frontend(std::string_view name) const {
   return nullptr;
 }
 
+void Engine::after_fork() {
+  loop.after_fork();
+  for (size_t i = 1; i < workers.size(); ++i)
+    workers[i]->loop.after_fork();
+}
+
 void Engine::start_threads() {
   for (auto& w : workers)
     w->attach_listeners();
@@ -59,11 +65,11 @@ void Engine::observe_connect(Server& server, bool ok) {
   if (!connect_observer || !server.check.observe) return;
   if (on_main_thread()) {
     auto lk = lock_state();
-    return connect_observer->connect_result(server, ok);
+    return connect_observer->connect_result(server, ok, true);
   }
   main_worker().post([this, &server, ok] {
     auto lk = lock_state();
-    if (connect_observer) connect_observer->connect_result(server, ok);
+    if (connect_observer) connect_observer->connect_result(server, ok, false);
   });
 }
 
@@ -121,6 +127,11 @@ void Engine::stop_worker_loops() {
 void Engine::hard_stop() {
   stopping_ = true;
   tearing_down_ = true;
+  {
+    auto lk = lock_state();
+    for (auto& fe : frontends)
+      fe->close_listeners();  // shutdown(): safe while workers still watch the fds
+  }
   for (auto& w : workers) {
     Worker* worker = w.get();
     auto stop = [worker] {

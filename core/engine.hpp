@@ -31,7 +31,9 @@ namespace ferry::core {
 class ConnectObserver {
  public:
   virtual ~ConnectObserver() = default;
-  virtual void connect_result(Server& server, bool ok) = 0;
+  // `still_served`: the session is still counted on the server (told at once, on the main
+  // thread); false when the result comes from another worker, after the session moved on.
+  virtual void connect_result(Server& server, bool ok, bool still_served) = 0;
 };
 
 class Engine {
@@ -56,7 +58,8 @@ class Engine {
   std::function<void()> on_soft_stop_done;
 
   // Under the state lock:
-  unsigned actconn = 0;  // sessions alive in the process
+  unsigned actconn = 0;   // sessions alive in the process
+  unsigned reserved = 0;  // slots held by accept() calls in flight
   uint64_t cum_conns = 0;
   FreqCounter conn_rate;
 
@@ -68,12 +71,14 @@ class Engine {
   Worker& main_worker() const { return *workers.front(); }
   bool on_main_thread() const { return main_worker().on_own_thread(); }
 
+  // In the child after fork() (daemonizing): every loop re-creates its kernel poller state.
+  void after_fork();
   // Every worker starts accepting; workers 1..N-1 get their thread. After daemonizing.
   void start_threads();
   // Waits for the worker threads once their loops have ended (after the main loop returned).
   void join_threads();
 
-  bool at_maxconn() const { return actconn >= maxconn; }
+  bool at_maxconn() const { return actconn + reserved >= maxconn; }
   // A session's connect to `server` succeeded or failed: tells the observer, on the main thread.
   void observe_connect(Server& server, bool ok);
 

@@ -2,6 +2,8 @@
 
 #include "core/engine.hpp"
 
+#include <sys/socket.h>
+
 namespace ferry::core {
 
 Listener::Listener(SockAddr a, std::vector<Fd> fds, SocketFile f, std::string n)
@@ -9,12 +11,23 @@ Listener::Listener(SockAddr a, std::vector<Fd> fds, SocketFile f, std::string n)
 
 Listener::~Listener() {
   close();
+  fds_.clear();
 }
 
 void Listener::close() {
   if (closed_) return;
   closed_ = true;
-  fds_.clear();
+  // No close(): a worker's epoll may still hold the fd (libev drops it lazily) and would race
+  // with the fd number being freed and reused. The fds close with the Listener, after the join.
+  for (const auto& fd : fds_) {
+    ::shutdown(fd.get(), SHUT_RDWR);  // TCP: leaves LISTEN and the group, resets the backlog
+    // A UNIX listener keeps its backlog after shutdown(): reset those clients now, as close did.
+    if (addr.is_unix()) {
+      SockAddr peer;
+      for (int c; (c = accept_nonblocking(fd.get(), peer)) >= 0;)
+        Fd(c).reset();
+    }
+  }
   remove_socket_file(file);
 }
 

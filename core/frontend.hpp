@@ -78,11 +78,12 @@ class Frontend {
   std::unique_ptr<Log> own_log;  // the frontend's own `log` targets, if any
   std::vector<std::unique_ptr<Listener>> listeners;
   // Under the engine's state lock:
-  unsigned feconn = 0;  // current sessions
+  unsigned feconn = 0;    // current sessions
+  unsigned reserved = 0;  // slots held by accept() calls in flight
   FrontendCounters counters;
   std::atomic<bool> stopped{false};  // soft-stop: no more accepting
 
-  bool full() const { return feconn >= settings.maxconn; }
+  bool full() const { return feconn + reserved >= settings.maxconn; }
   // Where this frontend's traffic log lines go; false when nowhere.
   bool logs_traffic() const;
   void log_traffic(const std::string& line);

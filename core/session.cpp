@@ -156,7 +156,8 @@ void Session::take_server(Server& server) {
   ++server.counters.lbtot;
   ++backend_.counters.lbtot;
   ++server.counters.stot;
-  const Millis now = worker_.loop.now();
+  const Millis now = worker_.on_own_thread() ? worker_.loop.now()
+                                             : Millis(static_cast<int64_t>(ev_time() * 1000.0));
   server.counters.sess_rate.add(now);
   server.counters.smax = std::max(server.counters.smax, server.served);
   server.counters.last_session = now;

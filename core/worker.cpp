@@ -57,7 +57,8 @@ Worker::Worker(Engine& e, size_t i, EventLoop* shared_loop, size_t max_pipes)
       thread_id_(shared_loop ? std::this_thread::get_id() : std::thread::id{}),
       prepare_(loop, this),
       async_(loop, this),
-      accept_retry_(loop, this) {
+      accept_retry_(loop, this),
+      kick_(loop, this) {
   prepare_.start();
   prepare_.unref();
   // With one thread the main loop ends when its own watchers are gone, as it always did. Other
@@ -107,6 +108,7 @@ void Worker::post(std::function<void()> task) {
 
 void Worker::hand_off(Session& session) {
   if (!hand_offs_.contains(session)) hand_offs_.push_back(session);
+  if (on_own_thread()) return kick_.start(Millis(0));
   async_.send();
 }
 
@@ -159,15 +161,15 @@ bool Worker::reserve_slot(Frontend& fe) {
     update_listeners();
     return false;
   }
-  ++engine.actconn;
-  ++fe.feconn;
+  ++engine.reserved;
+  ++fe.reserved;
   return true;
 }
 
 void Worker::release_slot(Frontend& fe) {
   auto lk = engine.lock_state();
-  --engine.actconn;
-  --fe.feconn;
+  --engine.reserved;
+  --fe.reserved;
   for (auto& w : engine.workers)
     if (w->paused()) w->request_listener_update();
 }
@@ -180,6 +182,10 @@ void Worker::accepted(Frontend& fe, Fd client, const SockAddr& peer) {
   {
     auto lk = engine.lock_state();
     const Millis now = loop.now();
+    --engine.reserved;
+    --fe.reserved;
+    ++engine.actconn;
+    ++fe.feconn;
     ++engine.cum_conns;
     engine.conn_rate.add(now);
     ++fe.counters.conn_tot;

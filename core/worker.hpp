@@ -117,6 +117,7 @@ class Worker {
   void run_hand_offs();
   void reap();
   void retry_accept();
+  void on_kick() { run_hand_offs(); }
 
   // Declared before the watchers and lists that refer to sessions, so it outlives them.
   std::unique_ptr<ObjectPool<Session>> session_memory_;
@@ -134,6 +135,7 @@ class Worker {
   PrepareWatcher<Worker, &Worker::on_prepare> prepare_;
   AsyncWatcher<Worker, &Worker::on_async> async_;
   TimerWatcher<Worker, &Worker::retry_accept> accept_retry_;
+  TimerWatcher<Worker, &Worker::on_kick> kick_;  // ref'd: an own-thread hand-off keeps the loop
 };
 
 }  // namespace ferry::core

@@ -72,7 +72,7 @@ void ServerController::check_completed(core::Server& server, const CheckResult& 
   apply(sh, sh.state.on_check_result(result, now()), Cause::Check);
 }
 
-void ServerController::connect_result(core::Server& server, bool ok) {
+void ServerController::connect_result(core::Server& server, bool ok, bool still_served) {
   auto lk = engine_.lock_state();
   ServerHealth* sh = find(server);
   if (sh == nullptr) return;
@@ -80,7 +80,7 @@ void ServerController::connect_result(core::Server& server, bool ok) {
   if (!out.acted) return;
   if (out.check_due_by && sh->task) sh->task->check_due_by(*out.check_due_by);
   // As HAProxy, a session whose connect failed no longer counts as active on the server.
-  apply(*sh, out.transition, Cause::Check, ok ? 0 : 1);
+  apply(*sh, out.transition, Cause::Check, !ok && still_served ? 1 : 0);
 }
 
 void ServerController::apply(ServerHealth& sh, Transition t, Cause cause, unsigned failing) {

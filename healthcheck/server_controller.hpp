@@ -53,7 +53,7 @@ class ServerController final : public core::ServerControl,
   void shutdown_sessions(core::Server& server) override;
 
   // core::ConnectObserver (`observe layer4`)
-  void connect_result(core::Server& server, bool ok) override;
+  void connect_result(core::Server& server, bool ok, bool still_served) override;
 
   // CheckSink
   void check_completed(core::Server& server, const CheckResult& result) override;

@@ -4,6 +4,7 @@
 // admin socket and the health checks run on thread 1; what they change must reach every thread.
 // `show activity` (HAProxy 2.6's format: `accepted: 40 [ 22 18 ]`, the total then one figure per
 // thread) tells on which threads the work landed.
+#include <dirent.h>
 #include <doctest/doctest.h>
 #include <poll.h>
 #include <signal.h>
@@ -847,4 +848,210 @@ backend be
     INFO(r.output());
     CHECK(to_string(r.status) == "exit code 0");
   }
+}
+
+namespace {
+
+// How many fds the process has open (/proc/<pid>/fd); -1 when unreadable.
+int open_fds(pid_t pid) {
+  const std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return -1;
+  int n = 0;
+  while (const dirent* e = ::readdir(d))
+    n += e->d_name[0] != '.' ? 1 : 0;
+  ::closedir(d);
+  return n;
+}
+
+}  // namespace
+
+// Review finding: with one thread the main worker's ev_async is unref'd, so a hand-off sent to the
+// own thread does not keep the loop alive. During a soft stop, when the last relaying session
+// closes and frees the slot a queued session gets (its hand-off pending, no queue/connect timer,
+// no admin socket or health check to keep the loop running), the loop ends before the hand-off
+// runs and the queued client is reset. Before nbthread the dequeued session connected at once.
+TEST_CASE("nbthread 1 soft stop - a session dequeued by the last close is still served") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  NameServer s1(UnixAddress::path(dir.file("s1.sock")), "s1");
+  // No stats socket, no check, no `timeout connect`/`timeout queue`: nothing but the sessions
+  // keeps the main loop running.
+  FerryProcess ferry(dir, fill_template(R"(global
+    nbthread 1
+defaults
+    mode tcp
+    timeout client 30s
+    timeout server 30s
+frontend fe
+    bind 127.0.0.1:{PORT}
+    default_backend be
+backend be
+    server s1 unix@{DIR}/s1.sock maxconn 1
+)",
+                                        {{"PORT", std::to_string(port)}, {"DIR", dir.path()}}));
+  REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
+
+  ClientConn first = ClientConn::tcp(port);
+  REQUIRE(greeting(first) == "s1");
+  const int fds_with_one = open_fds(ferry.pid());
+  REQUIRE(fds_with_one > 0);
+  ClientConn second = ClientConn::tcp(port);
+  REQUIRE(second.ok());
+  // Accepted (and queued: s1 has maxconn 1) once ferry holds one more fd.
+  REQUIRE(poll_until([&] { return open_fds(ferry.pid()) == fds_with_one + 1; }, 3s));
+
+  ferry.signal(SIGUSR1);
+  REQUIRE_MESSAGE(ferry.wait_output("exiting once 2 open session(s) finish"), ferry.output());
+  first.close();
+  CHECK_MESSAGE(greeting(second) == "s1", ferry.output());
+  second.close();
+  const auto status = ferry.wait_exit(3s);
+  REQUIRE_MESSAGE(status.has_value(), ferry.output());
+  CHECK(to_string(*status) == "exit code 0");
+}
+
+// Review finding: Session::dequeued() runs on the thread that frees the slot (here the admin
+// thread, `enable server`) but take_server() stamps the server's last_session and sess_rate with
+// the *session's* worker loop clock (ev_now of another thread's loop). That clock is only updated
+// when that loop wakes: a worker idle since it queued the session is seconds behind, so the
+// server that just received sessions reports `lastsess` of several seconds (and a data race on
+// libev's ev_rt_now, invisible to TSan as libev is not instrumented).
+TEST_CASE("lastsess of a server given queued sessions by the admin thread is 0 not the queue age") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  NameServer s1(UnixAddress::path(dir.file("s1.sock")), "s1");
+  NameServer s2(UnixAddress::path(dir.file("s2.sock")), "s2");
+  FerryProcess ferry(dir, make_config(dir, port, 2, R"(frontend fe
+    bind 127.0.0.1:{PORT}
+    default_backend be
+backend be
+    server s1 unix@{DIR}/s1.sock maxconn 1
+    server s2 unix@{DIR}/s2.sock disabled
+)"));
+  REQUIRE_MESSAGE(ready(ferry, dir, port), ferry.output());
+  const AdminTarget admin = admin_of(dir);
+  auto thread2_accepted = [&]() -> int64_t {
+    const auto a = parse_activity(admin_query(admin, "show activity"), "accepted");
+    return a && a->per_thread.size() == 2 ? static_cast<int64_t>(a->per_thread[1]) : -1;
+  };
+
+  std::vector<ClientConn> clients;
+  clients.push_back(ClientConn::tcp(port));
+  REQUIRE(greeting(clients[0]) == "s1");
+  // Queue clients until the latest one was accepted by thread 2 (the kernel's SO_REUSEPORT hash
+  // decides): that one is dequeued last, so its worker's clock stamps s2.
+  bool last_on_thread2 = false;
+  for (size_t i = 1; i <= 30 && !last_on_thread2; ++i) {
+    const int64_t before = thread2_accepted();
+    REQUIRE(before >= 0);
+    clients.push_back(ClientConn::tcp(port));
+    REQUIRE(clients.back().ok());
+    REQUIRE(poll_until([&] { return stat_num(admin, "be", "BACKEND", "qcur") == int64_t(i); }, 3s,
+                       5ms));
+    last_on_thread2 = thread2_accepted() > before;
+  }
+  REQUIRE(last_on_thread2);
+  // Let the queue age (thread 2 sleeps: its only timers are the 10 s queue and 30 s idle ones).
+  REQUIRE(poll_until([&] { return stat_num(admin, "be", "BACKEND", "lastsess") >= 2; }, 5s, 50ms));
+
+  REQUIRE(admin_query(admin, "enable server be/s2") == "\n");
+  CHECK(poll_until([&] { return stat_num(admin, "be", "BACKEND", "qcur") == 0; }, 3s, 5ms));
+  CHECK(stat_num(admin, "be", "s2", "stot") == int64_t(clients.size() - 1));
+  CHECK(stat_num(admin, "be", "s2", "lastsess") == 0);
+  clients.clear();
+  CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
+}
+
+// Review finding: soft stop closes the listening sockets on the main thread as soon as every
+// worker ran stop_accepting(). But ev_io_stop() does not take an fd out of the kernel's epoll set
+// (libev drops it lazily, with EPOLL_CTL_DEL when an unwanted event shows up), so a connection
+// arriving meanwhile wakes a worker thread that calls epoll_ctl() on the fd number the main thread
+// is closing (or has closed, and may have been reused). ThreadSanitizer reports it as a race on
+// the fd (and, halting, exits 66); without TSan the worst outcome is libev rebuilding its epoll set
+// after an ENOENT. Clients keep connecting to both binds (the UNIX one is polled by both threads)
+// while SIGUSR1 is handled; a clean exit (status 0, no sanitizer report) is expected.
+TEST_CASE("SIGUSR1 while clients keep connecting - no race between close and the workers' epoll") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  const std::string fe_path = dir.file("fe.sock");
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  FerryProcess ferry(dir, make_config(dir, port, 2, R"(frontend fe
+    bind 127.0.0.1:{PORT}
+    bind unix@{DIR}/fe.sock
+    default_backend be
+backend be
+    server s1 unix@{DIR}/echo.sock
+)"));
+  REQUIRE_MESSAGE(ready(ferry, dir, port), ferry.output());
+  REQUIRE(ferry.wait_listening_unix(UnixAddress::path(fe_path)));
+
+  // One session held open, so that ferry outlives the listeners' close by a little.
+  ClientConn held = ClientConn::tcp(port);
+  std::string echo_back;
+  REQUIRE(held.send_all("one\n"));
+  REQUIRE(held.read_exactly(4, echo_back, Deadline(3s)));
+
+  // Hammer both binds until neither accepts any more (bounded).
+  std::atomic<bool> go{true};
+  std::atomic<int> attempts{0};
+  auto hammer = [&](bool unix_side) {
+    const Deadline deadline(10s);
+    while (go && !deadline.expired()) {
+      ClientConn c =
+          unix_side ? ClientConn::unix_socket(fe_path, 200ms) : ClientConn::tcp(port, 200ms);
+      ++attempts;
+      if (!c.ok()) continue;
+    }
+  };
+  std::thread t1(hammer, false), t2(hammer, true), t3(hammer, false), t4(hammer, true);
+  REQUIRE(poll_until([&] { return attempts > 200; }, 5s));
+  ferry.signal(SIGUSR1);
+  const bool closed = poll_until(
+      [&] { return !ferry.is_listening_tcp(port) && ::access(fe_path.c_str(), F_OK) != 0; }, 5s);
+  go = false;
+  t1.join();
+  t2.join();
+  t3.join();
+  t4.join();
+  CHECK_MESSAGE(closed, ferry.output());
+  held.close();
+  const auto status = ferry.wait_exit(5s);
+  REQUIRE_MESSAGE(status.has_value(), ferry.output());
+  CHECK_MESSAGE(to_string(*status) == "exit code 0", ferry.output());
+  CHECK_MESSAGE(ferry.output().find("ThreadSanitizer") == std::string::npos, ferry.output());
+}
+
+// Review finding: an acceptor counts a connection (actconn, feconn) *before* accept() so that
+// workers cannot overshoot maxconn together; a worker woken for a connection another worker takes
+// gives the slot back after EAGAIN. Meanwhile the reservation is counted as a live session: on a
+// UNIX bind polled by both threads, the other thread's reservation in flight makes the frontend's
+// `smax` (and CurrConns / scur, the log line's actconn/feconn) report 2 with one client at a time.
+TEST_CASE("one client at a time on a UNIX bind shared by 2 threads - frontend smax stays 1") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  const std::string fe_path = dir.file("fe.sock");
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  FerryProcess ferry(dir, make_config(dir, port, 2, R"(frontend fe
+    bind 127.0.0.1:{PORT}
+    bind unix@{DIR}/fe.sock
+    default_backend be
+backend be
+    server s1 unix@{DIR}/echo.sock
+)"));
+  REQUIRE_MESSAGE(ready(ferry, dir, port), ferry.output());
+  REQUIRE(ferry.wait_listening_unix(UnixAddress::path(fe_path)));
+  const AdminTarget admin = admin_of(dir);
+
+  constexpr int kConns = 100;
+  int served = 0;
+  for (int i = 0; i < kConns; ++i) {
+    served += echo_once(0, fe_path) ? 1 : 0;
+    // The previous session is gone before the next client comes.
+    REQUIRE(poll_until([&] { return stat_num(admin, "be", "BACKEND", "scur") == 0; }, 3s, 1ms));
+  }
+  CHECK(served == kConns);
+  CHECK(stat_num(admin, "be", "BACKEND", "smax") == 1);
+  CHECK(stat_num(admin, "fe", "FRONTEND", "smax") == 1);
+  CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
 }

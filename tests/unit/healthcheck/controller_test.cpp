@@ -101,9 +101,9 @@ TEST_CASE("observe layer4 with on-error mark-down takes the server down") {
   c.error_limit = 2;
   c.on_error = conf::OnError::MarkDown;
   ServerHealth& s1 = f.add("s1", c);
-  f.control.connect_result(s1.server, false);
+  f.control.connect_result(s1.server, false, true);
   CHECK(status(s1) == "UP 1/3");
-  f.control.connect_result(s1.server, false);
+  f.control.connect_result(s1.server, false, true);
   CHECK(status(s1) == "DOWN");
   CHECK(s1.server.check.status == core::CheckStatus::Hana);
   CHECK(!f.backend->up());

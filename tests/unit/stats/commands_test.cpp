@@ -379,5 +379,28 @@ TEST_CASE("wait srv-removable: done once in maintenance with nothing left on it"
   CHECK(finish_wait(WaitRequest{Millis(5), "", ""}, WaitStatus::Pending).text == "Done.\n");
 }
 
+TEST_CASE(
+    "show activity: HAProxy's per-thread lines, one figure per thread when there are several") {
+  Runtime rt;
+  const std::string one = run(rt, "show activity").text;
+  CHECK(one.rfind("thread_id: 1 (1..1)\ndate_now: ", 0) == 0);
+  CHECK(one.find("\nloops: ") != std::string::npos);
+  CHECK(one.find("\naccepted: 0\n") != std::string::npos);  // no brackets with one thread
+
+  core::EventLoop loop;
+  core::Log log;
+  core::Engine engine(loop, Runtime::quiet(log), 100, 3);
+  ProcessInfo process;
+  CliContext ctx{engine, process, {}};
+  engine.workers[1]->activity.accepted = 5;
+  engine.workers[2]->activity.accepted = 2;
+  CliSession session;
+  session.bind_level = session.level = conf::Level::User;
+  const std::string three = run_command({"show", "activity"}, session, ctx).text;
+  CHECK(three.rfind("thread_id: 1 (1..3)\n", 0) == 0);
+  CHECK(three.find("\naccepted: 7 [ 0 5 2 ]\n") != std::string::npos);
+  CHECK(three.find("\nloops: 0 [ 0 0 0 ]\n") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace ferry::stats::test
