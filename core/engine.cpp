@@ -16,10 +16,7 @@ Engine::Engine(EventLoop& l, Log& lg, unsigned max, unsigned threads)
 Engine::~Engine() {
   tearing_down_ = true;
   if (threads_started_) {
-    for (size_t i = 1; i < workers.size(); ++i) {
-      Worker* w = workers[i].get();
-      w->post([w] { w->loop.stop(); });
-    }
+    stop_worker_loops();
     join_threads();
   }
   // Every thread has ended: the workers' sessions are closed from here.
@@ -76,40 +73,30 @@ void Engine::observe_connect(Server& server, bool ok) {
 void Engine::soft_stop() {
   if (stopping_) return;
   stopping_ = true;
-  workers_accepting_ = workers.size();
-  for (auto& w : workers) {
-    Worker* worker = w.get();
-    auto stop = [this, worker] {
-      worker->stop_accepting();
-      if (worker->index == 0) return acceptors_stopped();
-      main_worker().post([this] { acceptors_stopped(); });
-    };
-    if (worker->index == 0) {
-      stop();
-    } else {
-      worker->post(stop);
-    }
-  }
-}
-
-// No worker watches the listening sockets any more: they can be closed.
-void Engine::acceptors_stopped() {
-  if (--workers_accepting_ > 0) return;
   auto lk = lock_state();
-  for (auto& fe : frontends)
-    fe->close_listeners();
-  listeners_closed_ = true;
+  close_listeners();
   log.notice("soft-stop: listeners closed; exiting once " + std::to_string(actconn) +
              " open session(s) finish");
+  for (auto& w : workers) {
+    Worker* worker = w.get();
+    worker->run_on_thread([worker] { worker->stop_accepting(); });
+  }
   maybe_finish_soft_stop();
 }
 
+// shutdown(): safe while workers still watch the sockets; they pause on the stopped frontends.
+void Engine::close_listeners() {
+  for (auto& fe : frontends)
+    fe->close_listeners();
+  listeners_closed_ = true;
+}
+
 void Engine::maybe_finish_soft_stop() {
-  if (!stopping_ || tearing_down_ || !listeners_closed_ || actconn != 0 || soft_stop_finished_)
+  if (!stopping_ || tearing_down_ || !listeners_closed_ || actconn + reserved != 0 ||
+      soft_stop_finished_)
     return;
   soft_stop_finished_ = true;
-  if (on_main_thread()) return finish_soft_stop();
-  main_worker().post([this] { finish_soft_stop(); });
+  main_worker().run_on_thread([this] { finish_soft_stop(); });
 }
 
 void Engine::finish_soft_stop() {
@@ -129,21 +116,15 @@ void Engine::hard_stop() {
   tearing_down_ = true;
   {
     auto lk = lock_state();
-    for (auto& fe : frontends)
-      fe->close_listeners();  // shutdown(): safe while workers still watch the fds
+    close_listeners();
   }
   for (auto& w : workers) {
     Worker* worker = w.get();
-    auto stop = [worker] {
+    worker->run_on_thread([worker] {
       worker->stop_accepting();
       worker->kill_all_sessions();
       worker->loop.stop();
-    };
-    if (worker->index == 0) {
-      stop();
-    } else {
-      worker->post(stop);
-    }
+    });
   }
 }
 

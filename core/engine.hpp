@@ -99,14 +99,13 @@ class Engine {
   size_t pipes_free() const;
 
  private:
-  void acceptors_stopped();  // main thread: one more worker stopped accepting
+  void close_listeners();    // state lock held
   void finish_soft_stop();   // main thread
   void stop_worker_loops();  // main thread: every worker but 0 ends its loop
 
   mutable std::recursive_mutex state_mutex_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> tearing_down_{false};
-  size_t workers_accepting_ = 0;  // main thread: during a soft stop, workers not yet stopped
   bool listeners_closed_ = false;
   bool soft_stop_finished_ = false;
   bool threads_started_ = false;

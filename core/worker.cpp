@@ -106,6 +106,11 @@ void Worker::post(std::function<void()> task) {
   async_.send();
 }
 
+void Worker::run_on_thread(std::function<void()> task) {
+  if (on_own_thread()) return task();
+  post(std::move(task));
+}
+
 void Worker::hand_off(Session& session) {
   if (!hand_offs_.contains(session)) hand_offs_.push_back(session);
   if (on_own_thread()) return kick_.start(Millis(0));
@@ -170,8 +175,13 @@ void Worker::release_slot(Frontend& fe) {
   auto lk = engine.lock_state();
   --engine.reserved;
   --fe.reserved;
+  slot_freed();
+}
+
+void Worker::slot_freed() {
   for (auto& w : engine.workers)
     if (w->paused()) w->request_listener_update();
+  engine.maybe_finish_soft_stop();
 }
 
 void Worker::accepted(Frontend& fe, Fd client, const SockAddr& peer) {
@@ -202,9 +212,7 @@ void Worker::session_closed(Session& session) {
   --engine.actconn;
   sessions.remove(session);
   graveyard_.push_back(&session);
-  for (auto& w : engine.workers)
-    if (w->paused()) w->request_listener_update();
-  engine.maybe_finish_soft_stop();
+  slot_freed();
 }
 
 void Worker::request_listener_update() {

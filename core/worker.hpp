@@ -84,6 +84,8 @@ class Worker {
 
   // Any thread: runs `task` on this worker's thread, soon.
   void post(std::function<void()> task);
+  // Runs `task` now when called on this worker's thread, else posts it.
+  void run_on_thread(std::function<void()> task);
   // State lock held, any thread: the session has a hand-off to run on this worker (it was given
   // a server from the queue, or someone asked to kill it).
   void hand_off(Session& session);
@@ -112,6 +114,8 @@ class Worker {
 
  private:
   void update_listeners();  // state lock held
+  // State lock held: a connection slot freed; paused workers may accept again, a soft stop end.
+  void slot_freed();
   void on_prepare();
   void on_async();
   void run_hand_offs();

@@ -49,6 +49,15 @@ defaults
     timeout queue 10s
 )";
 
+// A TCP frontend in front of two servers s1 and s2 on UNIX sockets, round robin, no check.
+const char* const kTwoServers = R"(frontend fe
+    bind 127.0.0.1:{PORT}
+    default_backend be
+backend be
+    server s1 unix@{DIR}/s1.sock
+    server s2 unix@{DIR}/s2.sock
+)";
+
 std::string make_config(const TempDir& dir, uint16_t port, int nbthread, const std::string& rest,
                         int maxconn = 1000) {
   return fill_template(std::string(kBase) + rest, {{"NBTHREAD", std::to_string(nbthread)},
@@ -603,13 +612,7 @@ TEST_CASE("disable server on the admin thread keeps every thread off that server
   const uint16_t port = free_tcp_port();
   NameServer s1(UnixAddress::path(dir.file("s1.sock")), "s1");
   NameServer s2(UnixAddress::path(dir.file("s2.sock")), "s2");
-  FerryProcess ferry(dir, make_config(dir, port, 2, R"(frontend fe
-    bind 127.0.0.1:{PORT}
-    default_backend be
-backend be
-    server s1 unix@{DIR}/s1.sock
-    server s2 unix@{DIR}/s2.sock
-)"));
+  FerryProcess ferry(dir, make_config(dir, port, 2, kTwoServers));
   REQUIRE_MESSAGE(ready(ferry, dir, port), ferry.output());
   const AdminTarget admin = admin_of(dir);
 
@@ -637,13 +640,7 @@ TEST_CASE("shutdown sessions server ends the server's sessions on every thread")
   const uint16_t port = free_tcp_port();
   NameServer s1(UnixAddress::path(dir.file("s1.sock")), "s1");
   NameServer s2(UnixAddress::path(dir.file("s2.sock")), "s2");
-  FerryProcess ferry(dir, make_config(dir, port, 2, R"(frontend fe
-    bind 127.0.0.1:{PORT}
-    default_backend be
-backend be
-    server s1 unix@{DIR}/s1.sock
-    server s2 unix@{DIR}/s2.sock
-)"));
+  FerryProcess ferry(dir, make_config(dir, port, 2, kTwoServers));
   REQUIRE_MESSAGE(ready(ferry, dir, port), ferry.output());
   const AdminTarget admin = admin_of(dir);
   // Everything to s1 while the sessions are opened, then s2 back for the control connection.
