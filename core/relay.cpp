@@ -26,20 +26,24 @@ Flow::Status Flow::read_copy(int from, BufferPool& pool, uint64_t& moved) {
   const ssize_t n = ::recv(from, buf_.data + buf_.tail, room, 0);
   if (n > 0) {
     if (buf_.tail == 0 && static_cast<uint32_t>(n) == cap_) bulk_ = true;
-    drained_ = static_cast<uint32_t>(n) < room;  // a short read emptied the socket's queue
+    // A short read emptied the socket's queue: another recv() would only say EAGAIN, a wasted
+    // syscall per message. Input arriving from now on is reported anew.
+    if (static_cast<uint32_t>(n) < room && !drain_fully_) readable_ = false;
     buf_.tail += static_cast<uint32_t>(n);
     moved += static_cast<uint64_t>(n);
     return Status::Ok;
   }
   if (n == 0) eof_ = true;
+  if (n == 0 || (transient(errno) && errno != EINTR)) readable_ = false;
   if (n == 0 || transient(errno)) return Status::Ok;
   err_ = errno;
   return Status::ReadError;
 }
 
 Flow::Status Flow::read_splice(int from, uint64_t& moved) {
+  // The pipe's room, not the socket, bounds a splice: only EAGAIN on an empty pipe says the
+  // socket is empty.
   const ssize_t n = ::splice(from, nullptr, pipe_.write_fd, nullptr, kSpliceChunk, kSpliceFlags);
-  drained_ = false;  // the pipe's room, not the socket, bounds a splice: read on
   if (n > 0) {
     pipe_.bytes += static_cast<size_t>(n);
     moved += static_cast<uint64_t>(n);
@@ -47,12 +51,15 @@ Flow::Status Flow::read_splice(int from, uint64_t& moved) {
   }
   if (n == 0) {
     eof_ = true;
+    readable_ = false;
     return Status::Ok;
   }
   // EAGAIN with bytes in the pipe may mean the pipe is full, not that the socket is empty: stop
-  // reading until the pipe drains, or a level-triggered poller would spin.
+  // reading until the pipe drains, then try again.
   if (transient(errno)) {
+    if (errno == EINTR) return Status::Ok;
     pipe_stalled_ = pipe_.bytes > 0;
+    if (!pipe_stalled_) readable_ = false;
     return Status::Ok;
   }
   err_ = errno;
@@ -103,17 +110,15 @@ Flow::Status Flow::flush(int to, IoPools pools, bool reverse_done) {
 }
 
 Flow::Status Flow::pump(int from, int to, IoPools pools, uint64_t& moved, bool reverse_done) {
-  // A few read/write rounds per wake-up keep a fast stream from bouncing through the poller.
-  for (int round = 0; round < 4 && wants_read(); ++round) {
-    const uint64_t before = moved;
+  // A few read/write rounds per wake-up keep a fast stream from bouncing through the poller;
+  // more would let it starve the other sessions of its thread.
+  for (int round = 0; round < 4 && can_read(); ++round) {
     // Bytes never mix: a pipe is taken only when no buffer holds any, and vice versa.
     const bool splice = pipe_.held() || (bulk_ && !buf_.held() && pools.pipes.take(pipe_));
     const Status st = splice ? read_splice(from, moved) : read_copy(from, pools.buffers, moved);
     if (st != Status::Ok) return st;
     if (flush(to, pools, reverse_done) != Status::Ok) return Status::WriteError;
-    // Stop when the socket is empty (nothing read, or a short read: another recv() would only
-    // say EAGAIN, a wasted syscall per message) or when the peer is slow.
-    if (moved == before || drained_ || wants_write()) break;
+    if (wants_write()) break;  // the peer is slow: go on once it takes more
   }
   return flush(to, pools, reverse_done);  // also forwards a FIN seen before this wake-up
 }

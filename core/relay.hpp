@@ -3,6 +3,9 @@
 // bulk transfer (a read filled a whole buffer), in a pooled kernel pipe moved with splice(2), so
 // they never cross user space. Either is held only while bytes are in it. A peer's FIN is
 // forwarded as shutdown(SHUT_WR) once everything before it is written.
+//
+// Sockets are polled edge-triggered (EdgePoller): the owner calls mark_readable() when told
+// input arrived, and the flow remembers it until a read finds the socket empty.
 #pragma once
 
 #include <cstdint>
@@ -21,13 +24,23 @@ class Flow {
  public:
   enum class Status { Ok, ReadError, WriteError };
 
-  // Moves what it can from `from` to `to` without blocking. `moved` grows by the bytes read.
+  // Moves what it can from `from` to `to` without blocking, for a few rounds at most (then
+  // can_read() may still be true: the owner comes back later). `moved` grows by the bytes read.
   // `reverse_done`: the other direction has finished, so `to` is closed as soon as this one is;
   // close() then sends the FIN and a separate shutdown() would be a wasted syscall.
   Status pump(int from, int to, IoPools pools, uint64_t& moved, bool reverse_done = false);
   // Only writes out what is already held (the destination became writable).
   Status flush(int to, IoPools pools, bool reverse_done = false);
 
+  // The source reported input (or EOF, or an error) that no read has consumed yet.
+  // `drain_fully`: its EOF, an error or urgent data is queued, so a short read is not the end of
+  // it (EdgePoller::kDrainFully); from then on the flow reads until a read returns nothing.
+  void mark_readable(bool drain_fully = false) {
+    readable_ = true;
+    drain_fully_ = drain_fully_ || drain_fully;
+  }
+  bool can_read() const { return readable_ && wants_read(); }
+  // Room to take more input (a pipe or buffer with space, no EOF seen).
   bool wants_read() const {
     if (eof_) return false;
     if (pipe_.held()) return !pipe_stalled_;
@@ -49,7 +62,8 @@ class Flow {
   uint32_t cap_ = 0;
   bool bulk_ = false;          // a read filled a buffer: splice from now on, when pipes allow
   bool pipe_stalled_ = false;  // the pipe refused more bytes: read again once it drained some
-  bool drained_ = false;       // the last read was short: the socket had nothing more queued
+  bool readable_ = false;      // input reported and not yet found exhausted
+  bool drain_fully_ = false;   // short reads are not trusted to empty the socket
   bool eof_ = false;
   bool shut_ = false;
   int err_ = 0;

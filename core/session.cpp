@@ -44,8 +44,8 @@ Session::Session(Worker& worker, Frontend& frontend, Fd client, const SockAddr& 
       peer_(peer),
       accepted_at_(worker.loop.now()),
       accept_wall_us_(wall_clock_us()),
-      client_io_(worker.loop, this),
-      server_io_(worker.loop, this),
+      client_io_(worker.poller, this),
+      server_io_(worker.poller, this),
       timer_(worker.loop, this) {
   worker_.sessions.push_back(*this);
 }
@@ -184,14 +184,15 @@ void Session::connect() {
   ConnectResult cr = connect_to(server_->addr);
   if (cr.err != 0) return connect_failed(cr.err, true);
   server_fd_ = std::move(cr.fd);
+  // Registered once for the session's life; a connect in progress ends in output readiness.
+  if (const int err = server_io_.add(server_fd_.get(), cr.in_progress))
+    return connect_failed(err, true);
   if (!cr.in_progress) return connected();
-  server_io_.watch(server_fd_.get(), EV_WRITE);
   if (backend_.settings.connect_timeout) timer_.start(*backend_.settings.connect_timeout);
 }
 
 void Session::connected() {
   timer_.stop();
-  server_io_.stop();
   connected_at_ = worker_.loop.now();
   engine_.observe_connect(*server_, true);
   start_relay();
@@ -205,7 +206,6 @@ bool Session::should_redispatch() const {
 }
 
 void Session::connect_failed(int err, bool synchronous) {
-  server_io_.stop();
   timer_.stop();
   server_fd_.reset();
   last_connect_error_ = err;
@@ -255,21 +255,42 @@ void Session::start_relay() {
   phase_ = Phase::Relaying;
   touch();
   if (idle_timeout().count() > 0) timer_.start(idle_timeout());
+  if (client_io_.add(client_.get()) != 0) return close('R', 'D');
   // The client has usually sent its first bytes already: read them now rather than after
-  // another trip through the poller. A server that greets first is seen by its read watcher.
-  on_client_io(EV_READ);
+  // another trip through the poller. A server that greets first has been reported already.
+  c2s_.mark_readable();
+  relay();
 }
 
 void Session::touch() {
   last_activity_ = worker_.loop.now();
 }
 
-void Session::update_watchers() {
+void Session::relay() {
+  if (c2s_.can_read()) {
+    uint64_t moved = 0;
+    const auto st = c2s_.pump(client_.get(), server_fd_.get(), worker_.io(), moved, s2c_.done());
+    count_in(moved);
+    if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::ReadError);
+  }
+  if (s2c_.can_read()) {
+    uint64_t moved = 0;
+    const auto st = s2c_.pump(server_fd_.get(), client_.get(), worker_.io(), moved, c2s_.done());
+    count_out(moved);
+    if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::WriteError);
+  }
+  touch();
   if (c2s_.done() && s2c_.done()) return close('-', '-');
-  client_io_.watch(client_.get(),
-                   (c2s_.wants_read() ? EV_READ : 0) | (s2c_.wants_write() ? EV_WRITE : 0));
-  server_io_.watch(server_fd_.get(),
-                   (s2c_.wants_read() ? EV_READ : 0) | (c2s_.wants_write() ? EV_WRITE : 0));
+  // A blocked write goes on when its socket reports room; input left after a flow used its
+  // rounds, in the next loop iteration.
+  if (c2s_.wants_write()) server_io_.want_output();
+  if (s2c_.wants_write()) client_io_.want_output();
+  if ((c2s_.can_read() && !c2s_.wants_write()) || (s2c_.can_read() && !s2c_.wants_write()))
+    worker_.resume_later(*this);
+}
+
+void Session::resume() {
+  if (phase_ == Phase::Relaying) relay();
 }
 
 void Session::count_in(uint64_t n) {
@@ -292,38 +313,29 @@ void Session::count_out(uint64_t n) {
 
 void Session::on_client_io(int revents) {
   if (phase_ != Phase::Relaying) return;
-  if (revents & EV_WRITE) {
+  if (revents & EdgePoller::kInput) c2s_.mark_readable(revents & EdgePoller::kDrainFully);
+  if (revents & EdgePoller::kOutput && s2c_.wants_write()) {
     if (s2c_.flush(client_.get(), worker_.io(), c2s_.done()) != Flow::Status::Ok)
       return relay_failed(true);
   }
-  if (revents & EV_READ && c2s_.wants_read()) {
-    uint64_t moved = 0;
-    const auto st = c2s_.pump(client_.get(), server_fd_.get(), worker_.io(), moved, s2c_.done());
-    count_in(moved);
-    if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::ReadError);
-  }
-  touch();
-  update_watchers();
+  relay();
 }
 
 void Session::on_server_io(int revents) {
   if (phase_ == Phase::Connecting) {
     const int err = socket_error(server_fd_.get());
-    return err ? connect_failed(err, false) : connected();
+    if (err) return connect_failed(err, false);
+    // The server may have spoken first.
+    if (revents & EdgePoller::kInput) s2c_.mark_readable(revents & EdgePoller::kDrainFully);
+    return connected();
   }
   if (phase_ != Phase::Relaying) return;
-  if (revents & EV_WRITE) {
+  if (revents & EdgePoller::kInput) s2c_.mark_readable(revents & EdgePoller::kDrainFully);
+  if (revents & EdgePoller::kOutput && c2s_.wants_write()) {
     if (c2s_.flush(server_fd_.get(), worker_.io(), s2c_.done()) != Flow::Status::Ok)
       return relay_failed(false);
   }
-  if (revents & EV_READ && s2c_.wants_read()) {
-    uint64_t moved = 0;
-    const auto st = s2c_.pump(server_fd_.get(), client_.get(), worker_.io(), moved, c2s_.done());
-    count_out(moved);
-    if (st != Flow::Status::Ok) return relay_failed(st == Flow::Status::WriteError);
-  }
-  touch();
-  update_watchers();
+  relay();
 }
 
 void Session::relay_failed(bool client_side) {
@@ -377,9 +389,8 @@ void Session::kill() {
 
 void Session::close(char who, char phase) {
   if (closed()) return;
-  client_io_.stop();
-  server_io_.stop();
   timer_.stop();
+  worker_.forget_resume(*this);
   c2s_.release(worker_.io());
   s2c_.release(worker_.io());
   client_.reset();

@@ -29,7 +29,8 @@ class Frontend;
 class Session : public ListHook<ServerSessionsTag>,
                 public ListHook<BackendQueueTag>,
                 public ListHook<WorkerSessionsTag>,
-                public ListHook<HandoffTag> {
+                public ListHook<HandoffTag>,
+                public ListHook<ResumeTag> {
  public:
   Session(Worker& worker, Frontend& frontend, Fd client, const SockAddr& peer);
   ~Session();
@@ -48,6 +49,8 @@ class Session : public ListHook<ServerSessionsTag>,
   void request_kill();
   // Its own thread: finishes what another thread handed it (see above).
   void run_hand_off();
+  // Its own thread: relays on after yielding to the other sessions (Worker::resume_later).
+  void resume();
 
   Server* server() const { return server_; }
   const SockAddr& peer() const { return peer_; }
@@ -71,7 +74,8 @@ class Session : public ListHook<ServerSessionsTag>,
   void take_server(Server& server);
   void drop_server();
   void start_relay();
-  void update_watchers();
+  // Moves what both directions can move now, then waits for the sockets to report more.
+  void relay();
   void touch();
   void close(char who, char phase);
 
@@ -120,8 +124,8 @@ class Session : public ListHook<ServerSessionsTag>,
   Millis last_activity_{0};
   int64_t accept_wall_us_ = 0;  // wall clock at accept, for the log date
   char term_[2] = {'-', '-'};
-  IoWatcher<Session, &Session::on_client_io> client_io_;
-  IoWatcher<Session, &Session::on_server_io> server_io_;
+  EdgeWatcher<Session, &Session::on_client_io> client_io_;
+  EdgeWatcher<Session, &Session::on_server_io> server_io_;
   TimerWatcher<Session, &Session::on_timer> timer_;
 };
 

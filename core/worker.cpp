@@ -52,6 +52,7 @@ Worker::Worker(Engine& e, size_t i, EventLoop* shared_loop, size_t max_pipes)
       engine(e),
       index(i),
       loop(shared_loop ? *shared_loop : *own_loop_),
+      poller(loop),
       pipes(max_pipes),
       session_memory_(std::make_unique<ObjectPool<Session>>()),
       thread_id_(shared_loop ? std::this_thread::get_id() : std::thread::id{}),
@@ -119,6 +120,22 @@ void Worker::hand_off(Session& session) {
 
 void Worker::forget_hand_off(Session& session) {
   if (hand_offs_.contains(session)) hand_offs_.remove(session);
+}
+
+void Worker::resume_later(Session& session) {
+  if (resumes_.contains(session)) return;
+  resumes_.push_back(session);
+  kick_.start(Millis(0));
+}
+
+void Worker::forget_resume(Session& session) {
+  if (resumes_.contains(session)) resumes_.remove(session);
+}
+
+void Worker::run_resumes() {
+  // Only those waiting now: a session that uses its rounds again waits for the next iteration.
+  for (size_t n = resumes_.size(); n > 0; --n)
+    resumes_.pop_front()->resume();
 }
 
 void Worker::on_async() {

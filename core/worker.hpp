@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/buffer_pool.hpp"
+#include "core/edge_poller.hpp"
 #include "core/event_loop.hpp"
 #include "core/fd.hpp"
 #include "core/intrusive_list.hpp"
@@ -32,6 +33,7 @@ class Session;
 class Worker;
 struct WorkerSessionsTag {};
 struct HandoffTag {};
+struct ResumeTag {};
 
 // One worker's watch on one listening socket.
 class Acceptor {
@@ -69,6 +71,7 @@ class Worker {
   Engine& engine;
   const size_t index;  // 0-based; `show activity` numbers threads from 1
   EventLoop& loop;
+  EdgePoller poller;  // the sessions' sockets
   BufferPool buffers;
   PipePool pipes;  // for splice(2)
   IoPools io() { return IoPools{buffers, pipes}; }
@@ -91,6 +94,10 @@ class Worker {
   void hand_off(Session& session);
   // State lock held: the session is closing and must not be handed off any more.
   void forget_hand_off(Session& session);
+  // Own thread: the session stopped relaying with input left (a flow used its rounds); it goes
+  // on in the next loop iteration, once the other ready sockets had their turn.
+  void resume_later(Session& session);
+  void forget_resume(Session& session);
 
   // An acceptor accepted `client`; a slot was reserved for it (reserve_slot).
   void accepted(Frontend& frontend, Fd client, const SockAddr& peer);
@@ -121,13 +128,18 @@ class Worker {
   void run_hand_offs();
   void reap();
   void retry_accept();
-  void on_kick() { run_hand_offs(); }
+  void run_resumes();
+  void on_kick() {
+    run_hand_offs();
+    run_resumes();
+  }
 
   // Declared before the watchers and lists that refer to sessions, so it outlives them.
   std::unique_ptr<ObjectPool<Session>> session_memory_;
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::vector<Session*> graveyard_;
   IntrusiveList<Session, HandoffTag> hand_offs_;  // under the state lock
+  IntrusiveList<Session, ResumeTag> resumes_;     // own thread only
   std::mutex tasks_mutex_;
   std::vector<std::function<void()>> tasks_;
   std::atomic<bool> listeners_dirty_{false};
@@ -139,7 +151,8 @@ class Worker {
   PrepareWatcher<Worker, &Worker::on_prepare> prepare_;
   AsyncWatcher<Worker, &Worker::on_async> async_;
   TimerWatcher<Worker, &Worker::retry_accept> accept_retry_;
-  TimerWatcher<Worker, &Worker::on_kick> kick_;  // ref'd: an own-thread hand-off keeps the loop
+  // Own-thread hand-offs and resumes; ref'd: they keep the loop running.
+  TimerWatcher<Worker, &Worker::on_kick> kick_;
 };
 
 }  // namespace ferry::core

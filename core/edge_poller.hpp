@@ -1,0 +1,80 @@
+// Session sockets in an epoll set of their own, registered once and edge-triggered, as HAProxy
+// polls its connections. libev only polls level-triggered: a watcher stopped on a socket at EOF
+// costs an epoll_ctl DEL, a hang-up on a read-only watcher a MOD, a write that blocks a stop and
+// a start. Here a socket is added once, for input, and gains output interest the first time a
+// write to it blocks; nothing else ever changes until close() drops it from the set.
+//
+// The set's own fd is one more fd in the worker's libev loop; when it is readable, one
+// epoll_wait() collects up to kBatch ready sockets and each goes to its owner's callback.
+//
+// Edge-triggered means an owner is told once that input arrived: it must remember that until a
+// read finds the socket empty (Flow does). A socket closed while its event waits in the batch is
+// safe: events carry the owner's EdgeWatcher, and a closed session's object lives on until the
+// loop's next iteration (Worker's graveyard), where it ignores them.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include "core/event_loop.hpp"
+#include "core/fd.hpp"
+
+namespace ferry::core {
+
+class EdgePoller {
+ public:
+  // What a socket reports, as `revents` bits. kDrainFully: something a short read stops before
+  // sits in the socket (the peer's FIN, an error, TCP urgent data), so a short read does not
+  // mean the socket is drained: read on until a read returns nothing. An error or a hang-up
+  // reports all three, so the next read or write sees it.
+  enum : int { kInput = 1, kOutput = 2, kDrainFully = 4 };
+
+  // What one registered socket reports to: `fn(owner, revents)`.
+  struct Entry {
+    void (*fn)(void* owner, int revents);
+    void* owner;
+    int fd = -1;
+    bool out = false;  // output interest registered
+  };
+
+  explicit EdgePoller(EventLoop& loop);
+  EdgePoller(const EdgePoller&) = delete;
+  EdgePoller& operator=(const EdgePoller&) = delete;
+
+  // Registers `fd` for input (and output too when `out`); 0, or the errno of epoll_ctl.
+  int add(Entry& entry, int fd, bool out);
+  // Adds output interest the first time it is wanted (a write to the socket blocked); the
+  // kernel reports the socket at once if it became writable meanwhile.
+  void want_output(Entry& entry);
+  // Events dispatched so far (for tests and `show activity`-like counters).
+  uint64_t dispatched() const { return dispatched_; }
+
+ private:
+  static constexpr int kBatch = 200;  // HAProxy's default tune.maxpollevents
+  void on_ready(int revents);
+
+  Fd epfd_;
+  IoWatcher<EdgePoller, &EdgePoller::on_ready> io_;
+  uint64_t dispatched_ = 0;
+};
+
+// An owner's socket in the poller: Owner::*Cb receives EdgePoller's bits. Forgotten by the
+// kernel when the fd is closed; the watcher only has to outlive the events already collected.
+template <typename Owner, void (Owner::*Cb)(int)>
+class EdgeWatcher {
+ public:
+  EdgeWatcher(EdgePoller& poller, Owner* owner) : poller_(poller), entry_{&thunk, owner} {}
+  EdgeWatcher(const EdgeWatcher&) = delete;
+  EdgeWatcher& operator=(const EdgeWatcher&) = delete;
+
+  int add(int fd, bool out = false) { return poller_.add(entry_, fd, out); }
+  void want_output() {
+    if (!entry_.out) poller_.want_output(entry_);
+  }
+
+ private:
+  static void thunk(void* owner, int revents) { (static_cast<Owner*>(owner)->*Cb)(revents); }
+  EdgePoller& poller_;
+  EdgePoller::Entry entry_;
+};
+
+}  // namespace ferry::core
