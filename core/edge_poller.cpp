@@ -48,7 +48,6 @@ void EdgePoller::on_ready(int) {
     auto* entry = static_cast<Entry*>(events[i].data.ptr);
     entry->fn(entry->owner, revents);
   }
-  if (n > 0) dispatched_ += static_cast<uint64_t>(n);
 }
 
 }  // namespace ferry::core

@@ -45,8 +45,6 @@ class EdgePoller {
   // Adds output interest the first time it is wanted (a write to the socket blocked); the
   // kernel reports the socket at once if it became writable meanwhile.
   void want_output(Entry& entry);
-  // Events dispatched so far (for tests and `show activity`-like counters).
-  uint64_t dispatched() const { return dispatched_; }
 
  private:
   static constexpr int kBatch = 200;  // HAProxy's default tune.maxpollevents
@@ -54,7 +52,6 @@ class EdgePoller {
 
   Fd epfd_;
   IoWatcher<EdgePoller, &EdgePoller::on_ready> io_;
-  uint64_t dispatched_ = 0;
 };
 
 // An owner's socket in the poller: Owner::*Cb receives EdgePoller's bits. Forgotten by the

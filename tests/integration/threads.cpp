@@ -290,21 +290,30 @@ TEST_CASE("show activity - TCP accepts land on both threads and the figures add 
   CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
 }
 
-TEST_CASE("show activity - a UNIX frontend shared by both threads serves every connection") {
+// nbthread 2 with a TCP bind and a UNIX bind (one socket both threads poll) before one echo
+// server, started and listening.
+struct SharedUnixBind {
+  SharedUnixBind() {
+    REQUIRE_MESSAGE(ready(ferry, dir, port), ferry.output());
+    REQUIRE(ferry.wait_listening_unix(UnixAddress::path(fe_path)));
+  }
   TempDir dir;
   const uint16_t port = free_tcp_port();
   const std::string fe_path = dir.file("fe.sock");
-  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
-  FerryProcess ferry(dir, make_config(dir, port, 2, R"(frontend fe
+  EchoServer echo{UnixAddress::path(dir.file("echo.sock"))};
+  FerryProcess ferry{dir, make_config(dir, port, 2, R"(frontend fe
     bind 127.0.0.1:{PORT}
     bind unix@{DIR}/fe.sock
     default_backend be
 backend be
     server s1 unix@{DIR}/echo.sock
-)"));
-  REQUIRE_MESSAGE(ready(ferry, dir, port), ferry.output());
-  REQUIRE(ferry.wait_listening_unix(UnixAddress::path(fe_path)));
+)")};
   const AdminTarget admin = admin_of(dir);
+};
+
+TEST_CASE("show activity - a UNIX frontend shared by both threads serves every connection") {
+  SharedUnixBind f;
+  auto& [dir, port, fe_path, echo, ferry, admin] = f;
 
   constexpr int kConns = 200;
   int served = 0;
@@ -1025,20 +1034,8 @@ backend be
 // UNIX bind polled by both threads, the other thread's reservation in flight makes the frontend's
 // `smax` (and CurrConns / scur, the log line's actconn/feconn) report 2 with one client at a time.
 TEST_CASE("one client at a time on a UNIX bind shared by 2 threads - frontend smax stays 1") {
-  TempDir dir;
-  const uint16_t port = free_tcp_port();
-  const std::string fe_path = dir.file("fe.sock");
-  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
-  FerryProcess ferry(dir, make_config(dir, port, 2, R"(frontend fe
-    bind 127.0.0.1:{PORT}
-    bind unix@{DIR}/fe.sock
-    default_backend be
-backend be
-    server s1 unix@{DIR}/echo.sock
-)"));
-  REQUIRE_MESSAGE(ready(ferry, dir, port), ferry.output());
-  REQUIRE(ferry.wait_listening_unix(UnixAddress::path(fe_path)));
-  const AdminTarget admin = admin_of(dir);
+  SharedUnixBind f;
+  auto& [dir, port, fe_path, echo, ferry, admin] = f;
 
   constexpr int kConns = 100;
   int served = 0;
