@@ -117,6 +117,9 @@ std::string bind_inet(int fd, const SockAddr& addr, bool takeover) {
     return "cannot bind " + addr.to_string() + ": " + errno_text(EADDRINUSE) +
            " (another process is listening there; stop it or change the port)";
   if (addr.family() == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+  // Accepted sockets inherit TCP_NODELAY from their listener: one setsockopt here instead of
+  // one per connection.
+  set_nodelay(fd);
   if (::bind(fd, addr.get(), addr.len) != 0) {
     const int err = errno;
     std::string msg = "cannot bind " + addr.to_string() + ": " + errno_text(err);

@@ -202,7 +202,6 @@ void Worker::slot_freed() {
 }
 
 void Worker::accepted(Frontend& fe, Fd client, const SockAddr& peer) {
-  if (!peer.is_unix()) set_nodelay(client.get());
   activity.accepted.store(activity.accepted.load(std::memory_order_relaxed) + 1,
                           std::memory_order_relaxed);
   Session* session = nullptr;

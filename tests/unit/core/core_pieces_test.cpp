@@ -1,6 +1,8 @@
 // Pure pieces of core/: the intrusive list, the buffer pool, rate and time averages, addresses,
 // and one relay direction over a real socketpair.
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include "core/relay.hpp"
 #include "core/session_times.hpp"
 #include "core/sockaddr.hpp"
+#include "core/socket_ops.hpp"
 
 using namespace ferry::core;
 
@@ -108,6 +111,28 @@ TEST_CASE("socket addresses print as HAProxy shows them") {
   const SockAddr bare = SockAddr::from(un);
   CHECK(bare.len == offsetof(sockaddr_un, sun_path) + 1 + 4);
   CHECK(bare.to_string() == "@name");
+}
+
+TEST_CASE("connections accepted on a TCP listener have Nagle off without a call per connection") {
+  ferry::conf::Address in;
+  in.kind = ferry::conf::AddressKind::Inet;
+  in.family = AF_INET;
+  in.host = "127.0.0.1";
+  in.port = 0;  // any free port
+  ListenResult l = listen_on(SockAddr::from(in), 16, {}, "test");
+  REQUIRE(l.error.empty());
+  SockAddr bound;
+  bound.len = sizeof(bound.storage);
+  REQUIRE(::getsockname(l.fd.get(), bound.get(), &bound.len) == 0);
+  Fd client(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  REQUIRE(::connect(client.get(), bound.get(), bound.len) == 0);
+  SockAddr peer;
+  const Fd accepted(accept_nonblocking(l.fd.get(), peer));
+  REQUIRE(accepted);
+  int nodelay = 0;
+  socklen_t len = sizeof(nodelay);
+  REQUIRE(::getsockopt(accepted.get(), IPPROTO_TCP, TCP_NODELAY, &nodelay, &len) == 0);
+  CHECK(nodelay == 1);
 }
 
 TEST_CASE("a flow relays bytes exactly, forwards the FIN and gives its buffer back") {
