@@ -22,8 +22,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 # The multi-threaded tests once more under ThreadSanitizer: a data race fails them.
 echo "=== build-tsan: configure and build (ferry + the nbthread tests)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFERRY_TSAN=ON -DFERRY_TESTS=ON >/dev/null
-cmake --build build-tsan -j"$jobs" --target ferry ferryctl integ_threads integ_queue_and_maxconn
+cmake --build build-tsan -j"$jobs" --target ferry ferryctl integ_threads integ_queue_and_maxconn unit_core
 echo "=== build-tsan: ctest"
 (cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-  ctest -j"$jobs" --output-on-failure --timeout 600 -R 'integration/(threads|queue_and_maxconn)/')
+  ctest -j"$jobs" --output-on-failure --timeout 600 -R 'integration/(threads|queue_and_maxconn)/|unit/core/a byte counter')
 echo "=== all test suites passed"

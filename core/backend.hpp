@@ -13,6 +13,7 @@
 #include "core/freq_counter.hpp"
 #include "core/intrusive_list.hpp"
 #include "core/load_balancer.hpp"
+#include "core/relaxed_counter.hpp"
 #include "core/server.hpp"
 #include "core/session_times.hpp"
 
@@ -23,8 +24,8 @@ struct BackendQueueTag {};
 
 struct BackendCounters {
   uint64_t stot = 0;
-  uint64_t bin = 0;
-  uint64_t bout = 0;
+  RelaxedCounter bin;  // no lock: added by every worker
+  RelaxedCounter bout;
   uint64_t econ = 0;
   uint64_t eresp = 0;
   uint64_t wretr = 0;

@@ -15,6 +15,7 @@
 #include "core/fd.hpp"
 #include "core/freq_counter.hpp"
 #include "core/log.hpp"
+#include "core/relaxed_counter.hpp"
 #include "core/socket_ops.hpp"
 
 namespace ferry::core {
@@ -47,8 +48,8 @@ class Listener {
 struct FrontendCounters {
   uint64_t stot = 0;      // sessions
   uint64_t conn_tot = 0;  // accepted connections
-  uint64_t bin = 0;
-  uint64_t bout = 0;
+  RelaxedCounter bin;     // no lock: added by every worker
+  RelaxedCounter bout;
   uint64_t ereq = 0;
   uint64_t dreq = 0;
   uint64_t dresp = 0;

@@ -9,6 +9,7 @@
 
 #include "core/freq_counter.hpp"
 #include "core/intrusive_list.hpp"
+#include "core/relaxed_counter.hpp"
 #include "core/session_times.hpp"
 #include "core/sockaddr.hpp"
 
@@ -76,9 +77,9 @@ struct CheckInfo {
 
 // Counters as the stats render them. Never reset except by `clear counters`.
 struct ServerCounters {
-  uint64_t stot = 0;  // sessions
-  uint64_t bin = 0;   // bytes client -> server
-  uint64_t bout = 0;  // bytes server -> client
+  uint64_t stot = 0;    // sessions
+  RelaxedCounter bin;   // bytes client -> server (no lock: added by every worker)
+  RelaxedCounter bout;  // bytes server -> client
   uint64_t econ = 0;
   uint64_t eresp = 0;
   uint64_t wretr = 0;

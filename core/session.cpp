@@ -296,7 +296,6 @@ void Session::resume() {
 void Session::count_in(uint64_t n) {
   if (n == 0) return;
   bytes_in_ += n;
-  auto lk = engine_.lock_state();
   frontend_.counters.bin += n;
   backend_.counters.bin += n;
   server_->counters.bin += n;
@@ -305,7 +304,6 @@ void Session::count_in(uint64_t n) {
 void Session::count_out(uint64_t n) {
   if (n == 0) return;
   bytes_out_ += n;
-  auto lk = engine_.lock_state();
   frontend_.counters.bout += n;
   backend_.counters.bout += n;
   server_->counters.bout += n;

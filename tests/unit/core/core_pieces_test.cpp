@@ -7,12 +7,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 
 #include "core/buffer_pool.hpp"
 #include "core/freq_counter.hpp"
 #include "core/intrusive_list.hpp"
 #include "core/pipe_pool.hpp"
+#include "core/relaxed_counter.hpp"
 #include "core/relay.hpp"
 #include "core/session_times.hpp"
 #include "core/sockaddr.hpp"
@@ -83,6 +86,27 @@ TEST_CASE("session time averages follow HAProxy's dynamic window") {
   CHECK(t.connect.average(t.window()) ==
         18);  // sum 10 - 5 + 30 = 35 over a window of 2, rounded up
   CHECK(t.total.max() == 300);
+}
+
+TEST_CASE("a byte counter added to by two threads without a lock loses nothing") {
+  RelaxedCounter c;
+  constexpr uint64_t kAdds = 1000000;
+  std::atomic<int> ready{0};
+  auto add = [&] {
+    ready.fetch_add(1);
+    while (ready.load() < 2) {
+    }  // both threads add at the same time
+    for (uint64_t i = 0; i < kAdds; ++i)
+      c += 3;
+  };
+  std::thread other(add);
+  add();
+  other.join();
+  CHECK(c == 2 * 3 * kAdds);
+  RelaxedCounter copy = c;  // `clear counters` assigns whole counter structs
+  CHECK(copy.get() == c.get());
+  copy = RelaxedCounter{};
+  CHECK(copy == 0);
 }
 
 TEST_CASE("socket addresses print as HAProxy shows them") {
