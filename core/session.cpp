@@ -79,7 +79,7 @@ Session::Next Session::assign() {
       r = backend_.lb->pick(PickRequest{&peer_, {}});
   }
   if (r.server) {
-    take_server(*r.server);
+    take_server(*r.server, true);
     count_connect_attempt();
     return Next::Connect;
   }
@@ -112,8 +112,7 @@ void Session::proceed(Next next) {
 
 void Session::dequeued(Server& server) {
   phase_ = Phase::Dequeued;
-  take_server(server);
-  count_connect_attempt();
+  take_server(server, false);
   worker_.hand_off(*this);
 }
 
@@ -130,6 +129,7 @@ void Session::run_hand_off() {
     auto lk = engine_.lock_state();
     kill_it = kill_requested_;
     dequeued = phase_ == Phase::Dequeued;
+    if (dequeued && !kill_it) count_connect_attempt();  // the attempt is made now
   }
   if (closed()) return;
   if (kill_it) return kill();
@@ -138,7 +138,7 @@ void Session::run_hand_off() {
   connect();
 }
 
-void Session::take_server(Server& server) {
+void Session::take_server(Server& server, bool picked) {
   if (redispatch_from_) {
     if (&server != redispatch_from_) {
       ++redispatch_from_->counters.wredis;
@@ -153,8 +153,10 @@ void Session::take_server(Server& server) {
   server_ = &server;
   ++server.served;
   server.sessions.push_back(*this);
-  ++server.counters.lbtot;
-  ++backend_.counters.lbtot;
+  if (picked) {
+    ++server.counters.lbtot;
+    ++backend_.counters.lbtot;
+  }
   ++server.counters.stot;
   const Millis now = worker_.on_own_thread() ? worker_.loop.now()
                                              : Millis(static_cast<int64_t>(ev_time() * 1000.0));

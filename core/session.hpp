@@ -40,8 +40,12 @@ class Session : public ListHook<ServerSessionsTag>,
   // Assigns a server (or queues, or fails) and starts connecting.
   void start();
   // State lock held, any thread: the backend queue hands this queued session a server with a
-  // free slot (counted at once); the session connects on its own thread.
+  // free slot (taken at once); the session connects on its own thread, and the connection
+  // attempt counts from then.
   void dequeued(Server& server);
+  // State lock held: given a server by the queue, not yet connecting. Not one of the server's
+  // sessions for `shutdown sessions` yet: HAProxy attaches such a session when it connects.
+  bool awaiting_connect() const { return phase_ == Phase::Dequeued; }
   // Closes the session now (hard stop); on its own thread only.
   void kill();
   // State lock held, any thread: kills the session now if it runs on this thread, else as soon
@@ -71,7 +75,9 @@ class Session : public ListHook<ServerSessionsTag>,
   void connected();
   void connect_failed(int err, bool synchronous);
   bool should_redispatch() const;
-  void take_server(Server& server);
+  // State lock held: a slot on `server`. `picked`: the balancer chose it (lbtot counts that, as
+  // HAProxy's does); a queued session given a free slot was not picked.
+  void take_server(Server& server, bool picked);
   void drop_server();
   void start_relay();
   // Moves what both directions can move now, then waits for the sockets to report more.

@@ -25,12 +25,15 @@ SessionCounts session_counts(const core::Server& s) {
 }
 
 // Kills the sessions on `s` (now on this thread, on their own thread soon for the others). A
-// killed session may let a queued one in, which the balancer may hand to `s` (`shutdown
-// sessions` on a usable server): only the sessions there at the start are killed. Killed sessions
-// are destroyed by their worker later, so the pointers stay valid.
+// killed session may let a queued one in, which the queue may hand to `s` (`shutdown sessions`
+// on a usable server): only the sessions there at the start are killed, and a session given `s`
+// by the queue is not killed before it connects (HAProxy attaches it to the server then).
+// Killed sessions are destroyed by their worker later, so the pointers stay valid.
 void kill_sessions(core::Server& s) {
   std::vector<core::Session*> victims;
-  s.sessions.for_each([&](core::Session& session) { victims.push_back(&session); });
+  s.sessions.for_each([&](core::Session& session) {
+    if (!session.awaiting_connect()) victims.push_back(&session);
+  });
   for (core::Session* session : victims)
     session->request_kill();
 }

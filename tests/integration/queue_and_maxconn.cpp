@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/admin_client.hpp"
 #include "tests/support/client_conn.hpp"
 #include "tests/support/ferry_process.hpp"
 #include "tests/support/socket_address.hpp"
@@ -19,6 +20,7 @@ namespace {
 
 const char* const kQueueConfig = R"(global
     maxconn 100
+    stats socket {DIR}/admin.sock level admin
 defaults
     mode tcp
     timeout connect 2s
@@ -41,6 +43,15 @@ struct QueueFarm {
   NameServer s1{UnixAddress::path(dir.file("s1.sock")), "s1"};
   NameServer s2{UnixAddress::path(dir.file("s2.sock")), "s2"};
   std::unique_ptr<FerryProcess> ferry;
+
+  AdminTarget admin() const { return AdminTarget::unix_socket(dir.file("admin.sock")); }
+  // The `show stat` cells `stot/lbtot/connect/scur` of one row.
+  std::string counts(std::string_view sv) const {
+    std::string out;
+    for (const char* col : {"stot", "lbtot", "connect", "scur"})
+      out += (out.empty() ? "" : "/") + stat_cell(admin(), "be", sv, col);
+    return out;
+  }
 
   explicit QueueFarm(const std::string& queue_timeout) {
     ferry = std::make_unique<FerryProcess>(
@@ -162,4 +173,49 @@ TEST_CASE("global maxconn 2 keeps a third client waiting until one leaves") {
 
 TEST_CASE("frontend maxconn 2 keeps a third client waiting until one leaves") {
   third_client_waits("100", "    maxconn 2\n");
+}
+
+// Observed side by side with HAProxy 2.6 on the same config and sequence: a session given a
+// server by the queue counts a session and a connection attempt there, but no balancer pick
+// (lbtot), since the balancer did not choose it.
+TEST_CASE("a queued client served by a freed slot counts a connect but no balancer pick") {
+  QueueFarm farm("5s");
+  ClientConn first = ClientConn::tcp(farm.port);
+  const std::string first_name = name_of(first);
+  ClientConn second = ClientConn::tcp(farm.port);
+  const std::string second_name = name_of(second);
+  ClientConn third = ClientConn::tcp(farm.port);
+  REQUIRE(third.ok());
+  REQUIRE(poll_until([&] { return stat_cell(farm.admin(), "be", "BACKEND", "qcur") == "1"; }, 5s));
+
+  first.close();
+  CHECK(name_of(third) == first_name);
+  REQUIRE(poll_until([&] { return farm.counts(first_name) == "2/1/2/1"; }, 5s));
+  CHECK(farm.counts(second_name) == "1/1/1/1");
+  CHECK(farm.counts("BACKEND") == "3/2/3/2");
+  CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
+}
+
+// Both commands run in one loop iteration: the first kills the holder of s1, whose slot goes to
+// the queued client at once; that client has not connected yet when the second runs. HAProxy
+// attaches a dequeued session to its server only when it connects, so the second command does
+// not kill it: it is served, and its connection attempt is counted once, when made.
+TEST_CASE("shutdown sessions does not kill a client the queue just gave the server") {
+  QueueFarm farm("5s");
+  ClientConn first = ClientConn::tcp(farm.port);
+  const std::string sv = name_of(first);
+  ClientConn second = ClientConn::tcp(farm.port);
+  REQUIRE(name_of(second) != sv);
+  ClientConn third = ClientConn::tcp(farm.port);
+  REQUIRE(third.ok());
+  REQUIRE(poll_until([&] { return stat_cell(farm.admin(), "be", "BACKEND", "qcur") == "1"; }, 5s));
+
+  const std::string cmd = "shutdown sessions server be/" + sv;
+  const Received r = admin_exchange(farm.admin(), cmd + "; " + cmd + "\n");
+  CHECK(r.data == "\n\n");
+  CHECK(first.read_until_eof(Deadline(5s)).closed);
+  CHECK(name_of(third) == sv);
+  REQUIRE(poll_until([&] { return farm.counts(sv) == "2/1/2/1"; }, 5s));
+  CHECK(farm.counts("BACKEND") == "3/2/3/2");
+  CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
 }
