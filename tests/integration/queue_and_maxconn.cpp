@@ -68,6 +68,28 @@ std::string name_of(ClientConn& c) {
   return line;
 }
 
+// Both servers held by a client each, and a third client waiting in the backend queue.
+struct Held {
+  ClientConn first;  // holds first_name
+  ClientConn second;
+  ClientConn third;  // queued
+  std::string first_name;
+  std::string second_name;
+};
+Held fill(const QueueFarm& farm) {
+  Held h;
+  h.first = ClientConn::tcp(farm.port);
+  h.first_name = name_of(h.first);
+  h.second = ClientConn::tcp(farm.port);
+  h.second_name = name_of(h.second);
+  REQUIRE(h.second_name != h.first_name);
+  h.third = ClientConn::tcp(farm.port);
+  REQUIRE(h.third.ok());
+  CHECK(h.third.stays_silent(100ms));  // queued: neither served nor closed
+  REQUIRE(poll_until([&] { return stat_cell(farm.admin(), "be", "BACKEND", "qcur") == "1"; }, 5s));
+  return h;
+}
+
 const char* const kMaxconnConfig = R"(global
     maxconn {GLOBAL_MAXCONN}
 defaults
@@ -150,18 +172,10 @@ TEST_CASE("server maxconn queues extra clients and timeout queue closes them aft
 
 TEST_CASE("a queued client is served when a holder leaves") {
   QueueFarm farm("5s");
-  ClientConn first = ClientConn::tcp(farm.port);
-  const std::string first_name = name_of(first);
-  ClientConn second = ClientConn::tcp(farm.port);
-  CHECK(name_of(second) != first_name);
-
-  ClientConn third = ClientConn::tcp(farm.port);
-  REQUIRE(third.ok());
-  CHECK(third.stays_silent(300ms));  // queued: neither served nor closed
-
+  Held h = fill(farm);
   const auto left_at = Clock::now();
-  first.close();
-  CHECK(name_of(third) == first_name);
+  h.first.close();
+  CHECK(name_of(h.third) == h.first_name);
   CHECK(elapsed_ms(left_at) < 1000);
   CHECK(farm.s1.accepted() + farm.s2.accepted() == 3);
   CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
@@ -180,18 +194,11 @@ TEST_CASE("frontend maxconn 2 keeps a third client waiting until one leaves") {
 // (lbtot), since the balancer did not choose it.
 TEST_CASE("a queued client served by a freed slot counts a connect but no balancer pick") {
   QueueFarm farm("5s");
-  ClientConn first = ClientConn::tcp(farm.port);
-  const std::string first_name = name_of(first);
-  ClientConn second = ClientConn::tcp(farm.port);
-  const std::string second_name = name_of(second);
-  ClientConn third = ClientConn::tcp(farm.port);
-  REQUIRE(third.ok());
-  REQUIRE(poll_until([&] { return stat_cell(farm.admin(), "be", "BACKEND", "qcur") == "1"; }, 5s));
-
-  first.close();
-  CHECK(name_of(third) == first_name);
-  REQUIRE(poll_until([&] { return farm.counts(first_name) == "2/1/2/1"; }, 5s));
-  CHECK(farm.counts(second_name) == "1/1/1/1");
+  Held h = fill(farm);
+  h.first.close();
+  CHECK(name_of(h.third) == h.first_name);
+  REQUIRE(poll_until([&] { return farm.counts(h.first_name) == "2/1/2/1"; }, 5s));
+  CHECK(farm.counts(h.second_name) == "1/1/1/1");
   CHECK(farm.counts("BACKEND") == "3/2/3/2");
   CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
 }
@@ -202,20 +209,13 @@ TEST_CASE("a queued client served by a freed slot counts a connect but no balanc
 // not kill it: it is served, and its connection attempt is counted once, when made.
 TEST_CASE("shutdown sessions does not kill a client the queue just gave the server") {
   QueueFarm farm("5s");
-  ClientConn first = ClientConn::tcp(farm.port);
-  const std::string sv = name_of(first);
-  ClientConn second = ClientConn::tcp(farm.port);
-  REQUIRE(name_of(second) != sv);
-  ClientConn third = ClientConn::tcp(farm.port);
-  REQUIRE(third.ok());
-  REQUIRE(poll_until([&] { return stat_cell(farm.admin(), "be", "BACKEND", "qcur") == "1"; }, 5s));
-
-  const std::string cmd = "shutdown sessions server be/" + sv;
+  Held h = fill(farm);
+  const std::string cmd = "shutdown sessions server be/" + h.first_name;
   const Received r = admin_exchange(farm.admin(), cmd + "; " + cmd + "\n");
   CHECK(r.data == "\n\n");
-  CHECK(first.read_until_eof(Deadline(5s)).closed);
-  CHECK(name_of(third) == sv);
-  REQUIRE(poll_until([&] { return farm.counts(sv) == "2/1/2/1"; }, 5s));
+  CHECK(h.first.read_until_eof(Deadline(5s)).closed);
+  CHECK(name_of(h.third) == h.first_name);
+  REQUIRE(poll_until([&] { return farm.counts(h.first_name) == "2/1/2/1"; }, 5s));
   CHECK(farm.counts("BACKEND") == "3/2/3/2");
   CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
 }
