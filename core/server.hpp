@@ -117,7 +117,8 @@ class Server {
   Millis down_since{-1};  // when it last became unusable by state, -1 while up
   Millis downtime{0};     // accumulated, not counting the current down period
 
-  unsigned served = 0;  // sessions assigned to this server (connecting or established)
+  unsigned served = 0;             // sessions assigned to this server (connecting or established)
+  bool session_connected = false;  // a session has tried to connect here (need_conn_est)
   unsigned queued =
       0;  // sessions waiting in this server's own queue (always 0 without persistence)
   ServerCounters counters;

@@ -176,6 +176,7 @@ void Session::drop_server() {
 }
 
 void Session::count_connect_attempt() {
+  server_->session_connected = true;
   ++server_->counters.connect;
   ++backend_.counters.connect;
 }

@@ -316,15 +316,13 @@ Value sv_check_health(const RowContext& c) {
 Value sv_addr(const RowContext& c) {
   return c.privileged ? Value::str(sv(c).addr_text) : Value{};
 }
-Value sv_used_conn(const RowContext& c) {
-  return Value::num(sv(c).served);
-}
-// HAProxy's estimate counts the health check's own connection once a check has run.
+// HAProxy 2.6 in TCP mode (observed): 1 from the first connection made to the server, by a
+// session (even a failed attempt) or a health check, and 1 however many are open at once.
 Value sv_need_conn(const RowContext& c) {
   const auto& k = sv(c).check;
   const bool probed =
       k.configured && k.status != core::CheckStatus::Init && k.status != core::CheckStatus::Unknown;
-  return Value::num(sv(c).served + (probed ? 1u : 0u));
+  return Value::num(probed || sv(c).session_connected ? 1u : 0u);
 }
 Value sv_uweight(const RowContext& c) {
   return Value::num(static_cast<uint64_t>(sv(c).uweight));
@@ -494,7 +492,8 @@ constexpr std::array<FieldDef, kFieldCount> kFields{{
     {"eint", U64, kMCP, "Internal errors", zero, zero, zero},
     {"idle_conn_cur", U32, kMGP, "Unsafe idle server connections", nullptr, nullptr, zero},
     {"safe_conn_cur", U32, kMGP, "Safe idle server connections", nullptr, nullptr, zero},
-    {"used_conn_cur", U32, kMGP, "Server connections in use", nullptr, nullptr, sv_used_conn},
+    // HAProxy 2.6 counts only connections of its HTTP reuse pool: 0 in TCP mode (observed).
+    {"used_conn_cur", U32, kMGP, "Server connections in use", nullptr, nullptr, zero},
     {"need_conn_est", U32, kMGP, "Estimate of the server connections needed", nullptr, nullptr,
      sv_need_conn},
     {"uweight", U32, kMaP, "User weight (backend: sum over the servers in use)", nullptr,

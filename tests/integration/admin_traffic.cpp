@@ -142,3 +142,26 @@ TEST_CASE("shutdown sessions server ends that server's sessions now, and only th
   CHECK(on_s2.close_gracefully(Deadline(2s)));
   CHECK(f.process().stop_cleanly());
 }
+
+// HAProxy 2.6 in TCP mode, observed side by side: `used_conn_cur` counts only its HTTP reuse
+// pool, so it stays 0 with sessions open; `need_conn_est` is 1 from the first connection made
+// to the server (three open at once still show 1) and stays 1 after they close.
+TEST_CASE("need_conn_est becomes 1 at a server's first connection and used_conn_cur stays 0") {
+  AdminFerryOptions options;
+  options.servers = {"s1"};
+  AdminFerry f(options);
+  REQUIRE_MESSAGE(f.start(), f.process().output());
+  CHECK(stat_cell(f.admin(), "be", "s1", "need_conn_est") == "0");
+
+  std::vector<ClientConn> open;
+  for (int i = 0; i < 3; ++i)
+    open.push_back(f.echoed_client());
+  CHECK(stat_cell(f.admin(), "be", "s1", "scur") == "3");
+  CHECK(stat_cell(f.admin(), "be", "s1", "used_conn_cur") == "0");
+  CHECK(stat_cell(f.admin(), "be", "s1", "need_conn_est") == "1");
+  for (ClientConn& c : open)
+    CHECK(c.close_gracefully(Deadline(2s)));
+  CHECK(poll_until([&] { return stat_cell(f.admin(), "be", "s1", "scur") == "0"; }, 2s, 5ms));
+  CHECK(stat_cell(f.admin(), "be", "s1", "need_conn_est") == "1");
+  CHECK(f.process().stop_cleanly());
+}
