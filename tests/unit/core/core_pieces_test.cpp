@@ -72,8 +72,31 @@ TEST_CASE("rate counter blends the previous second") {
     f.add(Millis(1000));
   CHECK(f.rate(Millis(1000)) == 10);
   CHECK(f.rate(Millis(2500)) == 5);  // half of last second's 10
-  CHECK(f.rate(Millis(4000)) == 0);
+  CHECK(f.rate(Millis(3000)) == 0);  // two periods old
   CHECK(f.max() == 10);
+}
+
+// The shapes HAProxy 2.6 shows, observed side by side on the same event times.
+TEST_CASE("rate counter periods start at the first event, a lone event holds, max is per period") {
+  FreqCounter lone;
+  lone.add(Millis(5300));  // after a long idle time: the period runs from 5.3 s
+  CHECK(lone.rate(Millis(6299)) == 1);
+  CHECK(lone.rate(Millis(7299)) == 1);  // a previous count of 1 is not scaled down
+  CHECK(lone.rate(Millis(7300)) == 0);
+
+  FreqCounter two;
+  two.add(Millis(5300), 2);
+  CHECK(two.rate(Millis(6299)) == 2);
+  CHECK(two.rate(Millis(6350)) == 1);  // 2 x 0.95
+  CHECK(two.rate(Millis(6800)) == 1);
+  CHECK(two.rate(Millis(6850)) == 0);  // 2 x 0.45
+
+  FreqCounter burst;
+  burst.add(Millis(10000));
+  burst.add(Millis(10900), 3);
+  burst.add(Millis(11050), 4);            // the second period started at 11.0 s
+  CHECK(burst.rate(Millis(11050)) == 7);  // 4 + 4 x 0.95
+  CHECK(burst.max() == 4);                // not 7: the most within one period
 }
 
 TEST_CASE("session time averages follow HAProxy's dynamic window") {
