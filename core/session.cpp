@@ -157,13 +157,17 @@ void Session::take_server(Server& server, bool picked) {
     ++server.counters.lbtot;
     ++backend_.counters.lbtot;
   }
-  ++server.counters.stot;
-  const Millis now = worker_.on_own_thread() ? worker_.loop.now()
-                                             : Millis(static_cast<int64_t>(ev_time() * 1000.0));
-  server.counters.sess_rate.add(now);
-  server.counters.smax = std::max(server.counters.smax, server.served);
-  server.counters.last_session = now;
   if (backend_.lb) backend_.lb->taken(server);
+}
+
+void Session::count_server_session() {
+  const Millis now = worker_.loop.now();
+  auto lk = engine_.lock_state();
+  auto& c = server_->counters;
+  ++c.stot;
+  c.sess_rate.add(now);
+  c.smax = std::max(c.smax, server_->served);
+  c.last_session = now;
 }
 
 void Session::drop_server() {
@@ -186,6 +190,9 @@ void Session::connect() {
   connect_started_ = worker_.loop.now();
   ConnectResult cr = connect_to(server_->addr);
   if (cr.err != 0) return connect_failed(cr.err, true);
+  // HAProxy counts a session on the server once its connect() did not fail at once (a refused
+  // UNIX connect counts an attempt, not a session).
+  count_server_session();
   server_fd_ = std::move(cr.fd);
   // Registered once for the session's life; a connect in progress ends in output readiness.
   if (const int err = server_io_.add(server_fd_.get(), cr.in_progress))
@@ -340,17 +347,23 @@ void Session::on_server_io(int revents) {
 }
 
 void Session::relay_failed(bool client_side) {
-  {
-    auto lk = engine_.lock_state();
-    ++(client_side ? backend_.counters.cli_abrt : backend_.counters.srv_abrt);
-    ++(client_side ? server_->counters.cli_abrt : server_->counters.srv_abrt);
-  }
+  count_abort(client_side, !client_side);  // HAProxy: a server-side error is a response error too
   if (client_side) {
     arm_reset(server_fd_);
     return close('C', 'D');
   }
   arm_reset(client_);
   close('S', 'D');
+}
+
+void Session::count_abort(bool client_side, bool response_error) {
+  auto lk = engine_.lock_state();
+  ++(client_side ? backend_.counters.cli_abrt : backend_.counters.srv_abrt);
+  ++(client_side ? server_->counters.cli_abrt : server_->counters.srv_abrt);
+  if (response_error) {
+    ++backend_.counters.eresp;
+    ++server_->counters.eresp;
+  }
 }
 
 void Session::on_timer() {
@@ -376,6 +389,7 @@ void Session::on_timer() {
       if (idle < limit) return timer_.start(limit - idle);
       const auto& cl = frontend_.settings.client_timeout;
       const bool client_side = !backend_.settings.tunnel_timeout && cl && *cl == limit;
+      count_abort(client_side, false);  // as HAProxy counts a data-phase timeout
       return close(client_side ? 'c' : 's', 'D');
     }
     default:

@@ -72,6 +72,10 @@ class Session : public ListHook<ServerSessionsTag>,
   void proceed(Next next);
   void connect();  // to server_, whose slot is taken and the attempt counted
   void count_connect_attempt();
+  void count_server_session();  // stot, rate, smax, lastsess of server_
+  // cli_abrt or srv_abrt of the backend and server_ (an error or a timeout while relaying), and
+  // eresp too for a `response_error`.
+  void count_abort(bool client_side, bool response_error);
   void connected();
   void connect_failed(int err, bool synchronous);
   bool should_redispatch() const;
