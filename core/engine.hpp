@@ -58,10 +58,12 @@ class Engine {
   std::function<void()> on_soft_stop_done;
 
   // Under the state lock:
-  unsigned actconn = 0;   // sessions alive in the process
-  unsigned reserved = 0;  // slots held by accept() calls in flight
-  uint64_t cum_conns = 0;
+  unsigned actconn = 0;    // sessions alive in the process
+  unsigned reserved = 0;   // slots held by accept() calls in flight
+  uint64_t cum_conns = 0;  // sessions and admin connections, as HAProxy's CumConns
   FreqCounter conn_rate;
+
+  RelaxedCounter cli_bytes_out;  // bytes the admin sockets sent (part of TotalBytesOut)
 
   using StateLock = std::unique_lock<std::recursive_mutex>;
   [[nodiscard]] StateLock lock_state() const { return StateLock(state_mutex_); }

@@ -146,6 +146,7 @@ void AdminConnection::flush() {
         ::send(fd_.get(), out_.data() + out_pos_, pending_output(), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       out_pos_ += static_cast<size_t>(n);
+      owner_.count_sent(static_cast<size_t>(n));
       if (out_pos_ >= kHighWater) {  // drop what was sent so the buffer does not keep growing
         out_.erase(0, out_pos_);
         out_pos_ = 0;

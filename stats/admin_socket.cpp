@@ -101,8 +101,14 @@ void AdminSockets::serve(core::Fd fd, std::string text, conf::Level level, core:
 }
 
 void AdminSockets::accepted(core::Fd fd, conf::Level level) {
-  auto& accepted = engine_.main_worker().activity.accepted;  // HAProxy counts CLI accepts too
+  // HAProxy counts CLI connections in `show activity` accepts and in CumConns / CumReq, but not
+  // in the connection rates.
+  auto& accepted = engine_.main_worker().activity.accepted;
   accepted.store(accepted.load() + 1);
+  {
+    auto lk = engine_.lock_state();
+    ++engine_.cum_conns;
+  }
   auto conn = std::make_unique<AdminConnection>(*this, std::move(fd), level, timeout_);
   AdminConnection& c = *conn;
   connections_.push_back(std::move(conn));

@@ -41,6 +41,8 @@ class AdminSockets {
   // For connections.
   CliContext& context() { return context_; }
   core::EventLoop& loop() { return engine_.loop; }
+  // A connection sent `n` bytes: HAProxy's TotalBytesOut counts the CLI's replies too.
+  void count_sent(size_t n) { engine_.cli_bytes_out += n; }
   void release(AdminConnection& connection);  // deleted after the current callback
 
  private:

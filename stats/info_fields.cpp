@@ -50,10 +50,11 @@ size_t listeners(const InfoContext& c) {
 uint64_t pool_bytes(const InfoContext& c) {
   return c.engine.buffers_in_use() * c.engine.buffer_size();
 }
+// As HAProxy's TotalBytesOut: every byte sent, to clients, to servers and by the CLI.
 uint64_t bytes_out(const InfoContext& c) {
-  uint64_t n = 0;
+  uint64_t n = c.engine.cli_bytes_out;
   for (const auto& f : c.engine.frontends)
-    n += f->counters.bout;
+    n += f->counters.bout + f->counters.bin;
   return n;
 }
 uint64_t checked_servers(const InfoContext& c) {
@@ -233,7 +234,7 @@ constexpr std::array<InfoField, 72> kInfo{{
     {"DroppedLogs", U32, kMGP, "Dropped log messages", zero},
     {"BusyPolling", U32, kMGP, "1 when busy polling", zero},
     {"FailedResolutions", U32, kMGP, "Failed DNS resolutions", zero},
-    {"TotalBytesOut", U64, kMGP, "Bytes sent to clients since start", total_bytes_out},
+    {"TotalBytesOut", U64, kMGP, "Bytes sent since start (clients, servers, CLI)", total_bytes_out},
     {"TotalSplicdedBytesOut", U64, kMGP, "Bytes sent by splicing since start", zero},
     {"BytesOutRate", U64, kMRP, "Bytes sent over the last second", zero},
     {"DebugCommandsIssued", U32, kMGP, "Debug commands issued", zero},

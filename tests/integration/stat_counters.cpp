@@ -124,3 +124,36 @@ TEST_CASE("a client timeout counts cli_abrt (cD), a server timeout srv_abrt (sD)
   ended_by_timeout("300ms", "5s", "cli_abrt", "srv_abrt");
   ended_by_timeout("5s", "300ms", "srv_abrt", "cli_abrt");
 }
+
+namespace {
+std::string info_value(const std::string& reply, const std::string& key) {
+  const std::string prefix = "\n" + key + ": ";
+  const size_t at = ("\n" + reply).find(prefix);
+  if (at == std::string::npos) return "";
+  const size_t start = at + prefix.size() - 1;
+  return reply.substr(start, reply.find('\n', start) - start);
+}
+}  // namespace
+
+// HAProxy counts its CLI's connections in CumConns and CumReq, and TotalBytesOut is every byte
+// it sent: to clients, to servers, and the CLI's own replies.
+TEST_CASE("show info counts admin connections and every byte sent, as HAProxy does") {
+  Farm f;
+  EchoServer s1(UnixAddress::path(f.dir.file("s1.sock")));
+  f.start("    server s1 unix@{DIR}/s1.sock\n");
+  const std::string first = admin_query(f.admin(), "show info");
+  CHECK(info_value(first, "CumConns") == "1");  // this very connection
+  CHECK(info_value(first, "TotalBytesOut") == "0");
+  {
+    ClientConn c = ClientConn::tcp(f.port);
+    REQUIRE(c.send_all("hi\n"));
+    REQUIRE(c.read_line(Deadline(5s)) == "hi\n");
+    CHECK(c.close_gracefully(Deadline(2s)));  // both directions counted by now
+  }
+  const std::string second = admin_query(f.admin(), "show info");
+  CHECK(info_value(second, "CumConns") == "3");  // two `show info` and a session
+  CHECK(info_value(second, "CumReq") == "3");
+  // The first reply, and "hi\n" sent to the server and back to the client.
+  CHECK(info_value(second, "TotalBytesOut") == std::to_string(first.size() + 3 + 3));
+  CHECK_MESSAGE(f.ferry->stop_cleanly(), f.ferry->output());
+}
