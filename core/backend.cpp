@@ -66,6 +66,7 @@ void Backend::process_queue() {
     const PickResult r = lb->pick(PickRequest{&next->peer(), {}});
     if (!r.server) break;
     queue.remove(*next);
+    ++dequeues;
     next->dequeued(*r.server);
   }
 }

@@ -64,7 +64,8 @@ class Backend {
   std::vector<std::unique_ptr<Server>> servers;  // declaration order; Server::index matches
   std::unique_ptr<LoadBalancer> lb;              // set by whoever builds the backend
   IntrusiveList<Session, BackendQueueTag> queue;
-  unsigned beconn = 0;  // sessions currently on this backend (queued or assigned)
+  uint64_t dequeues = 0;  // sessions the queue has handed a server, ever (log's backend_queue)
+  unsigned beconn = 0;    // sessions currently on this backend (queued or assigned)
   BackendCounters counters;
   Millis last_change{0};
   Millis down_since{-1};

@@ -91,6 +91,7 @@ Session::Next Session::assign() {
 Session::Next Session::enqueue() {
   phase_ = Phase::Queued;
   queued_at_ = worker_.loop.now();
+  queue_mark_ = backend_.dequeues;
   backend_.queue.push_back(*this);
   const auto qlen = static_cast<uint32_t>(backend_.queue.size());
   backend_.counters.qmax = std::max(backend_.counters.qmax, qlen);
@@ -112,6 +113,7 @@ void Session::proceed(Next next) {
 
 void Session::dequeued(Server& server) {
   phase_ = Phase::Dequeued;
+  queue_pos_ += static_cast<uint32_t>(backend_.dequeues - queue_mark_);
   take_server(server, false);
   worker_.hand_off(*this);
 }
@@ -415,7 +417,10 @@ void Session::close(char who, char phase) {
   std::string line;
   {
     auto lk = engine_.lock_state();
-    if (phase_ == Phase::Queued) backend_.queue.remove(*this);
+    if (phase_ == Phase::Queued) {
+      backend_.queue.remove(*this);
+      queue_pos_ += static_cast<uint32_t>(backend_.dequeues - queue_mark_) + 1;  // counts itself
+    }
     phase_ = Phase::Closed;
     worker_.forget_hand_off(*this);
     --backend_.beconn;

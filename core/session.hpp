@@ -129,6 +129,11 @@ class Session : public ListHook<ServerSessionsTag>,
   uint64_t bytes_out_ = 0;
   Millis accepted_at_;
   Millis queued_at_{-1};
+  // The backend's dequeue count when this session was last queued; and, summed over its stays
+  // in the queue, 1 + the sessions the queue handed a server before it left: the log's
+  // backend_queue, as HAProxy 2.6 shows it (observed). Under the state lock.
+  uint64_t queue_mark_ = 0;
+  uint32_t queue_pos_ = 0;
   Millis connect_started_{-1};
   Millis connected_at_{-1};
   Millis last_activity_{0};

@@ -41,7 +41,10 @@ int64_t span(Millis from, Millis to) {
 
 Session::Timings Session::timings() const {
   const Millis now = worker_.loop.now();
-  return Timings{queued_at_.count() < 0 ? 0 : span(queued_at_, connect_started_),
+  // Tw: the time in the queue, up to the connect, or up to now for a session that never left
+  // it (`timeout queue`: HAProxy logs the wait, not -1).
+  const Millis left_queue = connect_started_.count() < 0 ? now : connect_started_;
+  return Timings{queued_at_.count() < 0 ? 0 : span(queued_at_, left_queue),
                  span(connect_started_, connected_at_), (now - accepted_at_).count()};
 }
 
@@ -57,14 +60,14 @@ std::string Session::log_line() const {
   const Timings t = timings();
   char line[1024];
   std::snprintf(
-      line, sizeof(line), "%s [%s] %s %s/%s %lld/%lld/%lld %llu %c%c %u/%u/%u/%u/%s%d %u/%zu",
+      line, sizeof(line), "%s [%s] %s %s/%s %lld/%lld/%lld %llu %c%c %u/%u/%u/%u/%s%d %u/%u",
       client_text(peer_).c_str(), accept_date(accept_wall_us_).c_str(), frontend_.name.c_str(),
       backend_.name.c_str(), server_ ? server_->name.c_str() : "<NOSRV>",
       static_cast<long long>(t.tw), static_cast<long long>(t.tc), static_cast<long long>(t.tt),
       static_cast<unsigned long long>(bytes_out_), term_[0], term_[1], engine_.actconn,
       frontend_.feconn, backend_.beconn, server_ ? server_->served - 1 : 0,
-      redispatched_ ? "+" : "", retries_done_, server_ ? server_->queued : 0,
-      backend_.queue.size());
+      redispatched_ ? "+" : "", retries_done_, 0u,  // ferry queues in the backend only
+      queue_pos_);
   return line;
 }
 

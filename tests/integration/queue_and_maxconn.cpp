@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,11 @@ namespace {
 const char* const kQueueConfig = R"(global
     maxconn 100
     stats socket {DIR}/admin.sock level admin
+    log stderr format raw local0
 defaults
     mode tcp
+    log global
+    option tcplog
     timeout connect 2s
     timeout client 30s
     timeout server 30s
@@ -61,6 +65,20 @@ struct QueueFarm {
     REQUIRE_MESSAGE(ferry->wait_listening_tcp(port), ferry->output());
   }
 };
+
+// The tcplog lines ferry wrote so far, in order.
+std::vector<std::string> log_lines(FerryProcess& ferry) {
+  std::vector<std::string> out;
+  std::istringstream in(ferry.output());
+  for (std::string line; std::getline(in, line);)
+    if (line.find(" fe be/") != std::string::npos) out.push_back(line);
+  return out;
+}
+
+// The last field of a tcplog line: srv_queue/backend_queue.
+std::string queue_field(const std::string& line) {
+  return line.substr(line.rfind(' ') + 1);
+}
 
 std::string name_of(ClientConn& c) {
   std::string line = c.read_line(Deadline(5s));
@@ -217,5 +235,54 @@ TEST_CASE("shutdown sessions does not kill a client the queue just gave the serv
   CHECK(name_of(h.third) == h.first_name);
   REQUIRE(poll_until([&] { return farm.counts(h.first_name) == "2/1/2/1"; }, 5s));
   CHECK(farm.counts("BACKEND") == "3/2/3/2");
+  CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
+}
+
+// The log's backend_queue, as HAProxy 2.6 prints it for the same sequence (observed): 0 for a
+// session that never waited, else 1 + the sessions the queue served before it left.
+TEST_CASE("tcplog shows each queued session's place: 0/1, 0/2, 0/3 in the order served") {
+  QueueFarm farm("10s");
+  Held h = fill(farm);  // first and second hold s1 and s2, third waits
+  ClientConn fourth = ClientConn::tcp(farm.port);
+  ClientConn fifth = ClientConn::tcp(farm.port);
+  REQUIRE(poll_until([&] { return stat_cell(farm.admin(), "be", "BACKEND", "qcur") == "3"; }, 5s));
+
+  // Each close is logged before the next, so the lines come in this order.
+  auto closed = [&](ClientConn& c, size_t lines) {
+    c.close();
+    return poll_until([&] { return log_lines(*farm.ferry).size() == lines; }, 5s);
+  };
+  REQUIRE(closed(h.first, 1));
+  CHECK(!name_of(h.third).empty());  // served first
+  REQUIRE(closed(h.second, 2));
+  CHECK(!name_of(fourth).empty());
+  REQUIRE(closed(h.third, 3));
+  CHECK(!name_of(fifth).empty());
+  REQUIRE(closed(fourth, 4));
+  REQUIRE(closed(fifth, 5));
+  const std::vector<std::string> lines = log_lines(*farm.ferry);
+  std::vector<std::string> queues;
+  for (const std::string& line : lines)
+    queues.push_back(queue_field(line));
+  INFO(farm.ferry->output());
+  CHECK(queues == std::vector<std::string>{"0/0", "0/0", "0/1", "0/2", "0/3"});
+  CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
+}
+
+TEST_CASE("tcplog of a queue timeout shows the time waited as Tw and its place in the queue") {
+  QueueFarm farm("300ms");
+  Held h = fill(farm);
+  CHECK(h.third.read_until_eof(Deadline(5s)).closed);
+  REQUIRE(poll_until([&] { return log_lines(*farm.ferry).size() == 1; }, 5s));
+  const std::string line = log_lines(*farm.ferry).front();
+  INFO(line);
+  CHECK(line.find(" fe be/<NOSRV> ") != std::string::npos);
+  CHECK(line.find(" sQ ") != std::string::npos);
+  CHECK(queue_field(line) == "0/1");
+  // Tw/Tc/Tt: the wait (not -1), no connect, the whole life.
+  const size_t at = line.find("<NOSRV> ") + 8;
+  const std::string timers = line.substr(at, line.find(' ', at) - at);
+  CHECK(std::stoi(timers) >= 290);
+  CHECK(timers.find("/-1/") != std::string::npos);
   CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
 }
