@@ -42,10 +42,13 @@ int64_t span(Millis from, Millis to) {
 Session::Timings Session::timings() const {
   const Millis now = worker_.loop.now();
   // Tw: the time in the queue, up to the connect, or up to now for a session that never left
-  // it (`timeout queue`: HAProxy logs the wait, not -1).
+  // it (`timeout queue`: HAProxy logs the wait, not -1); 0 without a queue, and -1 for a
+  // session that never reached a server or the queue (<NOSRV>), as HAProxy.
   const Millis left_queue = connect_started_.count() < 0 ? now : connect_started_;
-  return Timings{queued_at_.count() < 0 ? 0 : span(queued_at_, left_queue),
-                 span(connect_started_, connected_at_), (now - accepted_at_).count()};
+  const int64_t tw = queued_at_.count() >= 0        ? span(queued_at_, left_queue)
+                     : connect_started_.count() < 0 ? -1
+                                                    : 0;
+  return Timings{tw, span(connect_started_, connected_at_), (now - accepted_at_).count()};
 }
 
 void Session::record_times() {

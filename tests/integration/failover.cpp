@@ -105,7 +105,9 @@ backend be
   CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
 }
 
-TEST_CASE("with every server gone the client is closed at once and the tcplog line shows it") {
+// ferry in front of `servers` (backend lines, `{DIR}` the temp dir) that cannot take a client:
+// the client is closed at once, with nothing, and the tcplog line says why. Returns that line.
+std::string refused_client_log(const std::string& servers) {
   TempDir dir;
   const uint16_t port = free_tcp_port();
   const std::string cfg = fill_template(R"(global
@@ -122,11 +124,9 @@ frontend fe
     bind 127.0.0.1:{PORT}
     default_backend be
 backend be
-    server s1 unix@{DIR}/gone1.sock
-    server s2 unix@{DIR}/gone2.sock
-)",
-                                        {{"PORT", std::to_string(port)}, {"DIR", dir.path()}});
-  FerryProcess ferry(dir, cfg);
+{SERVERS})",
+                                        {{"PORT", std::to_string(port)}, {"SERVERS", servers}});
+  FerryProcess ferry(dir, fill_template(cfg, {{"DIR", dir.path()}}));
   REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
 
   ClientConn c = ClientConn::tcp(port);
@@ -139,11 +139,27 @@ backend be
   CHECK(r.data.empty());
   CHECK(took < 500);
 
-  // client:port [date] fe be/server Tw/Tc/Tt bytes SC actconn/... : a connection failure.
   REQUIRE_MESSAGE(ferry.wait_output(" fe be/"), ferry.output());
   const std::string line = line_with(ferry.output(), " fe be/");
-  INFO("log line: " << line);
   CHECK(line.rfind("127.0.0.1:", 0) == 0);
-  CHECK(line.find(" SC ") != std::string::npos);
   CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
+  return line;
+}
+
+TEST_CASE("with every server gone the client is closed at once and the tcplog line shows it") {
+  // client:port [date] fe be/server Tw/Tc/Tt bytes SC actconn/... : a connection failure.
+  const std::string line = refused_client_log(
+      "    server s1 unix@{DIR}/gone1.sock\n    server s2 unix@{DIR}/gone2.sock\n");
+  INFO("log line: " << line);
+  CHECK(line.find(" SC ") != std::string::npos);
+  CHECK(line.find(" 0/-1/") != std::string::npos);  // a server was tried: no queue, no connect
+}
+
+// As HAProxy 2.6 logs it (observed): no server reached, so Tw is -1 as well as Tc.
+TEST_CASE("with no usable server the tcplog line shows <NOSRV> and -1 for Tw and Tc") {
+  const std::string line = refused_client_log(
+      "    server s1 unix@{DIR}/s1.sock disabled\n    server s2 unix@{DIR}/s2.sock disabled\n");
+  INFO("log line: " << line);
+  CHECK(line.find(" fe be/<NOSRV> -1/-1/") != std::string::npos);
+  CHECK(line.find(" SC ") != std::string::npos);
 }
