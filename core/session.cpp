@@ -390,7 +390,9 @@ void Session::on_timer() {
       const Millis limit = idle_timeout();
       if (idle < limit) return timer_.start(limit - idle);
       const auto& cl = frontend_.settings.client_timeout;
-      const bool client_side = !backend_.settings.tunnel_timeout && cl && *cl == limit;
+      // Both directions idle: HAProxy checks the client's side first, so `timeout tunnel` (the
+      // same for both) and a tie of client and server timeouts end as a client timeout (cD).
+      const bool client_side = backend_.settings.tunnel_timeout || (cl && *cl == limit);
       count_abort(client_side, false);  // as HAProxy counts a data-phase timeout
       return close(client_side ? 'c' : 's', 'D');
     }
