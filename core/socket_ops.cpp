@@ -92,18 +92,17 @@ std::string bind_unix_path(int fd, const SockAddr& addr, const conf::UnixPerms& 
   return "";
 }
 
-// Is a process accepting on this TCP address? (A wildcard address is probed on loopback.)
+// Is another socket listening on this TCP address? A probe socket binds there without
+// SO_REUSEPORT, which a listener sharing the port would need, but with SO_REUSEADDR, so
+// connections in TIME_WAIT do not count. Nothing connects to whoever holds the port.
 bool inet_addr_is_live(const SockAddr& addr) {
-  SockAddr probe_addr = addr;
-  if (addr.family() == AF_INET) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&probe_addr.storage);
-    if (sin->sin_addr.s_addr == htonl(INADDR_ANY)) sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  } else {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&probe_addr.storage);
-    if (IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr)) sin6->sin6_addr = in6addr_loopback;
-  }
   Fd probe(::socket(addr.family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
-  return probe && ::connect(probe.get(), probe_addr.get(), probe_addr.len) == 0;
+  if (!probe) return false;
+  const int one = 1;
+  ::setsockopt(probe.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (addr.family() == AF_INET6)
+    ::setsockopt(probe.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+  return ::bind(probe.get(), addr.get(), addr.len) != 0 && errno == EADDRINUSE;
 }
 
 // Listeners share their port through SO_REUSEPORT, so that a new process (-sf/-st, `takeover`)

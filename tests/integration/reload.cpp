@@ -3,6 +3,8 @@
 // sessions and exit. No client is refused at any point, and the old process does not remove the
 // socket file the new one now owns.
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <string>
@@ -84,4 +86,33 @@ TEST_CASE("without -sf a second process on the same TCP port fails with a clear 
   CHECK(second.err.find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
   CHECK(second.err.find("Address already in use") != std::string::npos);
   CHECK(first.stop_cleanly());
+}
+
+// Another program listening with SO_REUSEPORT would silently share the port with ferry: ferry
+// refuses to start, and finds out by binding a probe socket, not by connecting to the program.
+TEST_CASE("a port another program shares with SO_REUSEPORT is refused without connecting to it") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  const int other = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  REQUIRE(other >= 0);
+  const int one = 1;
+  ::setsockopt(other, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  ::setsockopt(other, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(port);
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(other, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) == 0);
+  REQUIRE(::listen(other, 16) == 0);
+
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  const std::string config = dir.write_file(
+      "ferry.cfg", fill_template(kConfig, {{"PORT", std::to_string(port)}, {"DIR", dir.path()}}));
+  const RunResult r = run_ferry({"-db", "-f", config}, 5s);
+  CHECK(r.status.code == 1);
+  CHECK(r.err.find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
+  CHECK(r.err.find("another process is listening there") != std::string::npos);
+  CHECK(::accept(other, nullptr, nullptr) < 0);  // nothing knocked
+  CHECK(errno == EAGAIN);
+  ::close(other);
 }
