@@ -123,6 +123,15 @@ Flow::Status Flow::pump(int from, int to, IoPools pools, uint64_t& moved, bool r
   return flush(to, pools, reverse_done);  // also forwards a FIN seen before this wake-up
 }
 
+Flow::Status Flow::fill(int from, IoPools pools, uint64_t& moved) {
+  // Bytes never mix: while a pipe holds bytes, they wait in it (only a relaying flow has one).
+  while (can_read() && !pipe_.held()) {
+    const Status st = read_copy(from, pools.buffers, moved);
+    if (st != Status::Ok) return st;
+  }
+  return Status::Ok;
+}
+
 void Flow::release(IoPools pools) {
   pools.buffers.give_back(buf_);
   if (pipe_.bytes == 0)

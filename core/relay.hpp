@@ -29,8 +29,13 @@ class Flow {
   // `reverse_done`: the other direction has finished, so `to` is closed as soon as this one is;
   // close() then sends the FIN and a separate shutdown() would be a wasted syscall.
   Status pump(int from, int to, IoPools pools, uint64_t& moved, bool reverse_done = false);
-  // Only writes out what is already held (the destination became writable).
+  // Only writes out what is already held (the destination became writable). Also forwards a
+  // FIN read before, once everything before it is written.
   Status flush(int to, IoPools pools, bool reverse_done = false);
+  // Reads what the source has into the buffer and writes nothing: the destination is not
+  // connected yet (a session waiting for a server). Stops when the buffer is full or the source
+  // is drained; the bytes go out with the first flush or pump once there is a destination.
+  Status fill(int from, IoPools pools, uint64_t& moved);
 
   // The source reported input (or EOF, or an error) that no read has consumed yet.
   // `drain_fully`: its EOF, an error or urgent data is queued, so a short read is not the end of

@@ -66,6 +66,12 @@ void Session::start() {
     backend_.counters.smax = std::max(backend_.counters.smax, backend_.beconn);
     next = assign();
   }
+  // Watched from now on, as HAProxy does: what the client sends while it waits for a server is
+  // read (and counted), and a client that resets its connection meanwhile is let go at once.
+  if (client_io_.add(client_.get()) != 0) return close('R', 'C');
+  // The client has usually sent its first bytes already: read them now, as HAProxy does, rather
+  // than after another trip through the poller.
+  if (!read_while_waiting(true)) return;
   proceed(next);
 }
 
@@ -153,6 +159,7 @@ void Session::take_server(Server& server, bool picked) {
     redispatch_from_ = nullptr;
   }
   server_ = &server;
+  server.counters.bin += std::exchange(unattributed_in_, 0);
   ++server.served;
   server.sessions.push_back(*this);
   if (picked) {
@@ -267,10 +274,10 @@ void Session::start_relay() {
   phase_ = Phase::Relaying;
   touch();
   if (idle_timeout().count() > 0) timer_.start(idle_timeout());
-  if (client_io_.add(client_.get()) != 0) return close('R', 'D');
-  // The client has usually sent its first bytes already: read them now rather than after
-  // another trip through the poller. A server that greets first has been reported already.
-  c2s_.mark_readable();
+  // What the client sent while waiting goes first (and its FIN, if it sent one meanwhile). A
+  // server that greets first has been reported already.
+  if (c2s_.flush(server_fd_.get(), worker_.io(), s2c_.done()) != Flow::Status::Ok)
+    return relay_failed(false);
   relay();
 }
 
@@ -322,7 +329,7 @@ void Session::count_out(uint64_t n) {
 }
 
 void Session::on_client_io(int revents) {
-  if (phase_ != Phase::Relaying) return;
+  if (phase_ != Phase::Relaying) return client_io_waiting(revents);
   if (revents & EdgePoller::kInput) c2s_.mark_readable(revents & EdgePoller::kDrainFully);
   if (revents & EdgePoller::kOutput && s2c_.wants_write()) {
     if (s2c_.flush(client_.get(), worker_.io(), c2s_.done()) != Flow::Status::Ok)
@@ -348,6 +355,35 @@ void Session::on_server_io(int revents) {
   relay();
 }
 
+void Session::client_io_waiting(int revents) {
+  if (closed() || !(revents & EdgePoller::kInput)) return;
+  c2s_.mark_readable(revents & EdgePoller::kDrainFully);
+  read_while_waiting(false);
+}
+
+bool Session::read_while_waiting(bool speculative) {
+  if (speculative) c2s_.mark_readable();
+  uint64_t moved = 0;
+  const auto st = c2s_.fill(client_.get(), worker_.io(), moved);
+  if (moved > 0) {
+    // Another thread's queue may be handing this session a server right now.
+    auto lk = engine_.lock_state();
+    bytes_in_ += moved;
+    frontend_.counters.bin += moved;
+    backend_.counters.bin += moved;
+    if (server_)
+      server_->counters.bin += moved;
+    else
+      unattributed_in_ += moved;  // the server it gets counts it, as HAProxy's does
+  }
+  if (st == Flow::Status::Ok) return true;  // a FIN is kept: it follows the data once connected
+  // HAProxy 2.6 (observed): a client that resets while queued ends the session at once, `CD`,
+  // counted as a client abort.
+  count_abort(true, false);
+  close('C', 'D');
+  return false;
+}
+
 void Session::relay_failed(bool client_side) {
   count_abort(client_side, !client_side);  // HAProxy: a server-side error is a response error too
   if (client_side) {
@@ -361,11 +397,10 @@ void Session::relay_failed(bool client_side) {
 void Session::count_abort(bool client_side, bool response_error) {
   auto lk = engine_.lock_state();
   ++(client_side ? backend_.counters.cli_abrt : backend_.counters.srv_abrt);
+  if (response_error) ++backend_.counters.eresp;
+  if (!server_) return;  // still waiting for one
   ++(client_side ? server_->counters.cli_abrt : server_->counters.srv_abrt);
-  if (response_error) {
-    ++backend_.counters.eresp;
-    ++server_->counters.eresp;
-  }
+  if (response_error) ++server_->counters.eresp;
 }
 
 void Session::on_timer() {

@@ -98,6 +98,12 @@ class Session : public ListHook<ServerSessionsTag>,
   void on_timer();
   // The client side (or the server side) reset or vanished mid-transfer.
   void relay_failed(bool client_side);
+  // The client's socket reported something before the relay started (queued or connecting).
+  void client_io_waiting(int revents);
+  // Reads what the client sent into the buffer while there is no server connection to write it
+  // to (`speculative`: without being told input arrived). false: the client failed, and the
+  // session is closed.
+  bool read_while_waiting(bool speculative);
   // HAProxy's Tw/Tc/Tt in ms: time queued, time to connect (-1: never connected), total.
   struct Timings {
     int64_t tw, tc, tt;
@@ -126,6 +132,7 @@ class Session : public ListHook<ServerSessionsTag>,
   Flow c2s_;
   Flow s2c_;
   uint64_t bytes_in_ = 0;
+  uint64_t unattributed_in_ = 0;  // read before the session had a server (state lock)
   uint64_t bytes_out_ = 0;
   Millis accepted_at_;
   Millis queued_at_{-1};

@@ -1,6 +1,7 @@
 // Limits: server maxconn with the backend queue and `timeout queue`, and global / frontend
 // maxconn that leave extra clients waiting in the kernel backlog.
 #include <doctest/doctest.h>
+#include <sys/socket.h>
 
 #include <memory>
 #include <set>
@@ -36,9 +37,19 @@ frontend fe
     default_backend be
 backend be
     balance roundrobin
-    server s1 unix@{DIR}/s1.sock maxconn 1
-    server s2 unix@{DIR}/s2.sock maxconn 1
-)";
+{SERVERS})";
+
+// ferry on kQueueConfig with `servers` (lines; `{DIR}` is the temp dir), listening.
+std::unique_ptr<FerryProcess> queue_ferry(const TempDir& dir, uint16_t port,
+                                          const std::string& queue_timeout,
+                                          const std::string& servers) {
+  const std::string cfg = fill_template(
+      kQueueConfig,
+      {{"PORT", std::to_string(port)}, {"QUEUE", queue_timeout}, {"SERVERS", servers}});
+  auto ferry = std::make_unique<FerryProcess>(dir, fill_template(cfg, {{"DIR", dir.path()}}));
+  REQUIRE_MESSAGE(ferry->wait_listening_tcp(port), ferry->output());
+  return ferry;
+}
 
 // Two name servers with maxconn 1 behind ferry.
 struct QueueFarm {
@@ -57,13 +68,10 @@ struct QueueFarm {
     return out;
   }
 
-  explicit QueueFarm(const std::string& queue_timeout) {
-    ferry = std::make_unique<FerryProcess>(
-        dir, fill_template(
-                 kQueueConfig,
-                 {{"PORT", std::to_string(port)}, {"DIR", dir.path()}, {"QUEUE", queue_timeout}}));
-    REQUIRE_MESSAGE(ferry->wait_listening_tcp(port), ferry->output());
-  }
+  explicit QueueFarm(const std::string& queue_timeout)
+      : ferry(queue_ferry(dir, port, queue_timeout,
+                          "    server s1 unix@{DIR}/s1.sock maxconn 1\n"
+                          "    server s2 unix@{DIR}/s2.sock maxconn 1\n")) {}
 };
 
 // The tcplog lines ferry wrote so far, in order.
@@ -285,4 +293,81 @@ TEST_CASE("tcplog of a queue timeout shows the time waited as Tw and its place i
   CHECK(std::stoi(timers) >= 290);
   CHECK(timers.find("/-1/") != std::string::npos);
   CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
+}
+
+namespace {
+
+// One echo server taking one session at a time, a client holding it, and ferry logging.
+struct EchoQueue {
+  TempDir dir;
+  uint16_t port = free_tcp_port();
+  EchoServer echo{UnixAddress::path(dir.file("echo.sock"))};
+  std::unique_ptr<FerryProcess> ferry;
+  ClientConn holder;
+
+  explicit EchoQueue(const std::string& queue_timeout)
+      : ferry(queue_ferry(dir, port, queue_timeout,
+                          "    server s1 unix@{DIR}/echo.sock maxconn 1\n")) {
+    holder = ClientConn::tcp(port);
+    REQUIRE(holder.send_all("held\n"));
+    REQUIRE(holder.read_line() == "held\n");
+  }
+  AdminTarget admin() const { return AdminTarget::unix_socket(dir.file("admin.sock")); }
+  std::string cell(const std::string& sv, const std::string& column) const {
+    return stat_cell(admin(), "be", sv, column);
+  }
+  // A client that sends `data` and waits in the queue.
+  ClientConn queued(const std::string& data) {
+    ClientConn c = ClientConn::tcp(port);
+    REQUIRE(c.send_all(data));
+    REQUIRE(poll_until([&] { return cell("BACKEND", "qcur") == "1"; }, 5s));
+    return c;
+  }
+};
+
+}  // namespace
+
+// HAProxy 2.6 reads a client while it waits for a server (observed side by side): what it sent
+// counts in bin and goes out first once connected, a FIN it sent meanwhile follows the data, and
+// a client that resets its connection is let go at once.
+TEST_CASE("a client that sends and half-closes while queued is served its whole answer") {
+  EchoQueue q("10s");
+  ClientConn c = q.queued("asked while waiting\n");
+  c.shutdown_write();
+  CHECK(poll_until([&] { return q.cell("BACKEND", "bin") == std::to_string(5 + 20); }, 5s));
+  CHECK(q.cell("s1", "bin") == "5");  // not the server's until it gets one
+  q.holder.close();
+  const Received r = c.read_until_eof(Deadline(5s));
+  CHECK(r.closed);
+  CHECK(r.data == "asked while waiting\n");  // the echo saw the data, then the FIN
+  CHECK(poll_until([&] { return q.cell("s1", "bin") == std::to_string(5 + 20); }, 5s));
+  CHECK_MESSAGE(q.ferry->stop_cleanly(), q.ferry->output());
+}
+
+TEST_CASE("a client that resets while queued is let go at once and counted as a client abort") {
+  EchoQueue q("10s");
+  ClientConn c = q.queued("x");
+  const linger reset{1, 0};
+  ::setsockopt(c.fd(), SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+  c.close();
+  CHECK(poll_until([&] { return q.cell("BACKEND", "qcur") == "0"; }, 2s));
+  CHECK(q.cell("BACKEND", "cli_abrt") == "1");
+  CHECK(q.cell("s1", "cli_abrt") == "0");
+  REQUIRE(q.ferry->wait_output(" CD "));
+  const std::string line = log_lines(*q.ferry).front();
+  INFO(line);
+  CHECK(line.find(" fe be/<NOSRV> ") != std::string::npos);
+  CHECK(queue_field(line) == "0/1");
+  CHECK_MESSAGE(q.ferry->stop_cleanly(), q.ferry->output());
+}
+
+TEST_CASE("the bytes of a client whose queue wait times out count in bin") {
+  EchoQueue q("300ms");
+  ClientConn c = q.queued("lost\n");
+  CHECK(c.read_until_eof(Deadline(5s)).closed);
+  CHECK(q.ferry->wait_output(" sQ "));
+  CHECK(q.cell("BACKEND", "bin") == std::to_string(5 + 5));
+  CHECK(stat_cell(q.admin(), "fe", "FRONTEND", "bin") == std::to_string(5 + 5));
+  CHECK(q.cell("s1", "bin") == "5");
+  CHECK_MESSAGE(q.ferry->stop_cleanly(), q.ferry->output());
 }

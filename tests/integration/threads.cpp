@@ -975,7 +975,9 @@ backend be
 
   REQUIRE(admin_query(admin, "enable server be/s2") == "\n");
   CHECK(poll_until([&] { return stat_num(admin, "be", "BACKEND", "qcur") == 0; }, 3s, 5ms));
-  CHECK(stat_num(admin, "be", "s2", "stot") == int64_t(clients.size() - 1));
+  // Counted on the server when each one connects, on its own thread, just after it left the queue.
+  CHECK(poll_until(
+      [&] { return stat_num(admin, "be", "s2", "stot") == int64_t(clients.size() - 1); }, 3s, 5ms));
   CHECK(stat_num(admin, "be", "s2", "lastsess") == 0);
   clients.clear();
   CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());

@@ -28,6 +28,28 @@ struct Tag {};
 struct Item : ListHook<Tag> {
   int v = 0;
 };
+
+// A flow and what it moves bytes between: it reads a[1] (the test writes a[0]) and writes b[0]
+// (the test reads b[1]), nonblocking socket pairs closed at the end, with its pools.
+struct FlowRig {
+  int a[2] = {-1, -1};
+  int b[2] = {-1, -1};
+  BufferPool pool;
+  PipePool pipes;
+  IoPools io{pool, pipes};
+  Flow flow;
+  FlowRig(size_t buffer_size, size_t max_pipes) : pool(buffer_size), pipes(max_pipes) {
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, a) == 0);
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, b) == 0);
+  }
+  ~FlowRig() {
+    flow.release(io);
+    for (int fd : {a[0], a[1], b[0], b[1]})
+      ::close(fd);
+  }
+  FlowRig(const FlowRig&) = delete;
+  FlowRig& operator=(const FlowRig&) = delete;
+};
 }  // namespace
 
 TEST_CASE("intrusive list keeps order and unlinks from the middle") {
@@ -183,43 +205,49 @@ TEST_CASE("connections accepted on a TCP listener have Nagle off without a call 
 }
 
 TEST_CASE("a flow relays bytes exactly, forwards the FIN and gives its buffer back") {
-  int a[2], b[2];
-  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, a) == 0);
-  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, b) == 0);
-  BufferPool pool(64);  // smaller than the message: several rounds are needed
-  PipePool pipes(0);    // no pipes: copy mode only
-  const IoPools io{pool, pipes};
-  Flow flow;
+  FlowRig r(64, 0);  // buffers smaller than the message: several rounds; no pipes: copy mode
   const std::string msg(1000, 'x');
-  REQUIRE(::write(a[0], msg.data(), msg.size()) == static_cast<ssize_t>(msg.size()));
-  ::shutdown(a[0], SHUT_WR);
+  REQUIRE(::write(r.a[0], msg.data(), msg.size()) == static_cast<ssize_t>(msg.size()));
+  ::shutdown(r.a[0], SHUT_WR);
   uint64_t moved = 0;
   std::string got;
   char buf[256];
-  for (int i = 0; i < 1000 && !flow.done(); ++i) {
-    flow.mark_readable();
-    REQUIRE(flow.pump(a[1], b[0], io, moved) == Flow::Status::Ok);
+  for (int i = 0; i < 1000 && !r.flow.done(); ++i) {
+    r.flow.mark_readable();
+    REQUIRE(r.flow.pump(r.a[1], r.b[0], r.io, moved) == Flow::Status::Ok);
     ssize_t n;
-    while ((n = ::read(b[1], buf, sizeof(buf))) > 0)
+    while ((n = ::read(r.b[1], buf, sizeof(buf))) > 0)
       got.append(buf, static_cast<size_t>(n));
   }
-  CHECK(flow.done());
+  CHECK(r.flow.done());
   CHECK(got == msg);
   CHECK(moved == msg.size());
-  CHECK(pool.in_use() == 0);
-  CHECK(::read(b[1], buf, sizeof(buf)) == 0);  // the FIN arrived
-  for (int fd : {a[0], a[1], b[0], b[1]})
-    ::close(fd);
+  CHECK(r.pool.in_use() == 0);
+  CHECK(::read(r.b[1], buf, sizeof(buf)) == 0);  // the FIN arrived
+}
+
+TEST_CASE("a flow with no destination yet keeps what it reads, then sends it and the FIN") {
+  FlowRig r(4096, 0);
+  REQUIRE(::write(r.a[0], "waiting\n", 8) == 8);
+  ::shutdown(r.a[0], SHUT_WR);
+  uint64_t moved = 0;
+  r.flow.mark_readable(true);  // data and FIN reported together
+  REQUIRE(r.flow.fill(r.a[1], r.io, moved) == Flow::Status::Ok);
+  CHECK(moved == 8);
+  CHECK(!r.flow.can_read());  // EOF seen: nothing more to read
+  CHECK(r.flow.wants_write());
+  CHECK(r.pool.in_use() == 1);  // held until there is somewhere to send it
+
+  REQUIRE(r.flow.flush(r.b[0], r.io) == Flow::Status::Ok);
+  CHECK(r.flow.done());
+  CHECK(r.pool.in_use() == 0);
+  char buf[64];
+  CHECK(::read(r.b[1], buf, sizeof(buf)) == 8);
+  CHECK(::read(r.b[1], buf, sizeof(buf)) == 0);  // then the FIN
 }
 
 TEST_CASE("a bulk flow switches to splice, stays byte-exact and returns its pipe") {
-  int a[2], b[2];
-  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, a) == 0);
-  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, b) == 0);
-  BufferPool pool(4096);
-  PipePool pipes(4);
-  const IoPools io{pool, pipes};
-  Flow flow;
+  FlowRig r(4096, 4);
   std::string msg;
   for (int i = 0; i < 200000; ++i)
     msg += static_cast<char>('a' + i % 26);
@@ -227,26 +255,24 @@ TEST_CASE("a bulk flow switches to splice, stays byte-exact and returns its pipe
   uint64_t moved = 0;
   std::string got;
   char buf[65536];
-  for (int i = 0; i < 100000 && !flow.done(); ++i) {
+  for (int i = 0; i < 100000 && !r.flow.done(); ++i) {
     if (written < msg.size()) {
-      const ssize_t n = ::write(a[0], msg.data() + written, msg.size() - written);
+      const ssize_t n = ::write(r.a[0], msg.data() + written, msg.size() - written);
       if (n > 0) written += static_cast<size_t>(n);
-      if (written == msg.size()) ::shutdown(a[0], SHUT_WR);
+      if (written == msg.size()) ::shutdown(r.a[0], SHUT_WR);
     }
-    flow.mark_readable();
-    REQUIRE(flow.pump(a[1], b[0], io, moved) == Flow::Status::Ok);
+    r.flow.mark_readable();
+    REQUIRE(r.flow.pump(r.a[1], r.b[0], r.io, moved) == Flow::Status::Ok);
     ssize_t n;
-    while ((n = ::read(b[1], buf, sizeof(buf))) > 0)
+    while ((n = ::read(r.b[1], buf, sizeof(buf))) > 0)
       got.append(buf, static_cast<size_t>(n));
   }
   moved_total = moved;
-  CHECK(flow.done());
-  CHECK(flow.spliced());
+  CHECK(r.flow.done());
+  CHECK(r.flow.spliced());
   CHECK(got == msg);
   CHECK(moved_total == msg.size());
-  CHECK(pool.in_use() == 0);
-  CHECK(pipes.in_use() == 0);
-  CHECK(pipes.free_count() == 1);  // the pipe went back for reuse
-  for (int fd : {a[0], a[1], b[0], b[1]})
-    ::close(fd);
+  CHECK(r.pool.in_use() == 0);
+  CHECK(r.pipes.in_use() == 0);
+  CHECK(r.pipes.free_count() == 1);  // the pipe went back for reuse
 }
