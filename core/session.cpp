@@ -159,7 +159,6 @@ void Session::take_server(Server& server, bool picked) {
     redispatch_from_ = nullptr;
   }
   server_ = &server;
-  server.counters.bin += std::exchange(unattributed_in_, 0);
   ++server.served;
   server.sessions.push_back(*this);
   if (picked) {
@@ -167,6 +166,10 @@ void Session::take_server(Server& server, bool picked) {
     ++backend_.counters.lbtot;
   }
   if (backend_.lb) backend_.lb->taken(server);
+}
+
+void Session::attribute_waiting_bytes() {
+  if (server_ && unattributed_in_ > 0) server_->counters.bin += std::exchange(unattributed_in_, 0);
 }
 
 void Session::count_server_session() {
@@ -177,6 +180,7 @@ void Session::count_server_session() {
   c.sess_rate.add(now);
   c.smax = std::max(c.smax, server_->served);
   c.last_session = now;
+  attribute_waiting_bytes();
 }
 
 void Session::drop_server() {
@@ -371,10 +375,7 @@ bool Session::read_while_waiting(bool speculative) {
     bytes_in_ += moved;
     frontend_.counters.bin += moved;
     backend_.counters.bin += moved;
-    if (server_)
-      server_->counters.bin += moved;
-    else
-      unattributed_in_ += moved;  // the server it gets counts it, as HAProxy's does
+    unattributed_in_ += moved;  // see attribute_waiting_bytes()
   }
   if (st == Flow::Status::Ok) return true;  // a FIN is kept: it follows the data once connected
   // HAProxy 2.6 (observed): a client that resets while queued ends the session at once, `CD`,
@@ -454,6 +455,7 @@ void Session::close(char who, char phase) {
   std::string line;
   {
     auto lk = engine_.lock_state();
+    attribute_waiting_bytes();
     if (phase_ == Phase::Queued) {
       backend_.queue.remove(*this);
       queue_pos_ += static_cast<uint32_t>(backend_.dequeues - queue_mark_) + 1;  // counts itself

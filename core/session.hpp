@@ -73,6 +73,10 @@ class Session : public ListHook<ServerSessionsTag>,
   void connect();  // to server_, whose slot is taken and the attempt counted
   void count_connect_attempt();
   void count_server_session();  // stot, rate, smax, lastsess of server_
+  // State lock held: the bytes the client sent before a server connection are counted on the
+  // server the session connects to, or on the last one it tried when it fails (as HAProxy,
+  // which counts them on the session's server when it updates its counters).
+  void attribute_waiting_bytes();
   // cli_abrt or srv_abrt of the backend and server_ (an error or a timeout while relaying), and
   // eresp too for a `response_error`.
   void count_abort(bool client_side, bool response_error);

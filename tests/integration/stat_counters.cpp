@@ -106,6 +106,9 @@ TEST_CASE("a refused connect counts an attempt on the server but no session ther
   CHECK(f.cell("s1", "smax") == "0");
   CHECK(f.cell("s2", "stot") == "3");
   CHECK(f.cell("BACKEND", "stot") == "3");
+  // What the clients sent before their connection counts on the server that took them.
+  CHECK(f.cell("s1", "bin") == "0");
+  CHECK(f.cell("s2", "bin") == "9");
   CHECK_MESSAGE(f.ferry->stop_cleanly(), f.ferry->output());
 }
 
