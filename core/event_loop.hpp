@@ -58,6 +58,8 @@ class IoWatcher {
   void stop() {
     if (ev_is_active(&w_)) ev_io_stop(loop_, &w_);
   }
+  // Within one loop iteration, watchers of a higher priority run first (before any watch()).
+  void set_priority(int priority) { ev_set_priority(&w_, priority); }
   bool active() const { return ev_is_active(&w_); }
   int events() const { return active() ? (w_.events & (EV_READ | EV_WRITE)) : 0; }
 

@@ -1,6 +1,7 @@
 // Load balancing through the real daemon: roundrobin (equal and weighted, sequential clients) and
 // leastconn (held connections), against backends that answer with their own name.
 #include <doctest/doctest.h>
+#include <sys/socket.h>
 
 #include <map>
 #include <memory>
@@ -150,4 +151,60 @@ TEST_CASE("leastconn prefers an idle server over a busy one of far higher weight
   // Idle servers (no connection) always win; then the heavy s1 takes the load.
   CHECK(seen == std::vector<std::string>{"s1", "s2", "s3", "s1", "s1", "s1"});
   CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
+}
+
+namespace {
+
+// Greets each connection with "<name>\n" and closes it at once: a session that ends from the
+// server's side before the client's next one.
+class GreetAndCloseServer : public UnixServer {
+ public:
+  GreetAndCloseServer(UnixAddress addr, std::string name)
+      : UnixServer(std::move(addr)), line_(std::move(name) + "\n") {
+    start();
+  }
+  ~GreetAndCloseServer() override { stop(); }
+
+ protected:
+  void serve(int fd) override {
+    CHECK(::send(fd, line_.data(), line_.size(), MSG_NOSIGNAL) == ssize_t(line_.size()));
+  }
+
+ private:
+  std::string line_;
+};
+
+}  // namespace
+
+// HAProxy's `first` sends each connection to the first server with a free slot. A session that
+// ended in the same loop iteration as the next connection arrived must have given its slot back
+// before that connection picks (ferry used to accept first: every other connection went to s2).
+TEST_CASE("balance first: connections that end before the next one all go to the first server") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  GreetAndCloseServer s1(UnixAddress::path(dir.file("s1.sock")), "s1");
+  GreetAndCloseServer s2(UnixAddress::path(dir.file("s2.sock")), "s2");
+  FerryProcess ferry(dir, fill_template(R"(defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+frontend fe
+    bind 127.0.0.1:{PORT}
+    default_backend be
+backend be
+    balance first
+    server s1 unix@{DIR}/s1.sock maxconn 1
+    server s2 unix@{DIR}/s2.sock maxconn 1
+)",
+                                        {{"PORT", std::to_string(port)}, {"DIR", dir.path()}}));
+  REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
+  std::vector<std::string> seen;
+  for (int i = 0; i < 50; ++i) {
+    ClientConn c = ClientConn::tcp(port);
+    const Received r = c.read_until_eof(Deadline(5s));  // the server closed: the session is over
+    seen.push_back(r.data);
+  }
+  CHECK(tally(seen) == std::map<std::string, int>{{"s1\n", 50}});
+  CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
 }
