@@ -18,6 +18,7 @@ using namespace ferry::test;
 
 namespace {
 
+// Backend `be` with balance {BALANCE} and the {SERVERS} lines behind frontend `fe`.
 const char* const kConfig = R"(global
     maxconn 2000
 defaults
@@ -30,7 +31,9 @@ frontend fe
     default_backend be
 backend be
     balance {BALANCE}
-    server s1 unix@{DIR}/s1.sock weight {W1}
+{SERVERS})";
+
+const char* const kWeighted = R"(    server s1 unix@{DIR}/s1.sock weight {W1}
     server s2 {DIR}/s2.sock weight {W2}
     server s3 unix@{DIR}/s3.sock weight {W3}
 )";
@@ -46,12 +49,13 @@ struct Farm {
     for (const char* name : {"s1", "s2", "s3"})
       servers.push_back(std::make_unique<NameServer>(
           UnixAddress::path(dir.file(std::string(name) + ".sock")), name));
-    const std::string cfg = fill_template(kConfig, {{"PORT", std::to_string(port)},
-                                                    {"DIR", dir.path()},
-                                                    {"BALANCE", balance},
-                                                    {"W1", std::to_string(w1)},
-                                                    {"W2", std::to_string(w2)},
-                                                    {"W3", std::to_string(w3)}});
+    const std::string cfg = fill_template(fill_template(kConfig, {{"SERVERS", kWeighted}}),
+                                          {{"PORT", std::to_string(port)},
+                                           {"DIR", dir.path()},
+                                           {"BALANCE", balance},
+                                           {"W1", std::to_string(w1)},
+                                           {"W2", std::to_string(w2)},
+                                           {"W3", std::to_string(w3)}});
     ferry = std::make_unique<FerryProcess>(dir, cfg);
     REQUIRE_MESSAGE(ferry->wait_listening_tcp(port), ferry->output());
   }
@@ -184,20 +188,14 @@ TEST_CASE("balance first: connections that end before the next one all go to the
   const uint16_t port = free_tcp_port();
   GreetAndCloseServer s1(UnixAddress::path(dir.file("s1.sock")), "s1");
   GreetAndCloseServer s2(UnixAddress::path(dir.file("s2.sock")), "s2");
-  FerryProcess ferry(dir, fill_template(R"(defaults
-    mode tcp
-    timeout connect 2s
-    timeout client 30s
-    timeout server 30s
-frontend fe
-    bind 127.0.0.1:{PORT}
-    default_backend be
-backend be
-    balance first
-    server s1 unix@{DIR}/s1.sock maxconn 1
-    server s2 unix@{DIR}/s2.sock maxconn 1
-)",
-                                        {{"PORT", std::to_string(port)}, {"DIR", dir.path()}}));
+  FerryProcess ferry(
+      dir, fill_template(kConfig, {{"PORT", std::to_string(port)},
+                                   {"DIR", dir.path()},
+                                   {"BALANCE", "first"},
+                                   {"SERVERS", "    server s1 unix@" + dir.path() +
+                                                   "/s1.sock maxconn 1\n"
+                                                   "    server s2 unix@" +
+                                                   dir.path() + "/s2.sock maxconn 1\n"}}));
   REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
   std::vector<std::string> seen;
   for (int i = 0; i < 50; ++i) {
