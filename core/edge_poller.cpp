@@ -13,9 +13,10 @@ uint32_t interest(bool out) {
 
 EdgePoller::EdgePoller(EventLoop& loop) : epfd_(::epoll_create1(EPOLL_CLOEXEC)), io_(loop, this) {
   if (!epfd_) throw std::system_error(errno, std::generic_category(), "epoll_create1");
-  // Established sessions go before the acceptors in a loop iteration: a session that ended in
-  // the same iteration as a new connection arrived has released its server by the time the new
-  // one picks one (`balance first`, leastconn and maxconn see what HAProxy sees).
+  // Socket events of established sessions go before the acceptors in a loop iteration: a session
+  // that ended in the same iteration as a new connection arrived has released its server by the
+  // time the new one picks one (`balance first`, leastconn and maxconn see what HAProxy sees).
+  // Resumed sessions and hand-offs (timer, async) keep the default priority.
   io_.set_priority(EV_MAXPRI);
   io_.watch(epfd_.get(), EV_READ);
 }

@@ -125,11 +125,11 @@ Flow::Status Flow::pump(int from, int to, IoPools pools, uint64_t& moved, bool r
 
 Flow::Status Flow::fill(int from, IoPools pools, uint64_t& moved) {
   // Bytes never mix: while a pipe holds bytes, they wait in it (only a relaying flow has one).
-  while (can_read() && !pipe_.held()) {
-    const Status st = read_copy(from, pools.buffers, moved);
-    if (st != Status::Ok) return st;
-  }
-  return Status::Ok;
+  Status st = Status::Ok;
+  while (st == Status::Ok && can_read() && !pipe_.held())
+    st = read_copy(from, pools.buffers, moved);
+  if (buf_.held() && buf_.empty()) pools.buffers.give_back(buf_);  // a waiting client holds none
+  return st;
 }
 
 void Flow::release(IoPools pools) {

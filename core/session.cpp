@@ -56,7 +56,18 @@ Session::~Session() {
 }
 
 void Session::start() {
-  Next next;
+  // Watched from now on, as HAProxy does: what the client sends while it waits for a server is
+  // read (and counted), and a client that resets its connection meanwhile is let go at once.
+  const bool watched = client_io_.add(client_.get()) == 0;
+  // The client has usually sent its first bytes already: read them now, as HAProxy does, rather
+  // than after another trip through the poller. No server is needed for that.
+  uint64_t moved = 0;
+  Flow::Status st = Flow::Status::Ok;
+  if (watched) {
+    c2s_.mark_readable();
+    st = c2s_.fill(client_.get(), worker_.io(), moved);
+  }
+  Next next = Next::Wait;
   {
     auto lk = engine_.lock_state();
     ++backend_.beconn;
@@ -64,14 +75,11 @@ void Session::start() {
     backend_.counters.sess_rate.add(accepted_at_);
     backend_.counters.last_session = accepted_at_;
     backend_.counters.smax = std::max(backend_.counters.smax, backend_.beconn);
-    next = assign();
+    count_waiting_bytes(moved);
+    if (watched && st == Flow::Status::Ok) next = assign();  // no pick for a client gone already
   }
-  // Watched from now on, as HAProxy does: what the client sends while it waits for a server is
-  // read (and counted), and a client that resets its connection meanwhile is let go at once.
-  if (client_io_.add(client_.get()) != 0) return close('R', 'C');
-  // The client has usually sent its first bytes already: read them now, as HAProxy does, rather
-  // than after another trip through the poller.
-  if (!read_while_waiting(true)) return;
+  if (!watched) return close('R', 'C');
+  if (st != Flow::Status::Ok) return client_failed_waiting();
   proceed(next);
 }
 
@@ -203,13 +211,13 @@ void Session::connect() {
   connect_started_ = worker_.loop.now();
   ConnectResult cr = connect_to(server_->addr);
   if (cr.err != 0) return connect_failed(cr.err, true);
-  // HAProxy counts a session on the server once its connect() did not fail at once (a refused
-  // UNIX connect counts an attempt, not a session).
-  count_server_session();
   server_fd_ = std::move(cr.fd);
   // Registered once for the session's life; a connect in progress ends in output readiness.
   if (const int err = server_io_.add(server_fd_.get(), cr.in_progress))
     return connect_failed(err, true);
+  // HAProxy counts a session on the server once its connect() did not fail at once (a refused
+  // UNIX connect counts an attempt, not a session).
+  count_server_session();
   if (!cr.in_progress) return connected();
   if (backend_.settings.connect_timeout) timer_.start(*backend_.settings.connect_timeout);
 }
@@ -217,6 +225,10 @@ void Session::connect() {
 void Session::connected() {
   timer_.stop();
   connected_at_ = worker_.loop.now();
+  if (unattributed_in_ > 0) {  // read during a connect in progress (only this thread writes it)
+    auto lk = engine_.lock_state();
+    attribute_waiting_bytes();
+  }
   engine_.observe_connect(*server_, true);
   start_relay();
 }
@@ -361,28 +373,33 @@ void Session::on_server_io(int revents) {
 
 void Session::client_io_waiting(int revents) {
   if (closed() || !(revents & EdgePoller::kInput)) return;
-  c2s_.mark_readable(revents & EdgePoller::kDrainFully);
-  read_while_waiting(false);
-}
-
-bool Session::read_while_waiting(bool speculative) {
-  if (speculative) c2s_.mark_readable();
+  const bool drain = revents & EdgePoller::kDrainFully;
+  c2s_.mark_readable(drain);
   uint64_t moved = 0;
   const auto st = c2s_.fill(client_.get(), worker_.io(), moved);
   if (moved > 0) {
     // Another thread's queue may be handing this session a server right now.
     auto lk = engine_.lock_state();
-    bytes_in_ += moved;
-    frontend_.counters.bin += moved;
-    backend_.counters.bin += moved;
-    unattributed_in_ += moved;  // see attribute_waiting_bytes()
+    count_waiting_bytes(moved);
   }
-  if (st == Flow::Status::Ok) return true;  // a FIN is kept: it follows the data once connected
+  if (st != Flow::Status::Ok) return client_failed_waiting();
+  // A reset after a FIN or with a full buffer is not found by reading: nothing reads any more.
+  // A FIN alone is kept: it follows the data once connected.
+  if (drain && !c2s_.can_read() && socket_error(client_.get()) != 0) client_failed_waiting();
+}
+
+void Session::count_waiting_bytes(uint64_t n) {
+  bytes_in_ += n;
+  frontend_.counters.bin += n;
+  backend_.counters.bin += n;
+  unattributed_in_ += n;  // see attribute_waiting_bytes()
+}
+
+void Session::client_failed_waiting() {
   // HAProxy 2.6 (observed): a client that resets while queued ends the session at once, `CD`,
   // counted as a client abort.
   count_abort(true, false);
   close('C', 'D');
-  return false;
 }
 
 void Session::relay_failed(bool client_side) {

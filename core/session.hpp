@@ -104,10 +104,10 @@ class Session : public ListHook<ServerSessionsTag>,
   void relay_failed(bool client_side);
   // The client's socket reported something before the relay started (queued or connecting).
   void client_io_waiting(int revents);
-  // Reads what the client sent into the buffer while there is no server connection to write it
-  // to (`speculative`: without being told input arrived). false: the client failed, and the
-  // session is closed.
-  bool read_while_waiting(bool speculative);
+  // State lock held: `n` bytes read from the client before the relay (see unattributed_in_).
+  void count_waiting_bytes(uint64_t n);
+  // The client failed before the relay started: the session ends (CD, a client abort).
+  void client_failed_waiting();
   // HAProxy's Tw/Tc/Tt in ms: time queued, time to connect (-1: never connected), total.
   struct Timings {
     int64_t tw, tc, tt;

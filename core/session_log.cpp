@@ -44,7 +44,8 @@ Session::Timings Session::timings() const {
   // Tw: the time in the queue, up to the connect, or up to now for a session that never left
   // it (`timeout queue`: HAProxy logs the wait, not -1); 0 without a queue, and -1 for a
   // session that never reached a server or the queue (<NOSRV>), as HAProxy.
-  const Millis left_queue = connect_started_.count() < 0 ? now : connect_started_;
+  // (A connect before the queue, then a redispatch into it, is not the end of the wait.)
+  const Millis left_queue = connect_started_ < queued_at_ ? now : connect_started_;
   const int64_t tw = queued_at_.count() >= 0        ? span(queued_at_, left_queue)
                      : connect_started_.count() < 0 ? -1
                                                     : 0;

@@ -361,6 +361,20 @@ TEST_CASE("a client that resets while queued is let go at once and counted as a 
   CHECK_MESSAGE(q.ferry->stop_cleanly(), q.ferry->output());
 }
 
+TEST_CASE("a client that half-closes and then resets while queued is let go at once") {
+  EchoQueue q("10s");
+  ClientConn c = q.queued("x");
+  c.shutdown_write();  // read by ferry: the session keeps its place and forwards the FIN later
+  CHECK(c.stays_silent(200ms));
+  const linger reset{1, 0};
+  ::setsockopt(c.fd(), SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+  c.close();  // nothing reads the socket any more: only its error reports the reset
+  CHECK(poll_until([&] { return q.cell("BACKEND", "qcur") == "0"; }, 2s));
+  CHECK(q.cell("BACKEND", "cli_abrt") == "1");
+  CHECK(q.ferry->wait_output(" CD "));
+  CHECK_MESSAGE(q.ferry->stop_cleanly(), q.ferry->output());
+}
+
 TEST_CASE("the bytes of a client whose queue wait times out count in bin") {
   EchoQueue q("300ms");
   ClientConn c = q.queued("lost\n");

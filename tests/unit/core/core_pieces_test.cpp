@@ -246,6 +246,15 @@ TEST_CASE("a flow with no destination yet keeps what it reads, then sends it and
   CHECK(::read(r.b[1], buf, sizeof(buf)) == 0);  // then the FIN
 }
 
+TEST_CASE("a flow that finds nothing to read while waiting holds no buffer") {
+  FlowRig r(4096, 0);
+  uint64_t moved = 0;
+  r.flow.mark_readable();  // a speculative read: the client has sent nothing yet
+  REQUIRE(r.flow.fill(r.a[1], r.io, moved) == Flow::Status::Ok);
+  CHECK(moved == 0);
+  CHECK(r.pool.in_use() == 0);  // a queued client that says nothing costs no buffer
+}
+
 TEST_CASE("a bulk flow switches to splice, stays byte-exact and returns its pipe") {
   FlowRig r(4096, 4);
   std::string msg;
