@@ -65,8 +65,7 @@ uint64_t checked_servers(const InfoContext& c) {
   return n;
 }
 uint64_t conn_rate(const InfoContext& c) {
-  core::FreqCounter copy = c.engine.conn_rate;
-  return copy.rate(c.now);
+  return c.engine.conn_rate.rate(c.now);
 }
 
 Value zero(const InfoContext&) {

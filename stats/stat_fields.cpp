@@ -43,9 +43,6 @@ Value downtime(Millis now, Millis total, Millis since) {
   const Millis current = since.count() >= 0 && now > since ? now - since : Millis(0);
   return Value::num(static_cast<uint64_t>((total + current).count() / 1000));
 }
-uint64_t rate_now(const core::FreqCounter& counter, Millis now) {
-  return counter.rate(now);
-}
 // Effective weight (1/16 units) in user units, rounded up.
 uint64_t user_weight(int eweight) {
   return static_cast<uint64_t>((eweight + 15) / 16);
@@ -114,13 +111,13 @@ Value fe_iid(const RowContext& c) {
   return Value::num(static_cast<uint64_t>(fe(c).id));
 }
 Value fe_rate(const RowContext& c) {
-  return Value::num(rate_now(fe(c).counters.sess_rate, c.now));
+  return Value::num(fe(c).counters.sess_rate.rate(c.now));
 }
 Value fe_rate_max(const RowContext& c) {
   return Value::num(fe(c).counters.sess_rate.max());
 }
 Value fe_conn_rate(const RowContext& c) {
-  return Value::num(rate_now(fe(c).counters.conn_rate, c.now));
+  return Value::num(fe(c).counters.conn_rate.rate(c.now));
 }
 Value fe_conn_rate_max(const RowContext& c) {
   return Value::num(fe(c).counters.conn_rate.max());
@@ -190,7 +187,7 @@ Value be_iid(const RowContext& c) {
   return Value::num(static_cast<uint64_t>(be(c).id));
 }
 Value be_rate(const RowContext& c) {
-  return Value::num(rate_now(be(c).counters.sess_rate, c.now));
+  return Value::num(be(c).counters.sess_rate.rate(c.now));
 }
 Value be_rate_max(const RowContext& c) {
   return Value::num(be(c).counters.sess_rate.max());
@@ -269,7 +266,7 @@ Value sv_throttle(const RowContext& c) {
   return pct < 100 && sv(c).usable() ? Value::num(static_cast<uint64_t>(pct)) : Value{};
 }
 Value sv_rate(const RowContext& c) {
-  return Value::num(rate_now(sv(c).counters.sess_rate, c.now));
+  return Value::num(sv(c).counters.sess_rate.rate(c.now));
 }
 Value sv_rate_max(const RowContext& c) {
   return Value::num(sv(c).counters.sess_rate.max());

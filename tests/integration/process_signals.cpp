@@ -69,9 +69,7 @@ TEST_CASE("SIGUSR1 lets the open session finish then exits 0 and removes the soc
   CHECK(rest.closed);
   CHECK(rest.data.empty());
 
-  const auto status = ferry.wait_exit(3s);
-  REQUIRE(status.has_value());
-  CHECK(to_string(*status) == "exit code 0");
+  CHECK_MESSAGE(ferry.exit_text(3s) == "exit code 0", ferry.output());
   CHECK_FALSE(exists(fe_sock.name));
   CHECK(echo.accepted() == 1);
 }
@@ -90,9 +88,7 @@ TEST_CASE("SIGTERM stops at once even with a session open") {
 
   const auto start = Clock::now();
   ferry.signal(SIGTERM);
-  const auto status = ferry.wait_exit(1s);
-  REQUIRE_MESSAGE(status.has_value(), ferry.output());
-  CHECK(to_string(*status) == "exit code 0");
+  CHECK_MESSAGE(ferry.exit_text(1s) == "exit code 0", ferry.output());
   CHECK(elapsed_ms(start) < 1000);
   const Received r = open.read_until_eof(Deadline(1s));
   CHECK(r.closed);

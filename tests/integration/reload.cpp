@@ -63,9 +63,7 @@ TEST_CASE("-sf hands the listeners over: the old process finishes its session, n
   REQUIRE(open.send_all("after\n"));  // the old process still serves its session
   CHECK(open.read_line() == "after\n");
   open.close_gracefully(Deadline(3s));
-  const auto status = old_ferry.wait_exit(3s);
-  REQUIRE(status.has_value());
-  CHECK(to_string(*status) == "exit code 0");
+  CHECK_MESSAGE(old_ferry.exit_text(3s) == "exit code 0", old_ferry.output());
   CHECK(::access(fe_sock.name.c_str(), F_OK) == 0);  // still the new process's socket
   ClientConn c = ClientConn::unix_socket(fe_sock);
   CHECK(c.ok());

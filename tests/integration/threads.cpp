@@ -778,9 +778,7 @@ backend be
     CHECK(open[i].close_gracefully(Deadline(3s)));
   CHECK_FALSE(ferry.wait_exit(100ms).has_value());  // one session left
   CHECK(open.back().close_gracefully(Deadline(3s)));
-  const auto status = ferry.wait_exit(3s);
-  REQUIRE_MESSAGE(status.has_value(), ferry.output());
-  CHECK(to_string(*status) == "exit code 0");
+  CHECK_MESSAGE(ferry.exit_text(3s) == "exit code 0", ferry.output());
 }
 
 TEST_CASE("SIGTERM with sessions on both threads exits at once and closes them") {
@@ -805,9 +803,7 @@ backend be
 
   const auto start = Clock::now();
   ferry.signal(SIGTERM);
-  const auto status = ferry.wait_exit(2s);
-  REQUIRE_MESSAGE(status.has_value(), ferry.output());
-  CHECK(to_string(*status) == "exit code 0");
+  CHECK_MESSAGE(ferry.exit_text(2s) == "exit code 0", ferry.output());
   CHECK(elapsed_ms(start) < 2000);
   int closed = 0;
   for (auto& c : open)
@@ -924,9 +920,7 @@ backend be
   first.close();
   CHECK_MESSAGE(greeting(second) == "s1", ferry.output());
   second.close();
-  const auto status = ferry.wait_exit(3s);
-  REQUIRE_MESSAGE(status.has_value(), ferry.output());
-  CHECK(to_string(*status) == "exit code 0");
+  CHECK_MESSAGE(ferry.exit_text(3s) == "exit code 0", ferry.output());
 }
 
 // Review finding: Session::dequeued() runs on the thread that frees the slot (here the admin
@@ -1036,9 +1030,7 @@ backend be
   t4.join();
   CHECK_MESSAGE(closed, ferry.output());
   held.close();
-  const auto status = ferry.wait_exit(5s);
-  REQUIRE_MESSAGE(status.has_value(), ferry.output());
-  CHECK_MESSAGE(to_string(*status) == "exit code 0", ferry.output());
+  CHECK_MESSAGE(ferry.exit_text(5s) == "exit code 0", ferry.output());
   CHECK_MESSAGE(ferry.output().find("ThreadSanitizer") == std::string::npos, ferry.output());
 }
 

@@ -106,9 +106,7 @@ TEST_CASE("binding a UNIX path where a live listener is exits 1 with address in 
   EchoServer live(path);
   EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
   FerryProcess ferry(dir, config(path.config_text(), echo.config_address()));
-  const auto status = ferry.wait_exit(5s);
-  REQUIRE_MESSAGE(status.has_value(), ferry.output());
-  CHECK(to_string(*status) == "exit code 1");
+  CHECK_MESSAGE(ferry.exit_text(5s) == "exit code 1", ferry.output());
   CHECK(ferry.stderr_text().find("address in use") != std::string::npos);
   CHECK(ferry.stderr_text().find(path.name) != std::string::npos);
   // The live listener keeps its socket file (and saw at most ferry's liveness probe besides us).
@@ -141,9 +139,7 @@ TEST_CASE("a regular file at the bind path is left untouched and ferry exits 1")
   const std::string path = dir.write_file("fe.sock", "precious data\n");
   EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
   FerryProcess ferry(dir, config("unix@" + path, echo.config_address()));
-  const auto status = ferry.wait_exit(5s);
-  REQUIRE_MESSAGE(status.has_value(), ferry.output());
-  CHECK(to_string(*status) == "exit code 1");
+  CHECK_MESSAGE(ferry.exit_text(5s) == "exit code 1", ferry.output());
   CHECK(ferry.stderr_text().find(path) != std::string::npos);
   CHECK(ferry.stderr_text().find("not a socket") != std::string::npos);
   CHECK(read_file(path) == "precious data\n");

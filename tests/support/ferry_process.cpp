@@ -182,6 +182,11 @@ void FerryProcess::signal(int sig) {
   if (running()) ::kill(pid_, sig);
 }
 
+std::string FerryProcess::exit_text(Millis timeout) {
+  const auto status = wait_exit(timeout);
+  return status ? to_string(*status) : "still running";
+}
+
 std::optional<ExitStatus> FerryProcess::wait_exit(Millis timeout) {
   if (!status_) status_ = reap_within(pid_, timeout);
   return status_;

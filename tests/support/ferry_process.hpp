@@ -52,6 +52,8 @@ class FerryProcess {
   void signal(int sig);
   // The exit status once the process has ended, or nullopt if it is still running at the end.
   std::optional<ExitStatus> wait_exit(Millis timeout);
+  // How it ended within `timeout` ("exit code 0", "killed by signal 9", ...), or "still running".
+  std::string exit_text(Millis timeout);
   // SIGTERM, then SIGKILL after `grace`; always reaps. Returns how it ended.
   ExitStatus stop(Millis grace = 5s);
   // For the end of a test: true if the process was still running and, told to stop, exited 0
