@@ -35,27 +35,44 @@ size_t report(const conf::LoadResult& result, bool quiet) {
   return errors;
 }
 
-// Receives the process signals on the loop.
+// Receives the process signals on the loop (single-process mode).
 class SignalHandlers {
  public:
   SignalHandlers(core::EventLoop& loop, core::Engine& engine)
       : engine_(engine),
         term_(loop, this, SIGTERM),
         intr_(loop, this, SIGINT),
-        usr1_(loop, this, SIGUSR1) {}
+        usr1_(loop, this, SIGUSR1),
+        usr2_(loop, this, SIGUSR2),
+        hup_(loop, this, SIGHUP),
+        ttou_(loop, this, SIGTTOU),
+        ttin_(loop, this, SIGTTIN) {}
 
  private:
   void on_signal(int sig) {
-    if (sig == SIGUSR1) {
-      engine_.soft_stop();
-      return;
+    switch (sig) {
+      case SIGUSR1:
+        return engine_.soft_stop();
+      case SIGTERM:
+      case SIGINT:
+        engine_.log.notice(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                           ", stopping now");
+        return engine_.hard_stop();
+      case SIGUSR2:
+        return engine_.log.notice(
+            "received SIGUSR2: ignored (reloading needs master-worker mode, -W or -Ws; in "
+            "single-process mode start a new process with -sf)");
+      case SIGHUP:
+        return engine_.log.notice("received SIGHUP: ignored in single-process mode");
+      default:  // SIGTTOU, SIGTTIN
+        return engine_.log.notice(std::string("received ") +
+                                  (sig == SIGTTOU ? "SIGTTOU" : "SIGTTIN") +
+                                  ": ignored (ferry does not pause or resume its listeners)");
     }
-    engine_.log.notice(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-                       ", stopping now");
-    engine_.hard_stop();
   }
   core::Engine& engine_;
-  core::SignalWatcher<SignalHandlers, &SignalHandlers::on_signal> term_, intr_, usr1_;
+  core::SignalWatcher<SignalHandlers, &SignalHandlers::on_signal> term_, intr_, usr1_, usr2_, hup_,
+      ttou_, ttin_;
 };
 
 std::string listening_summary(const core::Engine& engine) {
@@ -126,7 +143,7 @@ int run(const CommandLine& cmd, const conf::Config& config) {
                "), listening on " + listening_summary(engine));
   loop.run();
   engine.join_threads();
-  if (!pidfile.empty()) ::unlink(pidfile.c_str());
+  if (!pidfile.empty()) remove_pidfile(pidfile);
   return 0;
 }
 

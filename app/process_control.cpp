@@ -47,6 +47,15 @@ std::string write_pidfile(const std::string& path) {
   return "";
 }
 
+void remove_pidfile(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) return;
+  long pid = 0;
+  const bool ours = std::fscanf(f, "%ld", &pid) == 1 && pid == static_cast<long>(::getpid());
+  std::fclose(f);
+  if (ours) ::unlink(path.c_str());
+}
+
 std::vector<std::string> signal_pids(const std::vector<pid_t>& pids, int sig) {
   std::vector<std::string> errors;
   for (pid_t pid : pids)

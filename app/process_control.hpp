@@ -18,6 +18,8 @@ std::string daemonize();
 
 // Writes our pid to `path`; returns an error message or "".
 std::string write_pidfile(const std::string& path);
+// Removes `path` only if it still holds our pid: a newer process (-sf) may have written its own.
+void remove_pidfile(const std::string& path);
 
 // Sends `sig` to each pid; returns one message per failure.
 std::vector<std::string> signal_pids(const std::vector<pid_t>& pids, int sig);

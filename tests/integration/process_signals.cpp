@@ -95,3 +95,37 @@ TEST_CASE("SIGTERM stops at once even with a session open") {
   CHECK(r.data.empty());
   CHECK(hold.wait_active(0, 1s));  // the server side was closed too
 }
+
+// SIGHUP and SIGUSR2 (a reload in master-worker mode) used to kill a single process with their
+// default action, leaving its socket file and pidfile behind; SIGTTOU/SIGTTIN stopped it.
+TEST_CASE("SIGHUP, SIGUSR2, SIGTTOU and SIGTTIN leave a single process running and nothing behind") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  const auto fe_sock = UnixAddress::path(dir.file("fe.sock"));
+  const std::string pidfile = dir.file("ferry.pid");
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  FerryProcess ferry(dir,
+                     fill_template(kConfig, {{"PORT", std::to_string(port)}, {"DIR", dir.path()}}),
+                     {"-p", pidfile});
+  REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
+  REQUIRE(ferry.wait_listening_unix(fe_sock));
+  REQUIRE(read_file(pidfile) == std::to_string(ferry.pid()) + "\n");
+
+  for (const int sig : {SIGHUP, SIGUSR2, SIGTTOU, SIGTTIN}) {
+    ferry.signal(sig);
+    const std::string name = sig == SIGHUP    ? "SIGHUP"
+                             : sig == SIGUSR2 ? "SIGUSR2"
+                             : sig == SIGTTOU ? "SIGTTOU"
+                                              : "SIGTTIN";
+    REQUIRE_MESSAGE(ferry.wait_output("received " + name + ": ignored"), ferry.output());
+  }
+  CHECK(ferry.running());
+  ClientConn c = ClientConn::unix_socket(fe_sock);
+  REQUIRE(c.send_all("still here\n"));
+  CHECK(c.read_line() == "still here\n");
+  c.close_gracefully(Deadline(3s));
+
+  CHECK(ferry.stop_cleanly());
+  CHECK_FALSE(exists(fe_sock.name));
+  CHECK_FALSE(exists(pidfile));
+}

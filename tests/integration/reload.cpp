@@ -70,6 +70,32 @@ TEST_CASE("-sf hands the listeners over: the old process finishes its session, n
   CHECK(new_ferry.stop_cleanly());
 }
 
+// The old process used to remove the pidfile when it finished, after the new one had written its
+// own pid there: the next `-sf $(cat pidfile)` then had no pid to stop.
+TEST_CASE("-p with -sf: the old process finishing last leaves the new process's pidfile") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  const std::string pidfile = dir.file("ferry.pid");
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  const std::string config =
+      fill_template(kConfig, {{"PORT", std::to_string(port)}, {"DIR", dir.path()}});
+  FerryProcess old_ferry(dir, config, {"-p", pidfile});
+  REQUIRE_MESSAGE(old_ferry.wait_listening_tcp(port), old_ferry.output());
+  ClientConn open = ClientConn::tcp(port);
+  REQUIRE(open.send_all("before\n"));
+  REQUIRE(open.read_line() == "before\n");
+
+  FerryProcess new_ferry(dir, config, {"-p", pidfile, "-sf", std::to_string(old_ferry.pid())});
+  REQUIRE_MESSAGE(new_ferry.wait_listening_tcp(port), new_ferry.output());
+  REQUIRE(poll_until([&] { return !old_ferry.is_listening_tcp(port); }, 3s));
+  CHECK(read_file(pidfile) == std::to_string(new_ferry.pid()) + "\n");
+  open.close_gracefully(Deadline(3s));  // the old process ends after the new one started
+  CHECK_MESSAGE(old_ferry.exit_text(3s) == "exit code 0", old_ferry.output());
+  CHECK(read_file(pidfile) == std::to_string(new_ferry.pid()) + "\n");
+  CHECK(new_ferry.stop_cleanly());
+  CHECK(::access(pidfile.c_str(), F_OK) != 0);  // removed by its owner
+}
+
 TEST_CASE("without -sf a second process on the same TCP port fails with a clear message") {
   TempDir dir;
   const uint16_t port = free_tcp_port();
