@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "app/command_line.hpp"
+#include "app/guarded_main.hpp"
 #include "app/process_control.hpp"
 #include "app/runtime_builder.hpp"
 #include "conf/dump_json.hpp"
@@ -147,22 +148,17 @@ int run(const CommandLine& cmd, const conf::Config& config) {
   return 0;
 }
 
-}  // namespace
-}  // namespace ferry::app
-
-int main(int argc, char** argv) {
-  using namespace ferry;
-  ::signal(SIGPIPE, SIG_IGN);
-  app::CommandLine cmd;
+int ferry_main(int argc, char** argv) {
+  CommandLine cmd;
   std::string error;
-  if (!app::parse_command_line(argc, argv, cmd, error)) {
-    std::cerr << "ferry: " << error << "\n" << app::usage_text();
+  if (!parse_command_line(argc, argv, cmd, error)) {
+    std::cerr << "ferry: " << error << "\n" << usage_text();
     return 1;
   }
-  if (cmd.help) return std::cout << app::usage_text(), 0;
-  if (cmd.version) return std::cout << "ferry version " << app::kVersion << "\n", 0;
+  if (cmd.help) return std::cout << usage_text(), 0;
+  if (cmd.version) return std::cout << "ferry version " << kVersion << "\n", 0;
   const conf::LoadResult loaded = conf::load_files(cmd.config_files);
-  const size_t errors = app::report(loaded, cmd.quiet);
+  const size_t errors = report(loaded, cmd.quiet);
   if (errors > 0) {
     std::cerr << "ferry: " << errors << " error(s) in the configuration; nothing started\n";
     return 1;
@@ -172,5 +168,13 @@ int main(int argc, char** argv) {
     if (!cmd.quiet) std::cout << "Configuration file is valid\n";
     return 0;
   }
-  return app::run(cmd, loaded.config);
+  return run(cmd, loaded.config);
+}
+
+}  // namespace
+}  // namespace ferry::app
+
+int main(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);
+  return ferry::app::guarded_main([&] { return ferry::app::ferry_main(argc, argv); }, std::cerr);
 }

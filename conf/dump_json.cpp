@@ -1,5 +1,8 @@
 #include "conf/dump_json.hpp"
 
+#include <cstdint>
+#include <string_view>
+
 #include "conf/address.hpp"
 
 namespace ferry::conf {
@@ -63,6 +66,52 @@ const char* name(TcpCheckStep::Kind k) {
   return "unknown";
 }
 
+// RFC 3629 UTF-8: no overlong form, no surrogate, nothing above U+10FFFF (what nlohmann's dump
+// accepts).
+bool is_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t len = c < 0x80             ? 1
+                       : (c & 0xE0) == 0xC0 ? 2
+                       : (c & 0xF0) == 0xE0 ? 3
+                       : (c & 0xF8) == 0xF0 ? 4
+                                            : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string hex(std::string_view s) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    out += kDigits[c >> 4];
+    out += kDigits[c & 0xF];
+  }
+  return out;
+}
+
+// Every string that is not UTF-8 becomes {"hex": "<all its bytes>"} (see dump_json.hpp).
+json escaped(json j) {
+  if (j.is_string() && !is_utf8(j.get_ref<const std::string&>()))
+    return {{"hex", hex(j.get_ref<const std::string&>())}};
+  if (j.is_structured())
+    for (auto& v : j)
+      v = escaped(std::move(v));
+  return j;
+}
+
 json perms_json(const UnixPerms& p) {
   return {{"mode", optional(p.mode)},
           {"uid", optional(p.uid)},
@@ -71,19 +120,36 @@ json perms_json(const UnixPerms& p) {
           {"group", p.group}};
 }
 
+json pos_json(const SourcePos& pos) {
+  json out = {{"file", pos.file}, {"line", pos.line}};
+  if (pos.column > 0) out["column"] = pos.column;
+  return out;
+}
+
+json address_json(const Address& a) {
+  json out = {{"kind", address_kind_name(a)}, {"text", a.text}};
+  if (a.kind == AddressKind::Inet) {
+    out["host"] = a.host;
+    out["port"] = a.port;
+  } else {
+    out["path"] = a.path;
+  }
+  return out;
+}
+
 json bind_json(const BindConf& b) {
   json addrs = json::array();
   for (const auto& a : b.addrs)
-    addrs.push_back(to_json(a));
-  return {{"pos", to_json(b.pos)},      {"addresses", addrs},   {"name", b.name},
+    addrs.push_back(address_json(a));
+  return {{"pos", pos_json(b.pos)},     {"addresses", addrs},   {"name", b.name},
           {"backlog", b.backlog},       {"maxconn", b.maxconn}, {"perms", perms_json(b.perms)},
           {"level", to_string(b.level)}};
 }
 
 json server_json(const ServerConf& s) {
-  return {{"pos", to_json(s.pos)},
+  return {{"pos", pos_json(s.pos)},
           {"name", s.name},
-          {"address", to_json(s.addr)},
+          {"address", address_json(s.addr)},
           {"weight", s.weight},
           {"maxconn", s.maxconn},
           {"maxqueue", s.maxqueue},
@@ -108,7 +174,7 @@ json probe_json(const HealthProbeConf& p) {
   json steps = json::array();
   for (const auto& s : p.tcp_steps)
     steps.push_back(
-        {{"pos", to_json(s.pos)}, {"kind", name(s.kind)}, {"arg", s.arg}, {"negate", s.negate}});
+        {{"pos", pos_json(s.pos)}, {"kind", name(s.kind)}, {"arg", s.arg}, {"negate", s.negate}});
   json headers = json::array();
   for (const auto& [k, v] : p.http_headers)
     headers.push_back({{"name", k}, {"value", v}});
@@ -124,8 +190,8 @@ json probe_json(const HealthProbeConf& p) {
 }
 
 json log_json(const LogTarget& l) {
-  return {{"pos", to_json(l.pos)}, {"target", l.target},       {"facility", l.facility},
-          {"level", l.level},      {"min_level", l.min_level}, {"format", l.format},
+  return {{"pos", pos_json(l.pos)}, {"target", l.target},       {"facility", l.facility},
+          {"level", l.level},       {"min_level", l.min_level}, {"format", l.format},
           {"length", l.length}};
 }
 
@@ -159,38 +225,19 @@ json global_json(const GlobalConf& g) {
           {"ulimit_n", g.ulimit_n}};
 }
 
-}  // namespace
-
-json to_json(const SourcePos& pos) {
-  json out = {{"file", pos.file}, {"line", pos.line}};
-  if (pos.column > 0) out["column"] = pos.column;
-  return out;
-}
-
-json to_json(const Address& a) {
-  json out = {{"kind", address_kind_name(a)}, {"text", a.text}};
-  if (a.kind == AddressKind::Inet) {
-    out["host"] = a.host;
-    out["port"] = a.port;
-  } else {
-    out["path"] = a.path;
-  }
-  return out;
-}
-
-json to_json(const ProxyConf& p) {
+json proxy_json(const ProxyConf& p) {
   json binds = json::array(), servers = json::array();
   for (const auto& b : p.binds)
     binds.push_back(bind_json(b));
   for (const auto& s : p.servers)
     servers.push_back(server_json(s));
-  return {{"pos", to_json(p.pos)},
+  return {{"pos", pos_json(p.pos)},
           {"kind", name(p.kind)},
           {"name", p.name},
           {"id", p.id},
           {"binds", binds},
           {"default_backend", p.default_backend},
-          {"default_backend_pos", to_json(p.default_backend_pos)},
+          {"default_backend_pos", pos_json(p.default_backend_pos)},
           {"balance", to_string(p.balance)},
           {"servers", servers},
           {"timeouts", timeouts_json(p.timeouts)},
@@ -206,11 +253,25 @@ json to_json(const ProxyConf& p) {
           {"probe", probe_json(p.probe)}};
 }
 
+}  // namespace
+
+json to_json(const SourcePos& pos) {
+  return escaped(pos_json(pos));
+}
+
+json to_json(const Address& a) {
+  return escaped(address_json(a));
+}
+
+json to_json(const ProxyConf& p) {
+  return escaped(proxy_json(p));
+}
+
 json to_json(const Config& config) {
   json proxies = json::array();
   for (const auto& p : config.proxies)
-    proxies.push_back(to_json(p));
-  return {{"global", global_json(config.global)}, {"proxies", proxies}};
+    proxies.push_back(proxy_json(p));
+  return escaped({{"global", global_json(config.global)}, {"proxies", proxies}});
 }
 
 }  // namespace ferry::conf

@@ -80,3 +80,16 @@ TEST_CASE("starting the daemon with a bad config exits 1 at once") {
   CHECK(r.err.find(cfg + ":13") != std::string::npos);
   CHECK(r.err.find("bogus-keyword") != std::string::npos);
 }
+
+TEST_CASE("ferry --dump-config writes bytes that are not UTF-8 as {\"hex\": ...} and exits 0") {
+  TempDir dir;
+  std::string text = good_config(dir, free_tcp_port());
+  text += "    option tcp-check\n    tcp-check send \"PING\\xff\\r\\n\"\n";
+  const std::string cfg = dir.write_file("latin1.cfg", text);
+  const RunResult r = run_ferry({"--dump-config", "-f", cfg});  // aborted on type_error 316
+  INFO(r.output());
+  CHECK(to_string(r.status) == "exit code 0");
+  CHECK(r.out.find(R"("arg": {
+              "hex": "50494e47ff0d0a"
+            })") != std::string::npos);
+}

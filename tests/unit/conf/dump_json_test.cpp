@@ -63,6 +63,28 @@ TEST_CASE("dump_json: YAML positions have columns") {
   CHECK(j["proxies"][0]["pos"] == json{{"file", "t.yaml"}, {"line", 2}, {"column", 5}});
 }
 
+TEST_CASE("dump_json: a string that is not UTF-8 becomes {\"hex\": ...} with every byte") {
+  const auto r =
+      load(kTimeouts +
+           "backend b\n  option tcp-check\n"
+           "  tcp-check send \"PING\\xff\\r\\n\"\n"
+           "  tcp-check send \"caf\\xc3\\xa9\"\n"
+           "  tcp-check send \"\\xc3\\x28 \\xed\\xa0\\x80 \\xf4\\x90\\x80\\x80 \\xc0\\xaf\"\n"
+           "  server s1 /tmp/caf\\xe9.sock\n");
+  REQUIRE(r.ok());
+  const json j = to_json(r.config);
+  const json& steps = j["proxies"][0]["probe"]["tcp_steps"];
+  CHECK(steps[0]["arg"] == json{{"hex", "50494e47ff0d0a"}});
+  CHECK(steps[1]["arg"] == "caf\xc3\xa9");  // valid UTF-8 stays a string
+  // Truncated sequence, surrogate, above U+10FFFF, overlong: all four are not UTF-8.
+  CHECK(steps[2]["arg"] == json{{"hex", "c32820eda08020f490808020c0af"}});
+  const json& addr = j["proxies"][0]["servers"][0]["address"];
+  CHECK(addr["path"] == json{{"hex", "2f746d702f636166e92e736f636b"}});
+  CHECK(to_json(r.config.proxies[0].servers[0].addr)["text"] == addr["text"]);
+  const std::string dumped = j.dump(2);  // threw type_error 316 before
+  CHECK(json::parse(dumped) == j);
+}
+
 TEST_CASE("positions and diagnostics print as file:line[:col]") {
   CHECK(to_string(SourcePos{"a.cfg", 3, 0}) == "a.cfg:3");
   CHECK(to_string(SourcePos{"a.yaml", 3, 7}) == "a.yaml:3:7");
