@@ -1,0 +1,36 @@
+// The meaning of the header fields that frame an HTTP/1 message and steer its connection
+// (Content-Length, Transfer-Encoding, Connection, Upgrade, Host, Expect), with RFC 9112's
+// rules for a proxy: anything two parsers could read two ways is refused.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "http/h1_head.hpp"
+
+namespace ferry::http {
+
+bool iequals(std::string_view a, std::string_view b);
+
+// Calls fn(element) for each non-empty element of a comma-separated field value, trimmed.
+template <typename Fn>
+void for_each_element(std::string_view value, Fn&& fn) {
+  size_t pos = 0;
+  while (pos <= value.size()) {
+    size_t comma = value.find(',', pos);
+    if (comma == std::string_view::npos) comma = value.size();
+    std::string_view e = value.substr(pos, comma - pos);
+    while (!e.empty() && (e.front() == ' ' || e.front() == '\t'))
+      e.remove_prefix(1);
+    while (!e.empty() && (e.back() == ' ' || e.back() == '\t'))
+      e.remove_suffix(1);
+    if (!e.empty()) fn(e);
+    pos = comma + 1;
+  }
+}
+
+// Fill the framing and connection fields of a parsed head; the reason it must be refused, or "".
+std::string apply_request_fields(RequestHead& head);
+std::string apply_response_fields(ResponseHead& head, bool request_method_head);
+
+}  // namespace ferry::http
