@@ -1,0 +1,139 @@
+#include "http/message_flow.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ferry::http {
+
+namespace {
+bool transient(int err) {
+  return err == EAGAIN || err == EWOULDBLOCK || err == EINTR;
+}
+}  // namespace
+
+std::string_view MessageFlow::held() const {
+  if (!buf_.held()) return {};
+  return {buf_.data + buf_.head, buf_.size()};
+}
+
+MessageFlow::Status MessageFlow::read(int from, core::BufferPool& pool, uint64_t& moved) {
+  while (can_read()) {
+    if (!buf_.held()) {
+      pool.take(buf_);
+      cap_ = static_cast<uint32_t>(pool.buffer_size());
+    }
+    if (buf_.tail == cap_) {  // room only before the held bytes: move them to the front
+      std::memmove(buf_.data, buf_.data + buf_.head, buf_.size());
+      buf_.tail -= buf_.head;
+      buf_.head = 0;
+    }
+    const ssize_t n = ::recv(from, buf_.data + buf_.tail, cap_ - buf_.tail, 0);
+    if (n > 0) {
+      buf_.tail += static_cast<uint32_t>(n);
+      moved += static_cast<uint64_t>(n);
+    } else if (n == 0) {
+      eof_ = true;
+    } else if (transient(errno)) {
+      if (errno != EINTR) readable_ = false;
+    } else {
+      return Status::ReadError;
+    }
+  }
+  if (buf_.held() && buf_.empty()) pool.give_back(buf_);
+  return Status::Ok;
+}
+
+void MessageFlow::begin_body(uint32_t head_size, std::string head, Framing framing,
+                             uint64_t length) {
+  buf_.head += head_size;
+  out_ = std::move(head);
+  out_pos_ = 0;
+  framing_ = framing;
+  length_ = LengthBody(framing == Framing::Length ? length : 0);
+  decoder_ = ChunkedDecoder();
+  in_body_ = true;
+  body_done_ = framing == Framing::None || (framing == Framing::Length && length == 0);
+  ready_ = 0;
+  classify();
+}
+
+void MessageFlow::classify() {
+  if (!in_body_ || body_done_) return;
+  const std::string_view fresh = held().substr(ready_);
+  switch (framing_) {
+    case Framing::Length:
+      ready_ += static_cast<uint32_t>(length_.take(fresh.size()));
+      body_done_ = length_.done();
+      return;
+    case Framing::Chunked: {
+      size_t used = 0;
+      while (!decoder_.done() && !decoder_.failed()) {
+        const size_t n = decoder_.next(fresh.substr(used)).size;
+        if (n == 0) break;
+        used += n;
+      }
+      ready_ += static_cast<uint32_t>(used);
+      body_done_ = decoder_.done();
+      return;
+    }
+    case Framing::UntilClose:
+      ready_ += static_cast<uint32_t>(fresh.size());
+      body_done_ = eof_;
+      return;
+    case Framing::None:
+      body_done_ = true;
+      return;
+  }
+}
+
+MessageFlow::Status MessageFlow::flush(int to, core::BufferPool& pool) {
+  while (out_pos_ < out_.size() || ready_ > 0) {
+    const bool head = out_pos_ < out_.size();
+    const char* p = head ? out_.data() + out_pos_ : buf_.data + buf_.head;
+    const size_t len = head ? out_.size() - out_pos_ : ready_;
+    const ssize_t n = ::send(to, p, len, MSG_NOSIGNAL | (head && ready_ > 0 ? MSG_MORE : 0));
+    if (n < 0 && transient(errno)) {
+      if (errno != EINTR) return Status::Ok;
+      continue;
+    }
+    if (n <= 0) return Status::WriteError;
+    if (head) {
+      out_pos_ += static_cast<size_t>(n);
+    } else {
+      buf_.head += static_cast<uint32_t>(n);
+      ready_ -= static_cast<uint32_t>(n);
+    }
+  }
+  if (buf_.held() && buf_.empty()) pool.give_back(buf_);  // nothing held: an idle flow holds none
+  return Status::Ok;
+}
+
+MessageFlow::Status MessageFlow::pump(int from, int to, core::BufferPool& pool, uint64_t& moved) {
+  // A few rounds per wake-up, as core::Flow, so one fast message does not starve the others.
+  for (int round = 0; round < 4; ++round) {
+    if (flush(to, pool) != Status::Ok) return Status::WriteError;
+    if (wants_write() || body_done_ || !can_read()) break;
+    if (read(from, pool, moved) != Status::Ok) return Status::ReadError;
+    classify();
+    if (decoder_.failed()) return Status::BadBody;
+  }
+  if (!eof_ || body_done_) return Status::Ok;
+  // The source ended inside the body: what arrived before the end still goes out.
+  return flush(to, pool) == Status::Ok ? Status::Truncated : Status::WriteError;
+}
+
+void MessageFlow::next_message() {
+  in_body_ = false;
+  body_done_ = false;
+  out_.clear();
+  out_pos_ = 0;
+  ready_ = 0;
+}
+
+void MessageFlow::release(core::BufferPool& pool) {
+  pool.give_back(buf_);
+}
+
+}  // namespace ferry::http

@@ -1,0 +1,77 @@
+// One HTTP/1 message moving from one socket to another, in one pooled buffer.
+//
+// The head is read whole into the buffer and parsed there by the owner (HeadParser over
+// held()); the owner then hands over the head to send in its place (rewritten) and the body's
+// framing, and the flow forwards the body as it arrives: it reads only while the destination
+// has taken what was read before (backpressure), and it stops at the message's end, so the bytes
+// after it (a pipelined request, the next response) stay held for the next message. A chunked
+// body is forwarded as it arrived, checked by ChunkedDecoder on the way.
+//
+// The buffer is taken on the first read and given back whenever nothing is held. Sockets are
+// polled edge-triggered (core::EdgePoller): the owner calls mark_readable() when input is
+// reported; the flow reads until the socket says EAGAIN.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/buffer_pool.hpp"
+#include "http/body.hpp"
+#include "http/h1_head.hpp"
+
+namespace ferry::http {
+
+class MessageFlow {
+ public:
+  enum class Status : uint8_t {
+    Ok,
+    ReadError,   // the source failed (reset)
+    WriteError,  // the destination failed
+    Truncated,   // the source closed before the body's end
+    BadBody,     // a malformed chunked body (see error())
+  };
+
+  void mark_readable() { readable_ = true; }
+  bool can_read() const { return readable_ && !eof_ && !full(); }
+  bool at_eof() const { return eof_; }
+  // The buffer holds as much as it can: a head that does not fit is too large.
+  bool full() const { return buf_.held() && buf_.head == 0 && buf_.tail == cap_; }
+
+  // Reads what the source has into the buffer, writing nothing (a head not complete yet).
+  Status read(int from, core::BufferPool& pool, uint64_t& moved);
+  // The bytes held and not yet sent: the head being received, and whatever followed it.
+  std::string_view held() const;
+
+  // The owner parsed a head of `head_size` bytes at the start of held(): `head` goes out in its
+  // place, followed by a body framed by `framing` (`length` bytes for Framing::Length).
+  void begin_body(uint32_t head_size, std::string head, Framing framing, uint64_t length);
+  // Sends the head and the body held, reads more while the destination keeps up; stops at the
+  // message's end. `moved`: bytes read from the source.
+  Status pump(int from, int to, core::BufferPool& pool, uint64_t& moved);
+  bool wants_write() const { return out_pos_ < out_.size() || ready_ > 0; }
+  bool done() const { return body_done_ && !wants_write(); }
+  // After done(): starts the next message with the bytes held.
+  void next_message();
+  const std::string& error() const { return decoder_.error(); }
+  void release(core::BufferPool& pool);
+
+ private:
+  Status flush(int to, core::BufferPool& pool);
+  void classify();  // counts the newly held bytes that belong to the body
+
+  core::Buffer buf_;
+  uint32_t cap_ = 0;
+  uint32_t ready_ = 0;  // bytes from buf_.head on that belong to the message: send them
+  std::string out_;     // the head to send
+  size_t out_pos_ = 0;
+  Framing framing_ = Framing::None;
+  LengthBody length_{0};
+  ChunkedDecoder decoder_;
+  bool in_body_ = false;
+  bool body_done_ = false;
+  bool readable_ = false;
+  bool eof_ = false;
+};
+
+}  // namespace ferry::http
