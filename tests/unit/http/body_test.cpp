@@ -45,7 +45,7 @@ TEST_CASE("content-length: the body's share of what arrives") {
   CHECK(b.take(5) == 0);
 }
 
-TEST_CASE("chunked: payload, extensions, trailers; the next message is left alone") {
+TEST_CASE("chunked: payload, extensions, trailers - the next message is left alone") {
   const std::string body =
       "5\r\nhello\r\n1a;name=\"v a\"\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nX-T: 1\r\nY: z\r\n\r\n";
   for (size_t step : {SIZE_MAX, size_t{1}, size_t{3}, size_t{7}}) {

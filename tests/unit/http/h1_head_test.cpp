@@ -72,7 +72,7 @@ TEST_CASE("incremental: need more until the last byte of the head, then the same
   CHECK(head.framing == Framing::None);
 }
 
-TEST_CASE("empty lines before a request line are skipped; none may precede a status line") {
+TEST_CASE("empty lines before a request line are skipped - none may precede a status line") {
   const std::string text = "\r\n\r\n" + kGet;
   Parsed p = parse(text);
   REQUIRE(p.result == ParseResult::Done);

@@ -61,7 +61,7 @@ struct Rig {
   }
 };
 
-TEST_CASE("a length body is forwarded up to its end; the pipelined request stays held") {
+TEST_CASE("a length body is forwarded up to its end - the pipelined request stays held") {
   Rig r;
   put(r.src.a, "POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /n HTTP/1.1\r\n");
   RequestHead h;
@@ -104,7 +104,7 @@ TEST_CASE("a malformed chunked body stops the flow with the decoder's reason") {
   r.flow.release(r.pool);
 }
 
-TEST_CASE("the source closing before the body's end is Truncated; until-close bodies end there") {
+TEST_CASE("the source closing before the body's end is Truncated - until-close bodies end there") {
   Rig r;
   put(r.src.a, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
   ::shutdown(r.src.a, SHUT_WR);
@@ -129,7 +129,7 @@ TEST_CASE("the source closing before the body's end is Truncated; until-close bo
   u.flow.release(u.pool);
 }
 
-TEST_CASE("backpressure: a destination that does not read stops the reading; nothing is lost") {
+TEST_CASE("backpressure: a destination that does not read stops the reading - nothing is lost") {
   Rig r;
   int small = 4096;
   ::setsockopt(r.dst.a, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
