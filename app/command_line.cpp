@@ -42,6 +42,9 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, std::string& er
       out.foreground = true;
     } else if (a == "-D") {
       out.daemon = true;
+    } else if (a == "-W" || a == "-Ws") {
+      out.master_worker = true;
+      out.systemd_notify = a == "-Ws";
     } else if (a == "-q") {
       out.quiet = true;
     } else if (a == "-v" || a == "-vv" || a == "--version") {
@@ -75,6 +78,9 @@ std::string usage_text() {
          "  -d              debug output, stay in the foreground\n"
          "  -db             stay in the foreground even if the config says `daemon`\n"
          "  -D              run in the background (daemon)\n"
+         "  -W              master-worker mode: a master holds the sockets and the pidfile,\n"
+         "                  a worker carries the traffic; SIGUSR2 or SIGHUP reloads\n"
+         "  -Ws             -W, and tell systemd (Type=notify) through $NOTIFY_SOCKET\n"
          "  -p PIDFILE      write the process id to PIDFILE\n"
          "  -sf PID...      once listening, ask these processes to finish (soft stop)\n"
          "  -st PID...      once listening, terminate these processes\n"

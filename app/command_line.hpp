@@ -14,6 +14,8 @@ struct CommandLine {
   bool debug = false;                     // -d
   bool foreground = false;                // -db
   bool daemon = false;                    // -D
+  bool master_worker = false;             // -W, -Ws
+  bool systemd_notify = false;            // -Ws
   bool dump_config = false;               // --dump-config
   bool quiet = false;                     // -q
   bool version = false;                   // -v / -vv

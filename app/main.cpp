@@ -10,6 +10,8 @@
 
 #include "app/command_line.hpp"
 #include "app/guarded_main.hpp"
+#include "app/master.hpp"
+#include "app/master_channel.hpp"
 #include "app/process_control.hpp"
 #include "app/runtime_builder.hpp"
 #include "conf/dump_json.hpp"
@@ -84,20 +86,21 @@ std::string listening_summary(const core::Engine& engine) {
   return out;
 }
 
-int run(const CommandLine& cmd, const conf::Config& config) {
-  const unsigned long fd_limit =
-      raise_fd_limit(config.global.ulimit_n > 0 ? static_cast<unsigned long>(config.global.ulimit_n)
-                     : config.global.maxconn > 0 ? 5ul * config.global.maxconn / 2 + 200
-                                                 : 0);
+// Runs one process carrying the traffic: a single process, or a worker forked by the master
+// (`worker` set), which listens on the master's sockets and leaves the pidfile to it.
+int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker = nullptr) {
+  const unsigned maxconn = raise_limits_for(config);
   core::EventLoop loop;
   core::Log log;
   log.set_debug(cmd.debug);
   for (const auto& e : log.set_targets(config.global.logs))
     log.warning(e);
-  core::Engine engine(loop, log, resolve_global_maxconn(config, fd_limit),
+  core::Engine engine(loop, log, maxconn,
                       static_cast<unsigned>(std::max(1, config.global.nbthread)));
-  const bool takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty();
-  const auto errors = build_runtime(config, engine, takeover);
+  engine.hard_stop_after = config.global.hard_stop_after;
+  const bool takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty() || worker;
+  const auto errors = build_runtime(config, engine, takeover, worker ? worker->sockets : nullptr);
+  if (worker) worker->sockets->forget();
   if (!errors.empty()) {
     for (const auto& e : errors)
       log.alert(e);
@@ -119,11 +122,11 @@ int run(const CommandLine& cmd, const conf::Config& config) {
               " stats socket error(s)");
     return 1;
   }
-  for (const auto& e : signal_pids(cmd.soft_stop_pids, SIGUSR1))
+  for (const auto& e : signal_pids(worker ? std::vector<pid_t>{} : cmd.soft_stop_pids, SIGUSR1))
     log.warning(e);
-  for (const auto& e : signal_pids(cmd.hard_stop_pids, SIGTERM))
+  for (const auto& e : signal_pids(worker ? std::vector<pid_t>{} : cmd.hard_stop_pids, SIGTERM))
     log.warning(e);
-  if ((config.global.daemon || cmd.daemon) && !cmd.foreground) {
+  if ((config.global.daemon || cmd.daemon) && !cmd.foreground && !worker) {
     if (auto err = daemonize(); !err.empty()) {
       log.alert(err);
       return 1;
@@ -131,12 +134,17 @@ int run(const CommandLine& cmd, const conf::Config& config) {
     log.set_stderr(false);
     engine.after_fork();
   }
-  const std::string pidfile = !cmd.pidfile.empty() ? cmd.pidfile : config.global.pidfile;
+  const std::string pidfile = worker                 ? ""
+                              : !cmd.pidfile.empty() ? cmd.pidfile
+                                                     : config.global.pidfile;
   if (!pidfile.empty())
     if (auto err = write_pidfile(pidfile); !err.empty()) log.warning(err);
   SignalHandlers signals(loop, engine);
   engine.on_soft_stop_done = [&loop] { loop.stop(); };
+  std::unique_ptr<MasterChannel> master;
+  if (worker) master = std::make_unique<MasterChannel>(engine, core::Fd(worker->channel));
   engine.start_threads();
+  if (master) master->tell_ready();
   if (!cmd.quiet)
     log.notice(std::string("ferry ") + kVersion + " started (pid " + std::to_string(::getpid()) +
                ", maxconn " + std::to_string(engine.maxconn) +
@@ -168,6 +176,9 @@ int ferry_main(int argc, char** argv) {
     if (!cmd.quiet) std::cout << "Configuration file is valid\n";
     return 0;
   }
+  if (cmd.master_worker || loaded.config.global.master_worker)
+    return run_master(cmd, loaded.config,
+                      [&cmd](const conf::Config& c, WorkerStart& w) { return run(cmd, c, &w); });
   return run(cmd, loaded.config);
 }
 

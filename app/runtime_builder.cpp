@@ -1,9 +1,11 @@
 #include "app/runtime_builder.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 
+#include "app/process_control.hpp"
 #include "balancer/balancer.hpp"
 #include "core/socket_ops.hpp"
 
@@ -77,13 +79,16 @@ void add_backend(const conf::Config& config, const conf::ProxyConf& p, core::Eng
   engine.backends.push_back(std::move(b));
 }
 
-std::string owner_text(const conf::ProxyConf& p, const conf::BindConf& bind) {
-  return std::string(p.kind == conf::ProxyKind::Listen ? "proxy '" : "frontend '") + p.name +
-         "' (" + conf::to_string(bind.pos) + ")";
+// The sockets a master holds for `addr`, duplicated for this process's listener.
+std::vector<core::Fd> adopt(const BoundSocket& held, unsigned count) {
+  std::vector<core::Fd> fds;
+  for (size_t i = 0; i < held.fds.size() && fds.size() < count; ++i)
+    fds.emplace_back(::fcntl(held.fds[i].get(), F_DUPFD_CLOEXEC, 0));
+  return fds;
 }
 
 void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,
-                  std::vector<std::string>& errors) {
+                  const HeldSockets* held, std::vector<std::string>& errors) {
   core::FrontendSettings st;
   st.maxconn = p.maxconn > 0 ? std::min<unsigned>(p.maxconn, engine.maxconn) : engine.maxconn;
   st.client_timeout = p.timeouts.client;
@@ -102,31 +107,16 @@ void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,
   for (const auto& bind : p.binds) {
     for (const auto& a : bind.addrs) {
       const auto addr = core::SockAddr::from(a);
-      const int backlog = bind.backlog > 0 ? bind.backlog : static_cast<int>(st.maxconn);
-      auto r = core::listen_on(addr, backlog, bind.perms, owner_text(p, bind), takeover);
-      if (!r.error.empty()) {
-        errors.push_back(r.error);
+      const unsigned count = addr.is_unix() ? 1 : engine.nbthread;
+      if (const BoundSocket* h = held ? held->find(addr) : nullptr; h && h->fds.size() >= count) {
+        fe->listeners.push_back(std::make_unique<core::Listener>(
+            h->addr, adopt(*h, count), core::SocketFile{}, bind.name, true));
         continue;
       }
-      core::SockAddr bound = addr;  // `:0` gets one port, the same for every thread's socket
-      if (!addr.is_unix()) {
-        bound.len = sizeof(bound.storage);
-        ::getsockname(r.fd.get(), bound.get(), &bound.len);
-      }
-      std::vector<core::Fd> fds;
-      fds.push_back(std::move(r.fd));
-      // TCP: one more socket in the same SO_REUSEPORT group for every other worker, so the
-      // kernel spreads the connections. UNIX sockets cannot share a path: the workers share it.
-      for (unsigned t = 1; t < engine.nbthread && !addr.is_unix(); ++t) {
-        auto more = core::listen_on(bound, backlog, bind.perms, owner_text(p, bind), true);
-        if (!more.error.empty()) {
-          errors.push_back(more.error);
-          break;
-        }
-        fds.push_back(std::move(more.fd));
-      }
+      auto b = bind_socket(addr, p, bind, engine.maxconn, count, takeover, errors);
+      if (b.fds.empty()) continue;
       fe->listeners.push_back(
-          std::make_unique<core::Listener>(bound, std::move(fds), std::move(r.file), bind.name));
+          std::make_unique<core::Listener>(b.addr, std::move(b.fds), std::move(b.file), bind.name));
     }
   }
   engine.frontends.push_back(std::move(fe));
@@ -142,13 +132,22 @@ unsigned resolve_global_maxconn(const conf::Config& config, rlim_t fd_limit) {
   return static_cast<unsigned>(std::max<rlim_t>(1, usable * 2 / 5));
 }
 
+unsigned raise_limits_for(const conf::Config& config) {
+  const auto& g = config.global;
+  const unsigned long fd_limit =
+      raise_fd_limit(g.ulimit_n > 0  ? static_cast<unsigned long>(g.ulimit_n)
+                     : g.maxconn > 0 ? 5ul * static_cast<unsigned long>(g.maxconn) / 2 + 200
+                                     : 0);
+  return resolve_global_maxconn(config, fd_limit);
+}
+
 std::vector<std::string> build_runtime(const conf::Config& config, core::Engine& engine,
-                                       bool takeover) {
+                                       bool takeover, const HeldSockets* held) {
   std::vector<std::string> errors;
   for (const auto& p : config.proxies)
     if (p.is_backend()) add_backend(config, p, engine);
   for (const auto& p : config.proxies)
-    if (p.is_frontend()) add_frontend(p, engine, takeover, errors);
+    if (p.is_frontend()) add_frontend(p, engine, takeover, held, errors);
   return errors;
 }
 

@@ -222,7 +222,10 @@ json global_json(const GlobalConf& g) {
           {"group", g.group},
           {"uid", optional(g.uid)},
           {"gid", optional(g.gid)},
-          {"ulimit_n", g.ulimit_n}};
+          {"ulimit_n", g.ulimit_n},
+          {"hard_stop_after", g.hard_stop_after.count()},
+          {"master_worker", g.master_worker},
+          {"exit_on_failure", g.exit_on_failure}};
 }
 
 json proxy_json(const ProxyConf& p) {

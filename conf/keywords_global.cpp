@@ -56,6 +56,19 @@ void gid(ParseContext& ctx, const Call& call) {
   if (int_arg(ctx, call, 0, 0, INT_MAX, value)) global(ctx).gid = static_cast<gid_t>(value);
 }
 
+void hard_stop_after(ParseContext& ctx, const Call& call) {
+  duration_arg(ctx, call, 0, global(ctx).hard_stop_after);
+}
+
+void master_worker(ParseContext& ctx, const Call& call) {
+  global(ctx).master_worker = true;
+  if (call.args.empty()) return;
+  if (call.args[0] == "no-exit-on-failure")
+    global(ctx).exit_on_failure = false;
+  else
+    fail(ctx, call, "'master-worker' takes only 'no-exit-on-failure' (got '" + call.args[0] + "')");
+}
+
 void stats_timeout(ParseContext& ctx, const Call& call) {
   duration_arg(ctx, call, 0, global(ctx).stats_timeout);
 }
@@ -116,6 +129,17 @@ constexpr Keyword kTable[] = {
      .handler = gid,
      .usage = "gid <number>",
      .min_args = 1,
+     .max_args = 1},
+    {.name = "hard-stop-after",
+     .sections = kGlobal,
+     .handler = hard_stop_after,
+     .usage = "hard-stop-after <time>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "master-worker",
+     .sections = kGlobal,
+     .handler = master_worker,
+     .usage = "master-worker [no-exit-on-failure]",
      .max_args = 1},
     {.name = "stats timeout",
      .sections = kGlobal,

@@ -170,6 +170,9 @@ struct GlobalConf {
   std::optional<uid_t> uid;  // `uid N`, or `user` resolved by validation
   std::optional<gid_t> gid;  // `gid N`, or `group` resolved by validation
   int ulimit_n = 0;
+  Millis hard_stop_after{0};    // 0: a soft-stopping process waits for its last session
+  bool master_worker = false;   // `master-worker`: as -W
+  bool exit_on_failure = true;  // `master-worker no-exit-on-failure` clears it
 };
 
 struct Config {

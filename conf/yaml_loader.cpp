@@ -69,6 +69,8 @@ constexpr YamlKey kGlobal[] = {
     {"uid", one_arg<"uid">},
     {"gid", one_arg<"gid">},
     {"ulimit_n", one_arg<"ulimit-n">},
+    {"hard_stop_after", one_arg<"hard-stop-after">},
+    {"master_worker", flag<"master-worker">},
     {"log", each_log},
     {"stats", stats},
     {"description", one_arg<"description">},

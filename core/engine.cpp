@@ -81,7 +81,19 @@ void Engine::soft_stop() {
     Worker* worker = w.get();
     worker->run_on_thread([worker] { worker->stop_accepting(); });
   }
+  if (hard_stop_after.count() > 0 && !soft_stop_finished_) hard_stop_timer_.start(hard_stop_after);
   maybe_finish_soft_stop();
+}
+
+void Engine::on_hard_stop_after() {
+  unsigned left = 0;
+  {
+    auto lk = lock_state();
+    left = actconn;
+  }
+  log.warning("hard-stop-after " + std::to_string(hard_stop_after.count()) +
+              " ms expired: closing the " + std::to_string(left) + " session(s) still open");
+  hard_stop();
 }
 
 // shutdown(): safe while workers still watch the sockets; they pause on the stopped frontends.
@@ -100,6 +112,7 @@ void Engine::maybe_finish_soft_stop() {
 }
 
 void Engine::finish_soft_stop() {
+  hard_stop_timer_.stop();
   stop_worker_loops();
   if (on_soft_stop_done) on_soft_stop_done();
 }

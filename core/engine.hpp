@@ -56,6 +56,9 @@ class Engine {
   ServerControl* server_control = nullptr;  // set by main(); the admin socket acts through it
   // Called once, on the main thread, when a soft stop has no session left.
   std::function<void()> on_soft_stop_done;
+  // `hard-stop-after`: a soft stop that still has sessions after this long becomes a hard stop
+  // (0: it waits for the last one). Set before the loop runs.
+  Millis hard_stop_after{0};
 
   // Under the state lock:
   unsigned actconn = 0;    // sessions alive in the process
@@ -101,9 +104,10 @@ class Engine {
   size_t pipes_free() const;
 
  private:
-  void close_listeners();    // state lock held
-  void finish_soft_stop();   // main thread
-  void stop_worker_loops();  // main thread: every worker but 0 ends its loop
+  void close_listeners();     // state lock held
+  void finish_soft_stop();    // main thread
+  void stop_worker_loops();   // main thread: every worker but 0 ends its loop
+  void on_hard_stop_after();  // main thread
 
   mutable std::recursive_mutex state_mutex_;
   std::atomic<bool> stopping_{false};
@@ -111,6 +115,7 @@ class Engine {
   bool listeners_closed_ = false;
   bool soft_stop_finished_ = false;
   bool threads_started_ = false;
+  TimerWatcher<Engine, &Engine::on_hard_stop_after> hard_stop_timer_{loop, this};
 };
 
 }  // namespace ferry::core

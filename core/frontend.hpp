@@ -25,8 +25,11 @@ class Engine;
 
 class Listener {
  public:
-  // `fds`: one socket for every worker, or a single one they all share.
-  Listener(SockAddr addr, std::vector<Fd> fds, SocketFile file, std::string name);
+  // `fds`: one socket for every worker, or a single one they all share. `shared`: other
+  // processes hold the same sockets (a master-worker master, a process that took them over
+  // with -x): closing then only stops this process's accepting, the sockets stay listening.
+  Listener(SockAddr addr, std::vector<Fd> fds, SocketFile file, std::string name,
+           bool shared = false);
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -34,9 +37,10 @@ class Listener {
   const SockAddr addr;
   const std::string name;
   const SocketFile file;
+  const bool shared;
   // The socket worker `index` accepts on.
   int fd_for(size_t index) const { return fds_.size() == 1 ? fds_[0].get() : fds_[index].get(); }
-  // Closes the sockets (soft stop): only once no worker watches them any more.
+  // Stops the sockets listening (soft stop), unless shared; their fds close with the Listener.
   void close();
   bool closed() const { return closed_; }
 

@@ -20,9 +20,14 @@ TEST_CASE("global: every keyword lands in its field") {
   log stdout format raw local0
   log 127.0.0.1:514 len 2048 local1 notice err
   log /dev/log daemon
+  hard-stop-after 30s
+  master-worker no-exit-on-failure
 )");
   CHECK(lines(r) == V{});
   const GlobalConf& g = r.config.global;
+  CHECK(g.hard_stop_after == Millis(30000));
+  CHECK(g.master_worker);
+  CHECK_FALSE(g.exit_on_failure);
   CHECK(g.maxconn == 4000);
   CHECK(g.daemon);
   CHECK(g.pidfile == "/run/ferry.pid");
@@ -45,6 +50,13 @@ TEST_CASE("global: every keyword lands in its field") {
   CHECK(g.logs[1].level == "notice");
   CHECK(g.logs[1].min_level == "err");
   CHECK(g.logs[2].facility == "daemon");
+}
+
+TEST_CASE("global: master-worker takes only no-exit-on-failure") {
+  const auto r = load("global\n  master-worker exit-now\n");
+  CHECK(lines(r) == V{"t.cfg:2: error: global section: 'master-worker' takes only "
+                      "'no-exit-on-failure' (got "
+                      "'exit-now')"});
 }
 
 TEST_CASE("global: numeric uid and gid") {
