@@ -53,6 +53,10 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, std::string& er
       out.help = true;
     } else if (a == "--dump-config") {
       out.dump_config = true;
+    } else if (a == "--dump-config=haproxy") {
+      out.dump_config = out.dump_haproxy = true;
+    } else if (parse_proxyd_option(argc, argv, i, out.proxyd, error)) {
+      if (!error.empty()) return false;
     } else if (a == "-sf") {
       i = take_pids(argc, argv, i, out.soft_stop_pids);
     } else if (a == "-st") {
@@ -62,8 +66,17 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, std::string& er
       return false;
     }
   }
+  if (out.proxyd.active()) {
+    error = !out.config_files.empty() ? "-f and --listen/--server exclude each other"
+                                      : check_proxyd_options(out.proxyd);
+    return error.empty();
+  }
+  if (out.dump_haproxy) {
+    error = "--dump-config=haproxy needs --listen/--server (a config file is its own dump)";
+    return false;
+  }
   if (!out.help && !out.version && out.config_files.empty()) {
-    error = "no configuration file given (use -f FILE)";
+    error = "no configuration file given (use -f FILE, or --listen and --server)";
     return false;
   }
   return true;
@@ -85,7 +98,8 @@ std::string usage_text() {
          "  -sf PID...      once listening, ask these processes to finish (soft stop)\n"
          "  -st PID...      once listening, terminate these processes\n"
          "  -q              quiet: no start-up notices\n"
-         "  -v              print the version and exit\n";
+         "  -v              print the version and exit\n" +
+         std::string(kProxydUsage);
 }
 
 }  // namespace ferry::app

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "app/proxyd_mode.hpp"
+
 namespace ferry::app {
 
 struct CommandLine {
@@ -17,6 +19,8 @@ struct CommandLine {
   bool master_worker = false;             // -W, -Ws
   bool systemd_notify = false;            // -Ws
   bool dump_config = false;               // --dump-config
+  bool dump_haproxy = false;              // --dump-config=haproxy (command-line proxy only)
+  ProxydOptions proxyd;                   // --listen/--server...: no config file
   bool quiet = false;                     // -q
   bool version = false;                   // -v / -vv
   bool help = false;                      // -h

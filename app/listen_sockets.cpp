@@ -59,6 +59,27 @@ BoundSocket bind_socket(const core::SockAddr& addr, const conf::ProxyConf& proxy
   return out;
 }
 
+bool adopt_systemd_sockets(core::InheritedSockets& into, core::Log& log) {
+  const auto adopted = core::adopt_listen_fds(core::take_listen_env(), ::getpid(), into);
+  for (const auto& w : adopted.warnings)
+    log.warning(w);
+  for (const auto& e : adopted.errors)
+    log.alert(e);
+  return adopted.errors.empty();
+}
+
+void warn_unused_inherited(const core::InheritedSockets& inherited, core::Log& log) {
+  for (const auto& s : inherited.unused())
+    log.warning("inherited socket " + s + " is not used by any 'bind'; use it with 'bind " +
+                "fd@<number or name>' or a 'bind' on its address, or stop passing it");
+}
+
+// Does an inherited socket serve this address (so that the master binds nothing for it)?
+bool is_inherited(const core::InheritedSockets& inherited, const conf::Address& a) {
+  if (a.kind == conf::AddressKind::Fd) return true;
+  return inherited.has_address(core::SockAddr::from(a));
+}
+
 HeldSockets::~HeldSockets() {
   for (auto& [key, b] : held_)
     core::remove_socket_file(b.file);
@@ -71,6 +92,7 @@ std::vector<std::string> HeldSockets::bind_for(const conf::Config& config,
     if (!p.is_frontend()) continue;
     for (const auto& bind : p.binds)
       for (const auto& a : bind.addrs) {
+        if (is_inherited(inherited, a)) continue;
         const auto addr = core::SockAddr::from(a);
         const unsigned count = sockets_per_bind(config, addr);
         auto it = held_.find(addr.to_string());
@@ -91,6 +113,7 @@ void HeldSockets::keep_only(const conf::Config& config) {
     if (p.is_frontend())
       for (const auto& bind : p.binds)
         for (const auto& a : bind.addrs) {
+          if (is_inherited(inherited, a)) continue;
           const auto addr = core::SockAddr::from(a);
           wanted[addr.to_string()] = sockets_per_bind(config, addr);
         }
@@ -113,6 +136,7 @@ const BoundSocket* HeldSockets::find(const core::SockAddr& configured) const {
 
 void HeldSockets::forget() {
   held_.clear();
+  inherited = core::InheritedSockets{};
 }
 
 }  // namespace ferry::app

@@ -10,6 +10,8 @@
 
 #include "conf/model.hpp"
 #include "core/fd.hpp"
+#include "core/inherited_sockets.hpp"
+#include "core/log.hpp"
 #include "core/sockaddr.hpp"
 #include "core/socket_ops.hpp"
 
@@ -32,6 +34,12 @@ BoundSocket bind_socket(const core::SockAddr& addr, const conf::ProxyConf& proxy
                         const conf::BindConf& bind, unsigned global_maxconn, unsigned count,
                         bool takeover, std::vector<std::string>& errors);
 
+// Socket activation: adopts the sockets LISTEN_FDS passes into `into` (and clears the
+// variables, so no child inherits them), logging what is wrong. False when they cannot be used.
+bool adopt_systemd_sockets(core::InheritedSockets& into, core::Log& log);
+// A warning for each inherited socket no `bind` took.
+void warn_unused_inherited(const core::InheritedSockets& inherited, core::Log& log);
+
 class HeldSockets {
  public:
   HeldSockets() = default;
@@ -39,15 +47,20 @@ class HeldSockets {
   HeldSockets(const HeldSockets&) = delete;
   HeldSockets& operator=(const HeldSockets&) = delete;
 
-  // Binds every frontend address of `config` not held yet, and adds TCP sockets up to its
-  // nbthread. Returns the errors (the sockets bound so far stay held).
+  // Sockets the master inherited (socket activation): held for every worker, which takes them
+  // (build_runtime); `bind fd@...` and the binds on their addresses are not bound here.
+  core::InheritedSockets inherited;
+
+  // Binds every frontend address of `config` not held yet (nor inherited), and adds TCP sockets
+  // up to its nbthread. Returns the errors (the sockets bound so far stay held).
   std::vector<std::string> bind_for(const conf::Config& config, unsigned global_maxconn);
   // Lets go of the addresses `config` does not bind and of TCP sockets beyond its nbthread.
   // Connections waiting in a socket let go of here are reset once no worker holds it either.
   void keep_only(const conf::Config& config);
   // The sockets held for a configured address, or nullptr.
   const BoundSocket* find(const core::SockAddr& configured) const;
-  // Closes this process's copies without removing any socket file (in a worker after fork).
+  // Closes this process's copies without removing any socket file (in a worker after fork),
+  // the inherited ones it did not take included.
   void forget();
 
  private:

@@ -7,18 +7,22 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "app/command_line.hpp"
 #include "app/guarded_main.hpp"
+#include "app/idle_exit.hpp"
 #include "app/master.hpp"
 #include "app/master_channel.hpp"
 #include "app/process_control.hpp"
 #include "app/runtime_builder.hpp"
+#include "app/server_state_files.hpp"
 #include "conf/dump_json.hpp"
 #include "conf/model.hpp"
 #include "core/engine.hpp"
 #include "core/event_loop.hpp"
 #include "core/log.hpp"
+#include "core/privileges.hpp"
 #include "healthcheck/health_checks.hpp"
 #include "stats/admin_socket.hpp"
 
@@ -98,8 +102,16 @@ int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker 
   core::Engine engine(loop, log, maxconn,
                       static_cast<unsigned>(std::max(1, config.global.nbthread)));
   engine.hard_stop_after = config.global.hard_stop_after;
-  const bool takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty() || worker;
-  const auto errors = build_runtime(config, engine, takeover, worker ? worker->sockets : nullptr);
+  BuildOptions build;
+  build.takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty() || worker;
+  build.held = worker ? worker->sockets : nullptr;
+  // A worker takes the sockets its master inherited; a single process adopts its own.
+  core::InheritedSockets own;
+  build.inherited = worker ? &worker->sockets->inherited : &own;
+  if (!worker && !adopt_systemd_sockets(own, log)) return 1;
+  const bool takeover = build.takeover;
+  const auto errors = build_runtime(config, engine, build);
+  warn_unused_inherited(*build.inherited, log);
   if (worker) worker->sockets->forget();
   if (!errors.empty()) {
     for (const auto& e : errors)
@@ -114,6 +126,8 @@ int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker 
       log.alert(e);
     return 1;
   }
+  for (const auto& w : load_server_state_files(config, engine))
+    log.warning(w);
   stats::AdminSockets admin(engine, stats::ProcessInfo::current(kVersion));
   if (const auto admin_errors = admin.listen(config.global, takeover); !admin_errors.empty()) {
     for (const auto& e : admin_errors)
@@ -139,10 +153,17 @@ int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker 
                                                      : config.global.pidfile;
   if (!pidfile.empty())
     if (auto err = write_pidfile(pidfile); !err.empty()) log.warning(err);
+  if (auto err = core::drop_privileges(config); !err.empty()) {
+    log.alert(err + "; ferry stops");
+    if (!pidfile.empty()) ::unlink(pidfile.c_str());
+    return 1;
+  }
   SignalHandlers signals(loop, engine);
   engine.on_soft_stop_done = [&loop] { loop.stop(); };
   std::unique_ptr<MasterChannel> master;
   if (worker) master = std::make_unique<MasterChannel>(engine, core::Fd(worker->channel));
+  std::optional<IdleExit> idle_exit;
+  if (cmd.proxyd.exit_idle_time) idle_exit.emplace(engine, *cmd.proxyd.exit_idle_time);
   engine.start_threads();
   if (master) master->tell_ready();
   if (!cmd.quiet)
@@ -165,10 +186,16 @@ int ferry_main(int argc, char** argv) {
   }
   if (cmd.help) return std::cout << usage_text(), 0;
   if (cmd.version) return std::cout << "ferry version " << kVersion << "\n", 0;
-  const conf::LoadResult loaded = conf::load_files(cmd.config_files);
+  if (cmd.dump_haproxy) return std::cout << proxyd_config_text(cmd.proxyd), 0;
+  const conf::LoadResult loaded =
+      cmd.proxyd.active() ? conf::load_string("command-line.cfg", proxyd_config_text(cmd.proxyd))
+                          : conf::load_files(cmd.config_files);
   const size_t errors = report(loaded, cmd.quiet);
   if (errors > 0) {
     std::cerr << "ferry: " << errors << " error(s) in the configuration; nothing started\n";
+    if (cmd.proxyd.active())
+      std::cerr << "ferry: (command-line.cfg is the command line as a config file; see it with "
+                   "--dump-config=haproxy)\n";
     return 1;
   }
   if (cmd.dump_config) return std::cout << conf::to_json(loaded.config).dump(2) << "\n", 0;

@@ -102,6 +102,7 @@ bool Master::start() {
   for (const auto& e : log_.set_targets(config_->global.logs))
     log_.warning(e);
   if (cmd_.systemd_notify) notify_ = SystemdNotify::from_environment();
+  if (!adopt_systemd_sockets(sockets_.inherited, log_)) return false;
   const auto errors = sockets_.bind_for(*config_, raise_limits_for(*config_));
   if (!errors.empty()) {
     for (const auto& e : errors)

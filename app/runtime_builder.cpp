@@ -87,8 +87,69 @@ std::vector<core::Fd> adopt(const BoundSocket& held, unsigned count) {
   return fds;
 }
 
-void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,
-                  const HeldSockets* held, std::vector<std::string>& errors) {
+std::string inherited_list(const core::InheritedSockets* inherited) {
+  std::string out;
+  if (inherited)
+    for (const auto& s : inherited->entries())
+      out += (out.empty() ? "" : ", ") + s.describe();
+  return out.empty() ? "none: ferry was not started by socket activation or by a master" : out;
+}
+
+// The inherited sockets a `bind` address takes: the unused one on that address (none: bind it),
+// or what `fd@N|NAME` names (every socket of that name), which must exist and be unused.
+std::vector<core::InheritedSocket*> inherited_for(const conf::Address& a,
+                                                  core::InheritedSockets* inherited,
+                                                  const std::string& owner, std::string& error) {
+  std::vector<core::InheritedSocket*> out;
+  if (a.kind != conf::AddressKind::Fd) {
+    auto* s = inherited ? inherited->find_address(core::SockAddr::from(a)) : nullptr;
+    if (s && !s->used) out.push_back(s);
+    return out;
+  }
+  const auto found = inherited ? inherited->find_spec(a.path) : out;
+  for (auto* s : found)
+    if (!s->used) out.push_back(s);
+  if (found.empty())
+    error = owner + ": bind " + a.text + ": no inherited socket has that fd number or name (" +
+            "inherited: " + inherited_list(inherited) + ")";
+  else if (out.empty())
+    error = owner + ": bind " + a.text + ": " + found.front()->describe() +
+            " is already used by another bind";
+  return out;
+}
+
+// Opens the listeners of one `bind` address: the inherited sockets it takes (each one socket
+// every thread shares; whoever passed it still holds it, and owns its socket file), else the
+// master's sockets for that address, else new ones.
+void open_listeners(const conf::ProxyConf& p, const conf::BindConf& bind, const conf::Address& a,
+                    core::Engine& engine, const BuildOptions& opts, core::Frontend& fe,
+                    std::vector<std::string>& errors) {
+  std::string error;
+  const auto taken = inherited_for(a, opts.inherited, bind_owner(p, bind), error);
+  if (!error.empty()) return errors.push_back(error);
+  for (auto* s : taken) {
+    std::vector<core::Fd> fds;
+    fds.push_back(opts.inherited->take(*s));
+    fe.listeners.push_back(std::make_unique<core::Listener>(s->addr, std::move(fds),
+                                                            core::SocketFile{}, bind.name, true));
+  }
+  if (!taken.empty()) return;
+  const auto addr = core::SockAddr::from(a);
+  const unsigned count = addr.is_unix() ? 1 : engine.nbthread;
+  if (const BoundSocket* h = opts.held ? opts.held->find(addr) : nullptr;
+      h && h->fds.size() >= count) {
+    fe.listeners.push_back(std::make_unique<core::Listener>(h->addr, adopt(*h, count),
+                                                            core::SocketFile{}, bind.name, true));
+    return;
+  }
+  auto b = bind_socket(addr, p, bind, engine.maxconn, count, opts.takeover, errors);
+  if (!b.fds.empty())
+    fe.listeners.push_back(
+        std::make_unique<core::Listener>(b.addr, std::move(b.fds), std::move(b.file), bind.name));
+}
+
+void add_frontend(const conf::ProxyConf& p, core::Engine& engine, const BuildOptions& opts,
+                  std::vector<std::string>& errors) {
   core::FrontendSettings st;
   st.maxconn = p.maxconn > 0 ? std::min<unsigned>(p.maxconn, engine.maxconn) : engine.maxconn;
   st.client_timeout = p.timeouts.client;
@@ -105,19 +166,8 @@ void add_frontend(const conf::ProxyConf& p, core::Engine& engine, bool takeover,
   fe->backend = engine.find_backend(
       p.kind == conf::ProxyKind::Listen && p.default_backend.empty() ? p.name : p.default_backend);
   for (const auto& bind : p.binds) {
-    for (const auto& a : bind.addrs) {
-      const auto addr = core::SockAddr::from(a);
-      const unsigned count = addr.is_unix() ? 1 : engine.nbthread;
-      if (const BoundSocket* h = held ? held->find(addr) : nullptr; h && h->fds.size() >= count) {
-        fe->listeners.push_back(std::make_unique<core::Listener>(
-            h->addr, adopt(*h, count), core::SocketFile{}, bind.name, true));
-        continue;
-      }
-      auto b = bind_socket(addr, p, bind, engine.maxconn, count, takeover, errors);
-      if (b.fds.empty()) continue;
-      fe->listeners.push_back(
-          std::make_unique<core::Listener>(b.addr, std::move(b.fds), std::move(b.file), bind.name));
-    }
+    for (const auto& a : bind.addrs)
+      open_listeners(p, bind, a, engine, opts, *fe, errors);
   }
   engine.frontends.push_back(std::move(fe));
 }
@@ -142,12 +192,12 @@ unsigned raise_limits_for(const conf::Config& config) {
 }
 
 std::vector<std::string> build_runtime(const conf::Config& config, core::Engine& engine,
-                                       bool takeover, const HeldSockets* held) {
+                                       const BuildOptions& opts) {
   std::vector<std::string> errors;
   for (const auto& p : config.proxies)
     if (p.is_backend()) add_backend(config, p, engine);
   for (const auto& p : config.proxies)
-    if (p.is_frontend()) add_frontend(p, engine, takeover, held, errors);
+    if (p.is_frontend()) add_frontend(p, engine, opts, errors);
   return errors;
 }
 

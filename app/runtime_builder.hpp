@@ -10,6 +10,7 @@
 #include "app/listen_sockets.hpp"
 #include "conf/model.hpp"
 #include "core/engine.hpp"
+#include "core/inherited_sockets.hpp"
 
 namespace ferry::app {
 
@@ -20,11 +21,21 @@ unsigned resolve_global_maxconn(const conf::Config& config, rlim_t fd_limit);
 // process-wide connection limit under the limit now in force.
 unsigned raise_limits_for(const conf::Config& config);
 
-// Adds backends and frontends to `engine` and binds every listener. `takeover`: replacing an
-// older process (-sf/-st), whose live UNIX sockets may be replaced. `held`: sockets bound by
-// the master (-W); an address found there is listened on through them, not bound again.
-// Returns the errors (empty when everything is listening).
+struct BuildOptions {
+  // Replacing an older process (-sf/-st, or a master's worker), whose live UNIX sockets may be
+  // replaced.
+  bool takeover = false;
+  // Sockets bound by the master (-W): an address found there is listened on through them.
+  const HeldSockets* held = nullptr;
+  // Sockets to take before binding (socket activation, a master's sockets): `bind fd@N|NAME`
+  // must find one there, and a `bind` whose address equals one's takes it instead of binding.
+  // Taken sockets are marked used; null: none.
+  core::InheritedSockets* inherited = nullptr;
+};
+
+// Adds backends and frontends to `engine` and binds (or takes) every listener. Returns the
+// errors (empty when everything is listening).
 std::vector<std::string> build_runtime(const conf::Config& config, core::Engine& engine,
-                                       bool takeover, const HeldSockets* held = nullptr);
+                                       const BuildOptions& opts);
 
 }  // namespace ferry::app

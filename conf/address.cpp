@@ -38,6 +38,18 @@ std::optional<std::string> parse_abstract(std::string_view name, AddressKind kin
   return std::nullopt;
 }
 
+// `fd@3` (by number) or `fd@NAME` (by the socket unit's FileDescriptorName=).
+std::optional<std::string> parse_fd(std::string_view spec, Address& out) {
+  if (spec.empty())
+    return "address " + quoted(out.text) + " has no fd number or name after 'fd@' (e.g. fd@3)";
+  if (spec.find_first_of(": \t") != std::string_view::npos)
+    return "invalid inherited socket name " + quoted(spec) + " in " + quoted(out.text) +
+           "; a name has no ':' or blanks (systemd's FileDescriptorName=)";
+  out.kind = AddressKind::Fd;
+  out.path = std::string(spec);
+  return std::nullopt;
+}
+
 std::optional<std::string> parse_port(std::string_view port, Address& out) {
   if (port.empty())
     return "address " + quoted(out.text) + " has no port; write it as HOST:PORT (e.g. " +
@@ -118,8 +130,9 @@ std::optional<std::string> parse_address(std::string_view text, Address& out) {
     if (prefix == "abnsz") return parse_abstract(rest, AddressKind::Abnsz, out);
     if (prefix == "ipv4") return parse_inet(rest, AF_INET, out);
     if (prefix == "ipv6") return parse_inet(rest, AF_INET6, out);
+    if (prefix == "fd") return parse_fd(rest, out);
     return "address prefix '" + std::string(prefix) + "@' (in " + quoted(text) +
-           ") is not supported by ferry; use ipv4@, ipv6@, unix@, abns@ or abnsz@";
+           ") is not supported by ferry; use ipv4@, ipv6@, unix@, abns@, abnsz@ or fd@";
   }
   if (text.starts_with('/')) return parse_unix(text, out);
   return parse_inet(text, 0, out);
@@ -150,6 +163,8 @@ std::string_view address_kind_name(const Address& addr) {
       return "abns";
     case AddressKind::Abnsz:
       return "abnsz";
+    case AddressKind::Fd:
+      return "fd";
   }
   return "unknown";
 }

@@ -2,7 +2,8 @@
 //   `*:PORT`, `:PORT`, `IP:PORT`, `[IPv6]:PORT`, `IPv6:PORT` (the last colon splits),
 //   `ipv4@...`, `ipv6@...` (force the family), `localhost:PORT` (127.0.0.1, or ::1 with ipv6@),
 //   `/abs/path` and `unix@path` (UNIX), `abns@NAME` (Linux abstract, zero-padded as HAProxy),
-//   `abnsz@NAME` (Linux abstract, the name alone, as socat).
+//   `abnsz@NAME` (Linux abstract, the name alone, as socat), `fd@N` / `fd@NAME` (an inherited
+//   listening socket, by fd number or by name; only `bind` accepts it).
 // Host names other than `localhost` are refused: ferry never resolves names at load time.
 //
 // UNIX path limit: sun_path holds 108 bytes including the terminating NUL, so a path may have at

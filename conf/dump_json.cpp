@@ -225,7 +225,10 @@ json global_json(const GlobalConf& g) {
           {"ulimit_n", g.ulimit_n},
           {"hard_stop_after", g.hard_stop_after.count()},
           {"master_worker", g.master_worker},
-          {"exit_on_failure", g.exit_on_failure}};
+          {"exit_on_failure", g.exit_on_failure},
+          {"chroot", g.chroot},
+          {"server_state_file", g.server_state_file},
+          {"server_state_base", g.server_state_base}};
 }
 
 json proxy_json(const ProxyConf& p) {
@@ -247,6 +250,10 @@ json proxy_json(const ProxyConf& p) {
           {"maxconn", p.maxconn},
           {"fullconn", p.fullconn},
           {"retries", p.retries},
+          {"load_server_state_from_file", p.load_server_state == LoadServerState::Global  ? "global"
+                                          : p.load_server_state == LoadServerState::Local ? "local"
+                                                                                          : "none"},
+          {"server_state_file_name", p.server_state_file_name},
           {"redispatch", p.redispatch},
           {"allbackups", p.allbackups},
           {"tcplog", p.tcplog},

@@ -150,6 +150,10 @@ void bind_line(ParseContext& ctx, const Call& call, bool stats_socket) {
   // The address is in the message already: name only the line's kind and section.
   if (auto err = parse_address_list(call.args[0], bind.addrs))
     ctx.error(call.pos(), (stats_socket ? "stats socket" : "bind in " + ctx.where()) + ": " + *err);
+  for (const auto& a : bind.addrs)
+    if (stats_socket && a.kind == AddressKind::Fd)
+      ctx.error(call.pos(), "stats socket: '" + a.text + "' is not supported for the stats " +
+                                "socket; give it a path (e.g. /run/ferry/admin.sock)");
   apply_bind_options(ctx, bind, label, call.args.subspan(1), call.pos(), stats_socket);
   finish_bind(ctx, bind, label);
   auto& list = stats_socket ? ctx.config().global.stats_sockets : ctx.proxy().binds;

@@ -35,12 +35,14 @@ void pidfile(ParseContext& ctx, const Call& call) {
 }
 
 void user(ParseContext& ctx, const Call& call) {
+  global(ctx).identity_pos = call.pos();
   global(ctx).user = call.args[0];
   global(ctx).uid = lookup_user(call.args[0]);
   if (!global(ctx).uid) fail(ctx, call, unknown_user_message(call.args[0]));
 }
 
 void group(ParseContext& ctx, const Call& call) {
+  global(ctx).identity_pos = call.pos();
   global(ctx).group = call.args[0];
   global(ctx).gid = lookup_group(call.args[0]);
   if (!global(ctx).gid) fail(ctx, call, unknown_group_message(call.args[0]));
@@ -49,11 +51,28 @@ void group(ParseContext& ctx, const Call& call) {
 void uid(ParseContext& ctx, const Call& call) {
   int value = 0;
   if (int_arg(ctx, call, 0, 0, INT_MAX, value)) global(ctx).uid = static_cast<uid_t>(value);
+  global(ctx).identity_pos = call.pos();
 }
 
 void gid(ParseContext& ctx, const Call& call) {
   int value = 0;
   if (int_arg(ctx, call, 0, 0, INT_MAX, value)) global(ctx).gid = static_cast<gid_t>(value);
+  global(ctx).identity_pos = call.pos();
+}
+
+void chroot(ParseContext& ctx, const Call& call) {
+  if (!call.args[0].starts_with('/'))
+    return fail(ctx, call, "'chroot' needs an absolute directory (e.g. /var/lib/ferry)");
+  global(ctx).chroot = call.args[0];
+  global(ctx).chroot_pos = call.pos();
+}
+
+void server_state_file(ParseContext& ctx, const Call& call) {
+  global(ctx).server_state_file = call.args[0];
+}
+
+void server_state_base(ParseContext& ctx, const Call& call) {
+  global(ctx).server_state_base = call.args[0];
 }
 
 void hard_stop_after(ParseContext& ctx, const Call& call) {
@@ -140,6 +159,24 @@ constexpr Keyword kTable[] = {
      .sections = kGlobal,
      .handler = master_worker,
      .usage = "master-worker [no-exit-on-failure]",
+     .max_args = 1},
+    {.name = "chroot",
+     .sections = kGlobal,
+     .handler = chroot,
+     .usage = "chroot <directory>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "server-state-file",
+     .sections = kGlobal,
+     .handler = server_state_file,
+     .usage = "server-state-file <file>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "server-state-base",
+     .sections = kGlobal,
+     .handler = server_state_base,
+     .usage = "server-state-base <directory>",
+     .min_args = 1,
      .max_args = 1},
     {.name = "stats timeout",
      .sections = kGlobal,

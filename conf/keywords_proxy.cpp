@@ -22,6 +22,25 @@ void mode(ParseContext& ctx, const Call& call) {
   fail(ctx, call, "unknown proxy mode '" + m + "'; use 'mode tcp'");
 }
 
+void load_server_state(ParseContext& ctx, const Call& call) {
+  const std::string& v = call.args[0];
+  if (v == "global")
+    ctx.proxy().load_server_state = LoadServerState::Global;
+  else if (v == "local")
+    ctx.proxy().load_server_state = LoadServerState::Local;
+  else if (v == "none")
+    ctx.proxy().load_server_state = LoadServerState::None;
+  else
+    fail(ctx, call,
+         "'load-server-state-from-file' expects 'global', 'local' or 'none' (got '" + v + "')");
+}
+
+// `server-state-file-name [use-backend-name | <file>]`: no argument means the backend's name.
+void server_state_file_name(ParseContext& ctx, const Call& call) {
+  const bool own = call.args.empty() || call.args[0] == "use-backend-name";
+  ctx.proxy().server_state_file_name = own ? "" : call.args[0];
+}
+
 void default_backend(ParseContext& ctx, const Call& call) {
   ctx.proxy().default_backend = call.args[0];
   ctx.proxy().default_backend_pos = call.pos();
@@ -172,6 +191,17 @@ constexpr Keyword kTable[] = {
      .min_args = 1,
      .max_args = 1,
      .misplaced = Misplaced::Error},
+    {.name = "load-server-state-from-file",
+     .sections = kD | kL | kB,
+     .handler = load_server_state,
+     .usage = "load-server-state-from-file global|local|none",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "server-state-file-name",
+     .sections = kD | kL | kB,
+     .handler = server_state_file_name,
+     .usage = "server-state-file-name [use-backend-name | <file>]",
+     .max_args = 1},
     {.name = "enabled", .sections = kAnyProxy, .handler = enabled, .usage = "enabled"},
     {.name = "option redispatch",
      .sections = kD | kL | kB,

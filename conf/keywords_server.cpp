@@ -12,6 +12,9 @@ namespace {
 void check_address(ParseContext& ctx, const Call& call, const std::string& label, Address& addr) {
   if (auto err = parse_address(call.args[1], addr))
     return ctx.error(call.pos(), label + ": " + *err);
+  if (addr.kind == AddressKind::Fd)
+    return ctx.error(call.pos(), label + ": '" + addr.text + "' names an inherited listening " +
+                                     "socket; a server needs an address to connect to");
   if (addr.kind != AddressKind::Inet) return;
   if (addr.host.empty())
     return ctx.error(call.pos(), label + ": address '" + addr.text + "' has no host; a server " +

@@ -17,9 +17,6 @@ constexpr std::string_view kRouting =
 
 constexpr Keyword kTable[] = {
     // global
-    {.name = "chroot",
-     .sections = kGlobal,
-     .usage = "remove it (use systemd's RootDirectory= or a container to confine ferry)"},
     {.name = "nbproc", .sections = kGlobal, .usage = "remove it (use 'nbthread')"},
     {.name = "spread-checks", .sections = kGlobal, .usage = kRemove},
     {.name = "log-send-hostname", .sections = kGlobal, .usage = kRemove},
@@ -32,12 +29,6 @@ constexpr Keyword kTable[] = {
      .usage = "ferry has no tunables; remove it",
      .prefix = true},
     {.name = "lua-", .sections = kGlobal, .usage = "ferry has no Lua; remove it", .prefix = true},
-    {.name = "server-state-file",
-     .sections = kGlobal,
-     .usage = "ferry keeps server admin states across reloads by itself; remove it"},
-    {.name = "server-state-base",
-     .sections = kGlobal,
-     .usage = "ferry keeps server admin states across reloads by itself; remove it"},
     {.name = "setenv", .sections = kGlobal, .usage = "set the variable in ferry's environment"},
     {.name = "presetenv", .sections = kGlobal, .usage = "set the variable in ferry's environment"},
     {.name = "unsetenv", .sections = kGlobal, .usage = "set the variable in ferry's environment"},
@@ -131,9 +122,6 @@ constexpr Keyword kTable[] = {
     {.name = "email-alert", .sections = kP, .usage = kRemove},
     {.name = "dispatch", .sections = kP, .usage = "use a 'server' line"},
     {.name = "persist", .sections = kP, .usage = kRemove},
-    {.name = "load-server-state-from-file",
-     .sections = kP,
-     .usage = "ferry keeps server admin states across reloads by itself; remove it"},
 };
 
 }  // namespace

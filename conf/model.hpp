@@ -30,6 +30,7 @@ enum class AddressKind {
   Unix,   // filesystem path (`/path`, `unix@path`)
   Abns,   // Linux abstract namespace, name zero-padded to the full sun_path (HAProxy's abns@)
   Abnsz,  // Linux abstract namespace, the name alone (HAProxy 3.1's abnsz@; what socat uses)
+  Fd,     // `fd@N` / `fd@NAME` (bind only): an inherited listening socket; `path` holds N or NAME
 };
 
 struct Address {
@@ -46,6 +47,8 @@ enum class Observe { None, Layer4 };
 enum class OnError { FastInter, FailCheck, SuddenDeath, MarkDown };
 enum class Level { User, Operator, Admin };
 enum class ProxyKind { Defaults, Frontend, Backend, Listen };
+// `load-server-state-from-file`: none, the global `server-state-file`, or the backend's own file.
+enum class LoadServerState { None, Global, Local };
 
 // The config keyword for each value: `roundrobin`, `fail-check`, `admin`, ...
 std::string_view to_string(Balance b);
@@ -152,6 +155,8 @@ struct ProxyConf {
   bool log_global = false;
   std::vector<LogTarget> logs;  // `log <target> <facility>` lines of this proxy
   HealthProbeConf probe;
+  LoadServerState load_server_state = LoadServerState::None;
+  std::string server_state_file_name;  // `server-state-file-name`; empty = the backend's name
 
   bool is_frontend() const { return kind == ProxyKind::Frontend || kind == ProxyKind::Listen; }
   bool is_backend() const { return kind == ProxyKind::Backend || kind == ProxyKind::Listen; }
@@ -169,6 +174,11 @@ struct GlobalConf {
   std::string group;
   std::optional<uid_t> uid;  // `uid N`, or `user` resolved by validation
   std::optional<gid_t> gid;  // `gid N`, or `group` resolved by validation
+  SourcePos identity_pos;    // the last of user/group/uid/gid, for messages
+  std::string chroot;        // `chroot DIR`: entered after every socket is bound
+  SourcePos chroot_pos;
+  std::string server_state_file;  // `server-state-file`: loaded at start-up
+  std::string server_state_base;  // `server-state-base`: directory of relative state files
   int ulimit_n = 0;
   Millis hard_stop_after{0};    // 0: a soft-stopping process waits for its last session
   bool master_worker = false;   // `master-worker`: as -W

@@ -1,5 +1,7 @@
 #include "conf/validate.hpp"
 
+#include <sys/stat.h>
+
 #include <map>
 
 #include "conf/did_you_mean.hpp"
@@ -95,6 +97,37 @@ void check_timeouts(const ProxyConf& p, std::vector<Diagnostic>& diags) {
                 " (here or in defaults), or stalled connections stay open forever");
 }
 
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// After `chroot DIR` ferry connects to a UNIX server's path inside DIR. A path that only exists
+// outside, or that spells DIR itself, will not be found there.
+void check_chroot_paths(const Config& config, std::vector<Diagnostic>& diags) {
+  const std::string& root = config.global.chroot;
+  if (root.empty()) return;
+  const std::string dir = root.back() == '/' ? root.substr(0, root.size() - 1) : root;
+  const std::string chroot_at = "after 'chroot " + root + "' (" +
+                                to_string(config.global.chroot_pos) + ") ferry connects to '";
+  for (const auto& p : config.proxies)
+    for (const auto& s : p.servers) {
+      if (s.addr.kind != AddressKind::Unix || !s.addr.path.starts_with('/')) continue;
+      const std::string inside = dir + s.addr.path;
+      const std::string who = "server '" + p.name + "/" + s.name + "': ";
+      if (s.addr.path.starts_with(dir + "/"))
+        warning(diags, s.pos,
+                who + "its path '" + s.addr.path + "' includes the chroot directory; " + chroot_at +
+                    inside + "'; write the path as seen inside the chroot ('" +
+                    s.addr.path.substr(dir.size()) + "')");
+      else if (!exists(inside) && exists(s.addr.path))
+        warning(diags, s.pos,
+                who + "'" + s.addr.path + "' is outside the chroot: " + chroot_at + inside +
+                    "', which does not exist; put the socket (or a bind mount) inside '" + root +
+                    "'");
+    }
+}
+
 void derive_values(Config& config) {
   for (auto& p : config.proxies)
     if (!p.timeouts.queue) p.timeouts.queue = p.timeouts.connect;
@@ -130,6 +163,7 @@ void validate(Config& config, std::vector<Diagnostic>& diags) {
     if (p.is_backend()) check_servers(p, diags);
     check_timeouts(p, diags);
   }
+  check_chroot_paths(config, diags);
   assign_ids(config, diags);
   resolve_owners(config, diags);
   derive_values(config);

@@ -73,16 +73,22 @@ std::string log_remains_drain(const LogSubject& who) {
   return subject(who) + " remains in forced drain mode.";
 }
 
-std::string log_down_from_cli(const LogSubject& who, ServersLeft left, SessionCounts counts) {
-  return subject(who) + " is DOWN, changed from CLI." + left_tail(left, counts);
+std::string log_down_changed(const LogSubject& who, std::string_view from, ServersLeft left,
+                             SessionCounts counts) {
+  return subject(who) + " is DOWN, changed from " + std::string(from) + "." +
+         left_tail(left, counts);
 }
 
-std::string log_up_from_cli(const LogSubject& who, ServersLeft online, SessionCounts counts) {
-  return subject(who) + " is UP, changed from CLI." + online_tail(online, counts);
+std::string log_up_changed(const LogSubject& who, std::string_view from, ServersLeft online,
+                           SessionCounts counts) {
+  return subject(who) + " is UP, changed from " + std::string(from) + "." +
+         online_tail(online, counts);
 }
 
-std::string log_stopping_from_cli(const LogSubject& who, ServersLeft online, SessionCounts counts) {
-  return subject(who) + " is stopping, changed from CLI." + online_tail(online, counts);
+std::string log_stopping_changed(const LogSubject& who, std::string_view from, ServersLeft online,
+                                 SessionCounts counts) {
+  return subject(who) + " is stopping, changed from " + std::string(from) + "." +
+         online_tail(online, counts);
 }
 
 std::string log_no_server_available(std::string_view backend, bool is_listen) {

@@ -50,10 +50,16 @@ std::string log_enters_drain(const LogSubject& who, ServersLeft online, SessionC
 std::string log_leaving_drain(const LogSubject& who);
 std::string log_remains_drain(const LogSubject& who);
 
-// `set server health down|up|stopping`.
-std::string log_down_from_cli(const LogSubject& who, ServersLeft left, SessionCounts counts);
-std::string log_up_from_cli(const LogSubject& who, ServersLeft online, SessionCounts counts);
-std::string log_stopping_from_cli(const LogSubject& who, ServersLeft online, SessionCounts counts);
+// `set server health down|up|stopping` (`from` = kFromCli), or a health restored from a saved
+// server state (kFromSavedState): `... is DOWN, changed from <from>.`
+inline constexpr std::string_view kFromCli = "CLI";
+inline constexpr std::string_view kFromSavedState = "server-state after a reload";
+std::string log_down_changed(const LogSubject& who, std::string_view from, ServersLeft left,
+                             SessionCounts counts);
+std::string log_up_changed(const LogSubject& who, std::string_view from, ServersLeft online,
+                           SessionCounts counts);
+std::string log_stopping_changed(const LogSubject& who, std::string_view from, ServersLeft online,
+                                 SessionCounts counts);
 
 // The alert after the last usable server is gone: `backend 'x' has no server available!`
 // (`proxy 'x'` for a listen section).

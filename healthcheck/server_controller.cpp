@@ -106,13 +106,14 @@ std::string ServerController::sentence(const ServerHealth& sh, Transition t, Cau
     if (t == Transition::WentUp) return log_up_by_check(who, s.check, left, counts);
     return "";
   }
+  const std::string_view from = cause == Cause::Cli ? kFromCli : kFromSavedState;
   switch (t) {
     case Transition::WentDown:
-      return log_down_from_cli(who, left, counts);
+      return log_down_changed(who, from, left, counts);
     case Transition::WentUp:
-      return log_up_from_cli(who, left, counts);
+      return log_up_changed(who, from, left, counts);
     case Transition::WentStopping:
-      return log_stopping_from_cli(who, left, counts);
+      return log_stopping_changed(who, from, left, counts);
     case Transition::None:
       break;
   }
@@ -200,6 +201,12 @@ void ServerController::set_health(core::Server& server, core::ForcedHealth healt
   auto lk = engine_.lock_state();
   ServerHealth& sh = must_find(server);
   apply(sh, sh.state.force_health(health, now()), Cause::Cli);
+}
+
+void ServerController::restore_health(core::Server& server, core::ForcedHealth health) {
+  auto lk = engine_.lock_state();
+  ServerHealth& sh = must_find(server);
+  apply(sh, sh.state.force_health(health, now()), Cause::SavedState);
 }
 
 void ServerController::set_checks_enabled(core::Server& server, bool on) {

@@ -50,6 +50,7 @@ class ServerController final : public core::ServerControl,
   void set_weight(core::Server& server, int uweight) override;
   void set_health(core::Server& server, core::ForcedHealth health) override;
   void set_checks_enabled(core::Server& server, bool on) override;
+  void restore_health(core::Server& server, core::ForcedHealth health) override;
   void shutdown_sessions(core::Server& server) override;
 
   // core::ConnectObserver (`observe layer4`)
@@ -61,7 +62,7 @@ class ServerController final : public core::ServerControl,
  private:
   // What a change means for traffic beyond the balancer.
   enum class Effect { None, Down, Up };
-  enum class Cause { Check, Cli };
+  enum class Cause { Check, Cli, SavedState };
 
   // `failing`: sessions on the server whose connect just failed (not counted as active).
   void apply(ServerHealth& sh, Transition t, Cause cause, unsigned failing = 0);

@@ -1,5 +1,7 @@
 # The Debian packages each README command needs (sourced by demo.sh and test.sh).
 BUILD_PACKAGES=(build-essential cmake pkg-config libev-dev libyaml-cpp-dev nlohmann-json3-dev doctest-dev)
 # Real peers the test suite drives: socat/netcat one-liners, redis-server for redis-check,
-# logrotate for the drain recipe, haproxy for side-by-side comparisons.
-TEST_PACKAGES=(socat netcat-openbsd redis-server logrotate haproxy python3 procps)
+# logrotate for the drain recipe, haproxy for side-by-side comparisons, systemd for
+# systemd-socket-activate (socket activation tests) and systemd-analyze (unit files), util-linux
+# for setpriv (privileges tests).
+TEST_PACKAGES=(socat netcat-openbsd redis-server logrotate haproxy python3 procps systemd util-linux)

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "stats/command_handlers.hpp"
+#include "stats/server_state.hpp"
 #include "stats/stat_output.hpp"
 
 namespace ferry::stats {
@@ -33,67 +34,6 @@ void apply_stat_option(std::string_view word, StatRequest& req) {
   else if (word == "no-maint")
     req.no_maint = true;
   // anything else is ignored, as HAProxy does
-}
-
-std::string addr_host(const core::Server& s) {
-  if (s.addr.is_unix()) return "-";
-  std::string text = s.addr.to_string();  // "1.2.3.4:80" or "[::1]:80"
-  text.erase(text.rfind(':'));
-  if (!text.empty() && text.front() == '[') text = text.substr(1, text.size() - 2);
-  return text;
-}
-
-unsigned addr_port(const core::Server& s) {
-  if (s.addr.is_unix()) return 0;
-  const std::string text = s.addr.to_string();
-  return static_cast<unsigned>(std::atoi(text.c_str() + text.rfind(':') + 1));
-}
-
-// srv_check_result: 0 unknown, 1 neutral, 2 failed, 3 passed, 4 conditionally passed.
-int check_result(core::CheckStatus st) {
-  using core::CheckStatus;
-  switch (st) {
-    case CheckStatus::Unknown:
-    case CheckStatus::Init:
-      return 0;
-    case CheckStatus::Checked:
-      return 1;
-    case CheckStatus::L4Ok:
-    case CheckStatus::L6Ok:
-    case CheckStatus::L7Ok:
-      return 3;
-    case CheckStatus::L7OkC:
-      return 4;
-    default:
-      return 2;
-  }
-}
-
-// srv_check_state bits: 1 running, 2 configured, 4 enabled, 8 paused. As HAProxy shows it,
-// maintenance pauses a configured check, and a server `disabled` in the config shows paused
-// even without a check, and still after `enable server`.
-int check_state(const core::Server& s) {
-  const auto& c = s.check;
-  const bool paused = c.paused || (c.configured && s.in_maint()) ||
-                      (s.admin_flags & core::admin::kConfigMaint) != 0;
-  return (c.in_progress ? 1 : 0) | (c.configured ? 2 : 0) | (c.configured && c.enabled ? 4 : 0) |
-         (paused ? 8 : 0);
-}
-
-void servers_state_rows(std::string& out, const core::Backend& b, core::Millis now) {
-  for (const auto& sp : b.servers) {
-    const core::Server& s = *sp;
-    const long long since = (now - s.last_change).count() / 1000;
-    out += std::to_string(b.id) + ' ' + b.name + ' ' + std::to_string(s.id) + ' ' + s.name + ' ' +
-           addr_host(s) + ' ' + std::to_string(static_cast<int>(s.op)) + ' ' +
-           std::to_string(s.admin_flags) + ' ' + std::to_string(s.uweight) + ' ' +
-           std::to_string(s.iweight) + ' ' + std::to_string(since > 0 ? since : 0) + ' ' +
-           std::to_string(static_cast<int>(s.check.status)) + ' ' +
-           std::to_string(check_result(s.check.status)) + ' ' +
-           std::to_string(s.in_maint() ? 0 : s.check.health) + ' ' +
-           std::to_string(check_state(s)) + " 0 0 0 - " + std::to_string(addr_port(s)) +
-           " - 0 0 - - 0\n";
-  }
 }
 
 }  // namespace
@@ -170,16 +110,7 @@ Reply show_servers_state(Invocation& in) {
     only = find_backend(in.ctx.engine, in.arg(3));
     if (!only) return error("Can't find backend.\n");
   }
-  std::string out =
-      "1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight "
-      "srv_iweight srv_time_since_last_change srv_check_status srv_check_result "
-      "srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id "
-      "srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr "
-      "srv_agent_port\n";
-  const core::Millis now = in.ctx.engine.loop.now();
-  for (const auto& b : in.ctx.engine.backends)
-    if (!only || only == b.get()) servers_state_rows(out, *b, now);
-  return output(std::move(out));
+  return output(render_servers_state(in.ctx.engine, only));
 }
 
 Reply show_backend(Invocation& in) {

@@ -109,9 +109,23 @@ TEST_CASE("address: errors") {
   CHECK(error_of("[::1]x80") == "unexpected text after ']' in address '[::1]x80'");
   CHECK(error_of("unix@") == "address 'unix@' has no socket path after 'unix@'");
   CHECK(error_of("abns@") == "address 'abns@' has no abstract socket name");
-  CHECK(error_of("fd@3") ==
-        "address prefix 'fd@' (in 'fd@3') is not supported by ferry; use ipv4@, ipv6@, unix@, "
-        "abns@ or abnsz@");
+  CHECK(error_of("fd@") == "address 'fd@' has no fd number or name after 'fd@' (e.g. fd@3)");
+  CHECK(error_of("fd@a:b") ==
+        "invalid inherited socket name 'a:b' in 'fd@a:b'; a name has no "
+        "':' or blanks (systemd's FileDescriptorName=)");
+  CHECK(error_of("sockpair@3") ==
+        "address prefix 'sockpair@' (in 'sockpair@3') is not supported by ferry; use ipv4@, "
+        "ipv6@, unix@, abns@, abnsz@ or fd@");
+}
+
+TEST_CASE("address: fd@ names an inherited socket by number or name (issue 11)") {
+  for (const char* text : {"fd@3", "fd@web"}) {
+    ferry::conf::Address a;
+    REQUIRE_FALSE(ferry::conf::parse_address(text, a).has_value());
+    CHECK(a.kind == ferry::conf::AddressKind::Fd);
+    CHECK(a.path == std::string(text).substr(3));
+    CHECK(ferry::conf::address_kind_name(a) == "fd");
+  }
 }
 
 TEST_CASE("address: comma lists") {

@@ -147,14 +147,13 @@ TEST_CASE("global: log targets are stdout, stderr, a socket path or a numeric IP
 
 TEST_CASE("global: unsupported keywords are errors that say what to do") {
   CHECK(diags(R"(global
-  chroot /var/lib/haproxy
+  localpeer lb1
   tune.ssl.default-dh-param 2048
   ssl-default-bind-ciphers HIGH
   log-send-hostname
   nbproc 2
 )") == V{
-           "t.cfg:2: error: global section: 'chroot' is not supported by ferry; remove it (use "
-           "systemd's RootDirectory= or a container to confine ferry)",
+           "t.cfg:2: error: global section: 'localpeer' is not supported by ferry; remove the line",
            "t.cfg:3: error: global section: 'tune.ssl.default-dh-param' is not supported by ferry; "
            "ferry has no tunables; remove it",
            "t.cfg:4: error: global section: 'ssl-default-bind-ciphers' is not supported by ferry; "
@@ -164,6 +163,49 @@ TEST_CASE("global: unsupported keywords are errors that say what to do") {
            "t.cfg:6: error: global section: 'nbproc' is not supported by ferry; remove it (use "
            "'nbthread')",
        });
+}
+
+TEST_CASE("global: chroot and the server state file (issue 11: they were refused)") {
+  const auto r = load(R"(global
+  chroot /var/lib/ferry
+  server-state-file /var/lib/ferry/state
+  server-state-base /var/lib/ferry/states
+defaults
+  load-server-state-from-file global
+backend a
+  server-state-file-name a.state
+backend b
+  load-server-state-from-file local
+backend c
+  load-server-state-from-file none
+)");
+  CHECK(r.ok());
+  CHECK(r.config.global.chroot == "/var/lib/ferry");
+  CHECK(r.config.global.chroot_pos.line == 2);
+  CHECK(r.config.global.server_state_file == "/var/lib/ferry/state");
+  CHECK(r.config.global.server_state_base == "/var/lib/ferry/states");
+  CHECK(r.config.proxies[0].load_server_state == conf::LoadServerState::Global);
+  CHECK(r.config.proxies[0].server_state_file_name == "a.state");
+  CHECK(r.config.proxies[1].load_server_state == conf::LoadServerState::Local);
+  CHECK(r.config.proxies[2].load_server_state == conf::LoadServerState::None);
+  CHECK(diags("global\n  chroot var/empty\ndefaults\n  load-server-state-from-file all\n") ==
+        V{"t.cfg:2: error: global section: 'chroot' needs an absolute directory (e.g. "
+          "/var/lib/ferry)",
+          "t.cfg:4: error: defaults section: 'load-server-state-from-file' expects 'global', "
+          "'local' or 'none' (got 'all')"});
+}
+
+TEST_CASE("fd@ is for bind lines only") {
+  V errors;
+  for (const auto& d : diags("global\n  stats socket fd@3\nbackend b\n  server s1 fd@web\n"
+                             "frontend f\n  bind fd@web\n  default_backend b\n"))
+    if (d.find(": error: ") != std::string::npos) errors.push_back(d);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].find("t.cfg:2: error: stats socket: 'fd@3' is not supported for the stats "
+                       "socket; give it a path") == 0);
+  CHECK(errors[1].find("t.cfg:4: error: ") == 0);
+  CHECK(errors[1].find("'fd@web' names an inherited listening socket; a server needs an address "
+                       "to connect to") != std::string::npos);
 }
 
 TEST_CASE("global: cosmetic keywords load with a warning") {

@@ -86,15 +86,19 @@ TEST_CASE("maintenance, drain and CLI lines, backups say so") {
         "requeued, 0 total in queue.");
   CHECK(log_leaving_drain({"b", "s1"}) == "Server b/s1 is UP (leaving forced drain).");
   CHECK(log_remains_drain({"b", "s2"}) == "Server b/s2 remains in forced drain mode.");
-  CHECK(log_down_from_cli({"b", "s1"}, {2, 1}, {}) ==
+  CHECK(log_down_changed({"b", "s1"}, kFromCli, {2, 1}, {}) ==
         "Server b/s1 is DOWN, changed from CLI. 2 active and 1 backup servers left. 0 sessions "
         "active, 0 requeued, 0 remaining in queue.");
-  CHECK(log_up_from_cli({"b", "s1"}, {3, 1}, {}) ==
+  CHECK(log_up_changed({"b", "s1"}, kFromCli, {3, 1}, {}) ==
         "Server b/s1 is UP, changed from CLI. 3 active and 1 backup servers online. 0 sessions "
         "requeued, 0 total in queue.");
-  CHECK(log_stopping_from_cli({"b", "s1"}, {2, 1}, {}) ==
+  CHECK(log_stopping_changed({"b", "s1"}, kFromCli, {2, 1}, {}) ==
         "Server b/s1 is stopping, changed from CLI. 2 active and 1 backup servers online. 0 "
         "sessions requeued, 0 total in queue.");
+  // As HAProxy 2.6 logs a server the state file puts DOWN at start-up.
+  CHECK(log_down_changed({"app", "web1"}, kFromSavedState, {2, 0}, {}) ==
+        "Server app/web1 is DOWN, changed from server-state after a reload. 2 active and 0 backup "
+        "servers left. 0 sessions active, 0 requeued, 0 remaining in queue.");
 }
 
 TEST_CASE("alerts") {

@@ -40,7 +40,8 @@ TEST_CASE("framing: CRLF is accepted, only one CR before the terminator is dropp
   CHECK(commands("show cli level\rfoo\n") == std::vector<std::string>{"show|cli|level\rfoo"});
 }
 
-TEST_CASE("framing: empty commands are commands (empty line, 'two semicolons', trailing semicolon)") {
+TEST_CASE(
+    "framing: empty commands are commands (empty line, 'two semicolons', trailing semicolon)") {
   CHECK(commands("\n") == std::vector<std::string>{""});
   CHECK(commands("   \n") == std::vector<std::string>{""});
   CHECK(commands("a;;\n") == std::vector<std::string>{"a", "", ""});

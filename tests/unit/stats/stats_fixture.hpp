@@ -59,6 +59,12 @@ class FakeControl : public core::ServerControl {
     calls.push_back(s.name + (on ? " checks on" : " checks off"));
     s.check.enabled = on;
   }
+  void restore_health(core::Server& s, core::ForcedHealth h) override {
+    const char* names[] = {"up", "stopping", "down"};
+    calls.push_back(s.name + " restored " + names[static_cast<int>(h)]);
+    if (!s.in_maint())
+      s.op = h == core::ForcedHealth::Down ? core::OpState::Stopped : core::OpState::Stopping;
+  }
   void shutdown_sessions(core::Server& s) override { calls.push_back(s.name + " shutdown"); }
 };
 
