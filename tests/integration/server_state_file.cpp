@@ -3,6 +3,8 @@
 // keyword with a false claim that ferry kept the state by itself.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <string>
 
@@ -106,5 +108,27 @@ TEST_CASE("a state file HAProxy 2.6 wrote is applied the same way") {
   CHECK(server_line(admin, "web1") == "MAINT 1");
   CHECK(server_line(admin, "web2") == "no check 5");
   CHECK(server_line(admin, "web3") == "DRAIN 1");
+  CHECK(ferry.stop_cleanly());
+}
+
+TEST_CASE("load-server-state-from-file local: each backend reads server-state-base/<its name>") {
+  TempDir dir;
+  EchoServer s1(UnixAddress::path(dir.file("s1.sock")));
+  EchoServer s2(UnixAddress::path(dir.file("s2.sock")));
+  ::mkdir(dir.file("states").c_str(), 0755);
+  std::ofstream(dir.file("states/app"))
+      << "1\n3 app 1 web1 - 2 8 1 1 0 1 0 2 0 0 0 0 - 0 - 0 0 - - 0\n"
+         "3 app 2 web2 - 0 1 1 1 0 1 0 0 0 0 0 0 - 0 - 0 0 - - 0\n";
+  std::string text = config(dir, s1, s2, "127.0.0.1:18002", 1);
+  text.replace(text.find("server-state-file"), std::string("server-state-file").size(),
+               "server-state-base " + dir.file("states") + "\n    #");
+  text.replace(text.find("from-file global"), 16, "from-file local");
+  FerryProcess ferry(dir, text);
+  const AdminTarget admin = AdminTarget::unix_socket(dir.file("admin.sock"));
+  REQUIRE_MESSAGE(ferry.wait_listening_unix(UnixAddress::path(dir.file("admin.sock"))),
+                  ferry.output());
+  CHECK(server_line(admin, "web1") == "DRAIN 1");
+  CHECK(server_line(admin, "web2") == "MAINT 1");
+  CHECK(server_line(admin, "web3") == "no check 1");
   CHECK(ferry.stop_cleanly());
 }

@@ -4,6 +4,7 @@
 // named in a warning, and `bind fd@...` without such a socket. Before issue 11 ferry answered
 // "Address already in use" and rejected `bind fd@3`.
 #include <doctest/doctest.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <string>
@@ -121,4 +122,26 @@ TEST_CASE("LISTEN_FDS meant for another process is left alone, with a warning") 
   CHECK_MESSAGE(r.err.find("socket activation: LISTEN_FDS is meant for pid 1, not this process") !=
                     std::string::npos,
                 r.describe());
+}
+
+TEST_CASE("master-worker: the master holds the inherited socket, and a reload keeps serving it") {
+  TempDir dir;
+  NameServer a(UnixAddress::path(dir.file("a.sock")), "a");
+  NameServer b(UnixAddress::path(dir.file("b.sock")), "b");
+  const uint16_t web = free_tcp_port();
+  const std::string cfg = config_with_one_server(dir, a);
+  Program master(dir, "activate",
+                 {{"systemd-socket-activate", "-l", "127.0.0.1:" + std::to_string(web),
+                   "--fdname=web", ferry_binary(), "-W", "-f", cfg},
+                  "",
+                  {}});
+  CHECK(greeting_tcp(web) == "a\n");
+  // The new config sends `web` to b: once the new worker runs, the same socket answers b.
+  dir.write_file("ferry.cfg", fill_template(kConfig, {{"API", "unix@" + dir.file("api.sock")},
+                                                      {"A", b.config_address()},
+                                                      {"B", b.config_address()}}));
+  ::kill(master.pid(), SIGUSR2);
+  CHECK(poll_until([&] { return greeting_tcp(web) == "b\n"; }, 10s, 50ms));
+  CHECK(master.err().find("is not used by any 'bind'") == std::string::npos);
+  CHECK(master.stop() == ExitStatus{true, 0, 0});
 }
