@@ -56,9 +56,7 @@ std::string server_line(const AdminTarget& admin, const std::string& server) {
 
 }  // namespace
 
-TEST_CASE(
-    "show servers state > file, restart: maintenance and weights come back; changed servers do "
-    "not") {
+TEST_CASE("show servers state > file, then a restart: maintenance and weights come back") {
   TempDir dir;
   EchoServer s1(UnixAddress::path(dir.file("s1.sock")));
   EchoServer s2(UnixAddress::path(dir.file("s2.sock")));

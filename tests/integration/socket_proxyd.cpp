@@ -77,7 +77,7 @@ TEST_CASE("--connections-max N holds connection N+1 until one closes") {
   CHECK(second.read_line(Deadline(5s)) == "app\n");
 }
 
-TEST_CASE("--dump-config=haproxy prints the equivalent config; -c checks it") {
+TEST_CASE("--dump-config=haproxy prints the equivalent config, and -c checks it") {
   const RunResult dump = run_ferry({"--listen", "fd@proxy", "--server", "unix@/run/app1.sock",
                                     "--server", "/run/app 2.sock", "--balance", "leastconn",
                                     "--check", "--connections-max", "64", "--dump-config=haproxy"});

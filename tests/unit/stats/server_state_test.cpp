@@ -52,7 +52,7 @@ TEST_CASE("what render writes, parse reads back") {
   CHECK(with_paths.servers[0].addr == "unix@/run/ha/s1.sock");
 }
 
-TEST_CASE("parse errors name the file and line; good lines are kept") {
+TEST_CASE("parse errors name the file and line, and good lines are kept") {
   CHECK(parse_servers_state("2\n", "st").errors ==
         Calls{"st:1: the first line must be the format version '1' (what 'show servers state' "
               "writes); the file is ignored"});
@@ -110,7 +110,7 @@ TEST_CASE("the config wins where it changed the server, with a warning naming it
               "(removed or renamed); its saved state is ignored"});
 }
 
-TEST_CASE("a UNIX path saved by ferry is compared; HAProxy's '-' is not") {
+TEST_CASE("a UNIX path saved by ferry is compared, HAProxy's '-' is not") {
   Runtime rt;
   auto warnings = apply_lines(rt, state_line("s1", "unix@/run/ha/old.sock", 0, 1, 1, 1, 6) +
                                       state_line("s2", "unix@/run/ha/s2.sock", 0, 1, 1, 1, 6));
