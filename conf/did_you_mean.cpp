@@ -1,9 +1,18 @@
 #include "conf/did_you_mean.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace ferry::conf {
+
+namespace {
+
+bool suggestible(std::string_view word) {
+  return word.size() <= kMaxSuggestedLength;
+}
+
+}  // namespace
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   const size_t n = a.size(), m = b.size();
@@ -27,8 +36,10 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string_view>& candidates) {
   std::optional<std::string> best;
+  if (!suggestible(word)) return best;
   size_t best_distance = SIZE_MAX;
   for (const auto& c : candidates) {
+    if (!suggestible(c)) continue;
     const size_t len = std::max(word.size(), c.size());
     const size_t limit = std::max<size_t>(1, std::min<size_t>(3, len / 3));
     const size_t dist = edit_distance(word, c);
@@ -43,6 +54,22 @@ std::optional<std::string> closest_match(std::string_view word,
 std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates) {
   const auto match = closest_match(word, candidates);
   return match ? "; did you mean '" + *match + "'?" : "";
+}
+
+double pair_similarity(std::string_view a, std::string_view b) {
+  if (!suggestible(a) || !suggestible(b)) return 0.0;
+  if (a.size() < 2 || b.size() < 2) return a == b ? 1.0 : 0.0;
+  std::array<bool, kMaxSuggestedLength> used{};  // pairs of `a` already matched
+  size_t shared = 0;
+  for (size_t j = 0; j + 1 < b.size(); ++j) {
+    for (size_t i = 0; i + 1 < a.size(); ++i) {
+      if (used[i] || a.substr(i, 2) != b.substr(j, 2)) continue;
+      used[i] = true;
+      ++shared;
+      break;
+    }
+  }
+  return 2.0 * static_cast<double>(shared) / static_cast<double>(a.size() + b.size() - 2);
 }
 
 }  // namespace ferry::conf

@@ -14,8 +14,9 @@ namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kReadBatch = 256 * 1024;   // bytes read per wake-up before yielding
-constexpr size_t kMaxInput = 1024 * 1024;   // buffered input without a complete command
-constexpr size_t kHighWater = 1024 * 1024;  // pending output above which commands pause
+constexpr size_t kInputBound = 64 * 1024;   // unrun input held; above, reading pauses
+constexpr size_t kOutputBound = 64 * 1024;  // pending output above which commands and reads pause
+constexpr size_t kCommandBudget = 64;       // commands run per wake-up
 constexpr core::Millis kMaxPoll{100};       // a wait re-checks its condition at least this often
 
 }  // namespace
@@ -26,7 +27,8 @@ AdminConnection::AdminConnection(AdminSockets& owner, core::Fd fd, conf::Level l
       fd_(std::move(fd)),
       io_(owner.loop(), this),
       idle_timer_(owner.loop(), this),
-      wait_timer_(owner.loop(), this) {
+      wait_timer_(owner.loop(), this),
+      continue_(owner.loop(), this) {
   session_.bind_level = session_.level = level;
   session_.timeout = timeout;
 }
@@ -38,21 +40,37 @@ void AdminConnection::start() {
   arm_idle_timer();
 }
 
+bool AdminConnection::idle_partial() const {
+  return fd_ && !wait_ && !closing_ && pending_output() == 0 &&
+         (!ran_command_ || pending_input() > 0);
+}
+
 void AdminConnection::on_io(int revents) {
   if ((revents & EV_READ) && !read_input()) return;
+  work();
+}
+
+void AdminConnection::on_continue() {
+  work();
+}
+
+void AdminConnection::work() {
   run_commands();
   flush();
+  if (fd_ && more_ready_ && pending_output() < kOutputBound) continue_.start(core::Millis(0));
 }
 
 void AdminConnection::on_idle_timeout() {
   close();
 }
 
+// Reads no more than the input bound: bytes never restart the timeout, only commands do.
 bool AdminConnection::read_input() {
   size_t total = 0;
   char buf[kReadChunk];
-  while (total < kReadBatch && !eof_) {
-    const ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
+  while (total < kReadBatch && !eof_ && pending_input() < kInputBound) {
+    const size_t room = std::min(sizeof(buf), kInputBound - pending_input());
+    const ssize_t n = ::recv(fd_.get(), buf, room, 0);
     if (n > 0) {
       in_.append(buf, static_cast<size_t>(n));
       total += static_cast<size_t>(n);
@@ -67,36 +85,54 @@ bool AdminConnection::read_input() {
       return false;
     }
   }
-  if (total > 0) arm_idle_timer();
   return true;
 }
 
-// Runs the complete commands buffered, in order, until one waits, the output backs up, or the
-// session ends.
+// Runs the complete commands buffered, in order, until one waits, the output backs up, the
+// session ends or the budget of this wake-up is spent; then drops the input consumed, once.
 void AdminConnection::run_commands() {
-  while (fd_ && !wait_ && !closing_ && pending_output() < kHighWater) {
-    auto cmd = next_command(in_, eof_);
-    if (!cmd) break;
-    const std::vector<std::string> words = std::move(cmd->words);
-    in_.erase(0, cmd->consumed);
-    Reply reply = run_command(words, session_, owner_.context());
-    if (session_.quit) {  // no output; later commands are dropped
-      in_.clear();
-      closing_ = true;
+  more_ready_ = false;
+  size_t budget = kCommandBudget;
+  while (fd_ && !wait_ && !closing_) {
+    if (budget-- == 0 || pending_output() >= kOutputBound) {
+      more_ready_ = true;
       break;
     }
-    if (reply.wait && begin_wait(*reply.wait)) break;
-    if (!reply.wait) out_ += format_reply(reply, session_);
-    after_reply();
+    if (!run_one(std::string_view(in_).substr(in_pos_))) break;
   }
-  const bool starved = !wait_ && !closing_ && !next_command(in_, eof_);
-  if (starved && eof_) closing_ = true;  // an unterminated tail never runs
-  if (starved && in_.size() > kMaxInput) closing_ = true;
+  in_.erase(0, in_pos_);
+  in_pos_ = 0;
+  // An unterminated tail never runs.
+  if (eof_ && !wait_ && !closing_ && !more_ready_ && !next_command(in_, eof_)) closing_ = true;
+}
+
+bool AdminConnection::run_one(std::string_view input) {
+  const auto cmd = next_command(input, eof_);
+  if (!cmd) return false;
+  if (cmd->too_long) {
+    out_ += format_reply(Reply{std::string(kLineTooLong), Severity::Error, {}}, session_);
+    in_pos_ = in_.size();
+    closing_ = true;
+    return false;
+  }
+  in_pos_ += cmd->consumed;
+  ran_command_ = true;
+  Reply reply = run_command(cmd->words, session_, owner_.context());
+  if (session_.quit) {  // no output; later commands are dropped
+    in_pos_ = in_.size();
+    closing_ = true;
+    return false;
+  }
+  arm_idle_timer();
+  if (reply.wait && begin_wait(*reply.wait)) return false;
+  if (!reply.wait) out_ += format_reply(reply, session_);
+  after_reply();
+  return true;
 }
 
 // A non-interactive session ends once the client has nothing more buffered.
 void AdminConnection::after_reply() {
-  if (!session_.interactive && in_.empty()) closing_ = true;
+  if (!session_.interactive && pending_input() == 0) closing_ = true;
 }
 
 bool AdminConnection::begin_wait(const WaitRequest& wait) {
@@ -127,8 +163,7 @@ void AdminConnection::on_wait_tick() {
   }
   end_wait(status);
   arm_idle_timer();
-  run_commands();
-  flush();
+  work();
 }
 
 // Queues the wait's final reply; the caller carries on with the commands buffered behind it.
@@ -147,12 +182,11 @@ void AdminConnection::flush() {
     if (n > 0) {
       out_pos_ += static_cast<size_t>(n);
       owner_.count_sent(static_cast<size_t>(n));
-      if (out_pos_ >= kHighWater) {  // drop what was sent so the buffer does not keep growing
+      if (out_pos_ >= kOutputBound) {  // drop what was sent so the buffer does not keep growing
         out_.erase(0, out_pos_);
         out_pos_ = 0;
       }
       arm_idle_timer();
-      if (pending_output() < kHighWater) run_commands();  // resume what backpressure paused
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -187,7 +221,8 @@ void AdminConnection::discard_input() {
 
 void AdminConnection::update_watchers() {
   int events = 0;
-  const bool want_input = !eof_ && !closing_ && pending_output() < kHighWater;
+  const bool want_input =
+      !eof_ && !closing_ && pending_output() < kOutputBound && pending_input() < kInputBound;
   if (want_input) events |= EV_READ;
   if (pending_output() > 0) events |= EV_WRITE;
   io_.watch(fd_.get(), events);
@@ -202,6 +237,7 @@ void AdminConnection::close() {
   io_.stop();
   idle_timer_.stop();
   wait_timer_.stop();
+  continue_.stop();
   fd_.reset();
   owner_.release(*this);
 }

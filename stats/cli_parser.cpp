@@ -1,5 +1,6 @@
 #include "stats/cli_parser.hpp"
 
+#include <algorithm>
 #include <climits>
 
 namespace ferry::stats {
@@ -12,9 +13,9 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t';
 }
 
-// The offset of the first unescaped terminator (LF or `;`), or npos.
-size_t find_terminator(std::string_view input) {
-  for (size_t i = 0; i < input.size(); ++i) {
+// The offset of the first unescaped terminator (LF or `;`) within `limit` bytes, or npos.
+size_t find_terminator(std::string_view input, size_t limit) {
+  for (size_t i = 0; i < std::min(input.size(), limit); ++i) {
     if (input[i] == '\\') {
       ++i;  // the next byte is literal, even an LF
       continue;
@@ -40,11 +41,21 @@ std::string unescape(std::string_view raw) {
   return out;
 }
 
+CliCommand too_long() {
+  CliCommand cmd;
+  cmd.too_long = true;
+  return cmd;
+}
+
 }  // namespace
 
 std::optional<CliCommand> next_command(std::string_view input, bool eof) {
-  size_t end = find_terminator(input);
+  // The longest command may be followed by a CR, then its LF.
+  size_t end = find_terminator(input, kMaxCommandLength + 2);
   size_t consumed = end + 1;
+  const bool may_be_cr = input.size() == kMaxCommandLength + 1 && input.back() == '\r';
+  if (end == std::string_view::npos && input.size() > kMaxCommandLength && !may_be_cr)
+    return too_long();
   if (end == std::string_view::npos) {
     // At EOF HAProxy still takes a tail whose last byte is an LF (one that was escaped).
     if (!eof || input.empty() || input.back() != '\n') return std::nullopt;
@@ -53,6 +64,7 @@ std::optional<CliCommand> next_command(std::string_view input, bool eof) {
   }
   std::string_view line = input.substr(0, end);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.size() > kMaxCommandLength) return too_long();
   return CliCommand{consumed, line, split_words(line)};
 }
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <set>
 
+#include "conf/did_you_mean.hpp"
 #include "stats/command_handlers.hpp"
 
 namespace ferry::stats {
@@ -162,20 +162,6 @@ void append_entry(std::string& out, const CommandDef& def) {
   out.append(usage).append(def.help).append("\n");
 }
 
-// Similarity of two texts: shared letter pairs (Dice coefficient), 0..1.
-double similarity(std::string_view a, std::string_view b) {
-  if (a.size() < 2 || b.size() < 2) return a == b ? 1.0 : 0.0;
-  std::multiset<std::string_view> pairs;
-  for (size_t i = 0; i + 1 < a.size(); ++i)
-    pairs.insert(a.substr(i, 2));
-  size_t shared = 0;
-  for (size_t i = 0; i + 1 < b.size(); ++i) {
-    auto it = pairs.find(b.substr(i, 2));
-    if (it != pairs.end()) ++shared, pairs.erase(it);
-  }
-  return 2.0 * static_cast<double>(shared) / static_cast<double>(a.size() + b.size() - 2);
-}
-
 std::string join(const std::vector<std::string>& words, size_t from) {
   std::string out;
   for (size_t i = from; i < words.size(); ++i)
@@ -190,14 +176,15 @@ std::string keywords_from(const CommandDef& def, size_t from) {
 }
 
 // The entries sharing the first `prefix` typed words; when more words were typed, the closest
-// few (up to 5) by spelling, or all of them when nothing is close.
+// few (up to 5) by spelling, or all of them when nothing is close (or what was typed is too long
+// to be a misspelling: conf::kMaxSuggestedLength bounds the work).
 std::vector<const CommandDef*> suggestions(const std::vector<std::string>& words, size_t prefix) {
   std::vector<std::pair<double, const CommandDef*>> ranked;
   const std::string typed = join(words, prefix);
   for (size_t i = 0; i + kTrailer < kCommands.size(); ++i) {
     const CommandDef& def = kCommands[i];
     if (!def.listed || matched_words(def, words) < prefix) continue;
-    ranked.emplace_back(similarity(typed, keywords_from(def, prefix)), &def);
+    ranked.emplace_back(conf::pair_similarity(typed, keywords_from(def, prefix)), &def);
   }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });

@@ -29,5 +29,15 @@ TEST_CASE("did you mean: the first candidate wins a tie") {
   CHECK(closest_match("ab", {"ac", "ad"}) == "ac");
 }
 
+TEST_CASE("did you mean: words too long to be a misspelling get no suggestion, at no cost") {
+  const std::string longest(kMaxSuggestedLength, 'b');
+  CHECK(closest_match(longest + "x", {std::string_view(longest)}) == std::nullopt);
+  CHECK(closest_match(longest.substr(1) + "x", {std::string_view(longest)}) == longest);
+  CHECK(pair_similarity(std::string(1 << 20, 'x'), "show info") == 0.0);
+  CHECK(pair_similarity("show info", "show info") == 1.0);
+  CHECK(pair_similarity("shwo stat", "show stat") > pair_similarity("shwo stat", "get weight"));
+  CHECK(pair_similarity("aaaa", "aa") == doctest::Approx(0.5));  // each pair counted once
+}
+
 }  // namespace
 }  // namespace ferry::conf

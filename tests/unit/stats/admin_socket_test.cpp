@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "stats/cli_parser.hpp"
 #include "stats/stat_output.hpp"
 #include "stats_fixture.hpp"
 #include "tests/support/deadline.hpp"
@@ -48,7 +50,13 @@ struct Server {
     g.stats_sockets.back().perms.mode = 0600;
     REQUIRE(admin.listen(g).empty());
   }
-  void pump() { ev_run(rt.loop.raw(), EVRUN_NOWAIT); }
+  // One loop iteration; the longest one is kept: no client may hold the loop long.
+  void pump() {
+    const auto start = ferry::test::Clock::now();
+    ev_run(rt.loop.raw(), EVRUN_NOWAIT);
+    longest_pump_ms = std::max(longest_pump_ms, ferry::test::elapsed_ms(start));
+  }
+  double longest_pump_ms = 0;
 };
 
 core::SockAddr unix_addr(const std::string& path) {
@@ -85,6 +93,33 @@ class Client {
     REQUIRE(off == data.size());
   }
   void half_close() { ::shutdown(fd_, SHUT_WR); }
+  // Sends what the server takes until it closes; reads (and counts) what comes back meanwhile.
+  size_t send_reading(const std::string& data, std::chrono::milliseconds timeout = 5000ms) {
+    size_t off = 0;
+    Deadline d(timeout);
+    while (off < data.size() && !closed_ && !d.expired()) {
+      const ssize_t n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+      if (n > 0) off += static_cast<size_t>(n);
+      if (n < 0 && errno != EAGAIN) break;
+      read_some();
+    }
+    return off;
+  }
+  // Reads until the server closes, keeping only a count of `needle` (for replies too large to
+  // keep).
+  size_t count_until_closed(const std::string& needle, std::chrono::milliseconds timeout) {
+    Deadline d(timeout);
+    size_t count = 0;
+    while (!d.expired()) {
+      read_some();
+      for (size_t p = 0; (p = got_.find(needle, p)) != std::string::npos; p += needle.size())
+        ++count;
+      const size_t keep = std::min(got_.size(), needle.size() - 1);
+      got_.erase(0, got_.size() - keep);
+      if (closed_) break;
+    }
+    return count;
+  }
 
   // Everything until the server closes (or the deadline).
   std::string read_all(std::chrono::milliseconds timeout = 3000ms) {
@@ -171,6 +206,72 @@ TEST_CASE("admin socket: an empty command prints the usage") {
   const std::string out = c.read_all();
   CHECK(out.rfind("1 (initial 1)\n\nUnknown command. Please enter one of the following", 0) == 0);
   CHECK(out.substr(out.size() - 14) == ": disconnect\n\n");
+}
+
+TEST_CASE("admin socket: empty commands are answered one usage each, as HAProxy 2.6 does") {
+  // HAProxy 2.6.12 side by side: `;;;` + LF is four empty commands, four usage texts, each
+  // followed by the blank line (or, in prompt mode, by the prompt).
+  Server srv;
+  const auto usages = [&](const std::string& in, const std::string& end) {
+    Client c(srv, srv.admin_path);
+    c.send(in);
+    c.half_close();
+    const std::string out = c.read_all();
+    size_t n = 0;
+    for (size_t p = 0; (p = out.find(": disconnect\n" + end, p)) != std::string::npos; ++p)
+      ++n;
+    return n;
+  };
+  CHECK(usages(";;;\n", "\n") == 4);
+  CHECK(usages("\n\n", "\n") == 2);
+  CHECK(usages(";", "\n") == 1);
+  CHECK(usages(" \r\n", "\n") == 1);
+  CHECK(usages("prompt\n;;;\n", "\n> ") == 4);
+  CHECK(usages("prompt\n\nprompt\n\n", "\n> ") == 1);
+}
+
+TEST_CASE("admin socket: a command line over 16100 bytes is refused with a message") {
+  Server srv;
+  {
+    Client c(srv, srv.admin_path);
+    c.send("get weight be_app/s1 " + std::string(16100 - 21, 'x') + "\n");
+    CHECK(c.read_all() == "1 (initial 1)\n\n");  // the longest HAProxy answers is answered
+  }
+  for (const std::string tail : {"\n", ""}) {
+    Client c(srv, srv.admin_path);
+    c.send_reading(std::string(16101, 'x') + tail);
+    CHECK(c.read_all() == std::string(kLineTooLong) + "\n");
+    CHECK(c.closed());
+  }
+}
+
+TEST_CASE("admin socket: a megabyte of one word costs the loop no more than a short slice") {
+  // Found on f6d6290: the suggestions for one 1 MiB word took 7 s of the loop.
+  Server srv;
+  Client c(srv, srv.user_path);
+  c.send_reading(std::string(1 << 20, 'x') + "\n");
+  CHECK(c.read_all() == std::string(kLineTooLong) + "\n");
+  Client words(srv, srv.user_path);
+  std::string line;
+  for (int i = 0; i < 64; ++i)
+    line += std::string(250, static_cast<char>('a' + i % 26)) + " ";
+  words.send(line + "\n");
+  const std::string out = words.read_all();
+  CHECK(out.rfind("Unknown command, but maybe", 0) == 0);
+  CHECK(srv.longest_pump_ms < 50);
+}
+
+TEST_CASE("admin socket: pipelined empty commands are answered at the client's pace") {
+  // Found on f6d6290: 200,000 ';' in one write held the loop (an erase of the whole buffer per
+  // command). Every one is still answered, as HAProxy does, a slice at a time.
+  Server srv;
+  Client c(srv, srv.user_path);
+  const size_t n = 20000;
+  REQUIRE(c.send_reading(std::string(n, ';') + "\n") == n + 1);
+  c.half_close();
+  CHECK(c.count_until_closed("Unknown command.", 20000ms) == n + 1);
+  CHECK(c.closed());
+  CHECK(srv.longest_pump_ms < 50);
 }
 
 TEST_CASE("admin socket: prompt mode stays open, quit closes without output") {

@@ -76,6 +76,23 @@ TEST_CASE("framing: consumed counts the terminator") {
   CHECK(cmd->text == "ab");
 }
 
+TEST_CASE("framing: a command is at most 16100 bytes, as HAProxy 2.6 answers") {
+  const std::string longest(kMaxCommandLength, 'x');
+  auto ok = next_command(longest + "\r\n", false);
+  REQUIRE(ok);
+  CHECK_FALSE(ok->too_long);
+  CHECK(ok->text.size() == kMaxCommandLength);
+  CHECK_FALSE(next_command(longest, false));  // its LF may still come
+  CHECK(next_command(longest + "x\n", false)->too_long);
+  CHECK(next_command(longest + "xx", false)->too_long);  // known before any terminator
+  CHECK(next_command(std::string(1 << 20, 'x'), false)->too_long);
+  // The limit is per command: a long list of short ones is fine.
+  std::string list;
+  for (int i = 0; i < 3000; ++i)
+    list += "show info;";
+  CHECK(commands(list + "\n").size() == 3001);
+}
+
 TEST_CASE("delays: units us ms s m h d, default unit chosen by the caller") {
   CHECK(parse_delay_ms("100", 1) == 100);
   CHECK(parse_delay_ms("5", 1000) == 5000);
