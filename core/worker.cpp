@@ -3,7 +3,6 @@
 #include <signal.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "core/engine.hpp"
 #include "core/session.hpp"
@@ -11,8 +10,7 @@
 namespace ferry::core {
 
 namespace {
-constexpr int kAcceptBatch = 64;     // connections accepted per wake-up before yielding to others
-constexpr Millis kAcceptRetry{100};  // pause after EMFILE & co before accepting again
+constexpr int kAcceptBatch = 64;  // connections accepted per wake-up before yielding to others
 }  // namespace
 
 Acceptor::Acceptor(Worker& worker, Frontend& frontend, Listener& listener)
@@ -25,26 +23,20 @@ void Acceptor::resume() {
 }
 
 void Acceptor::on_readable(int) {
-  Engine& engine = worker_.engine;
-  const int fd = listener_.fd_for(worker_.index);
-  for (int i = 0; i < kAcceptBatch; ++i) {
-    {
-      auto lk = engine.lock_state();
-      if (!worker_.reserve_slot(frontend_)) return;  // paused; resumed when a slot frees
-    }
-    SockAddr peer;
-    const int client = accept_nonblocking(fd, peer);
-    if (client >= 0) {
-      worker_.accepted(frontend_, Fd(client), peer);
-      continue;
-    }
-    const int err = errno;
-    worker_.release_slot(frontend_);
-    if (err == EINTR || err == ECONNABORTED) continue;
-    if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM)
-      worker_.accept_resource_shortage(err);
-    return;  // EAGAIN: the backlog is empty (another worker may have taken the connection)
-  }
+  accept_batch(listener_.fd_for(worker_.index), kAcceptBatch, *this, worker_.accept_backoff);
+}
+
+bool Acceptor::admit() {
+  auto lk = worker_.engine.lock_state();
+  return worker_.reserve_slot(frontend_);  // false: paused; resumed when a slot frees
+}
+
+void Acceptor::take(Fd client, const SockAddr& peer) {
+  worker_.accepted(frontend_, std::move(client), peer);
+}
+
+void Acceptor::refund() {
+  worker_.release_slot(frontend_);
 }
 
 Worker::Worker(Engine& e, size_t i, EventLoop* shared_loop, size_t max_pipes)
@@ -54,11 +46,15 @@ Worker::Worker(Engine& e, size_t i, EventLoop* shared_loop, size_t max_pipes)
       loop(shared_loop ? *shared_loop : *own_loop_),
       poller(loop),
       pipes(max_pipes),
+      accept_backoff(loop, e.log,
+                     [this] {
+                       auto lk = engine.lock_state();
+                       update_listeners();
+                     }),
       session_memory_(std::make_unique<ObjectPool<Session>>()),
       thread_id_(shared_loop ? std::this_thread::get_id() : std::thread::id{}),
       prepare_(loop, this),
       async_(loop, this),
-      accept_retry_(loop, this),
       kick_(loop, this) {
   prepare_.start();
   prepare_.unref();
@@ -241,7 +237,7 @@ void Worker::update_listeners() {
   bool paused = false;
   for (auto& a : acceptors_) {
     const Frontend& fe = a->frontend();
-    if (shortage_ || engine.at_maxconn() || fe.full() || fe.stopped) {
+    if (accept_backoff.paused() || engine.at_maxconn() || fe.full() || fe.stopped) {
       a->pause();
       paused = true;
     } else {
@@ -249,27 +245,6 @@ void Worker::update_listeners() {
     }
   }
   paused_ = paused;
-}
-
-void Worker::accept_resource_shortage(int err) {
-  const Millis now = loop.now();
-  if (now - last_shortage_log_ >= Millis(10000)) {
-    last_shortage_log_ = now;
-    engine.log.warning(std::string("accept() failed: ") + std::strerror(err) +
-                       "; pausing listeners for 100 ms (raise `ulimit-n` or lower `maxconn`)");
-  }
-  shortage_ = true;
-  {
-    auto lk = engine.lock_state();
-    update_listeners();
-  }
-  accept_retry_.start(kAcceptRetry);
-}
-
-void Worker::retry_accept() {
-  shortage_ = false;
-  auto lk = engine.lock_state();
-  update_listeners();
 }
 
 void Worker::stop_accepting() {

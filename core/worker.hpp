@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/accept_backoff.hpp"
 #include "core/buffer_pool.hpp"
 #include "core/edge_poller.hpp"
 #include "core/event_loop.hpp"
@@ -36,7 +37,7 @@ struct HandoffTag {};
 struct ResumeTag {};
 
 // One worker's watch on one listening socket.
-class Acceptor {
+class Acceptor : public AcceptTarget {
  public:
   Acceptor(Worker& worker, Frontend& frontend, Listener& listener);
   Frontend& frontend() const { return frontend_; }
@@ -45,6 +46,9 @@ class Acceptor {
 
  private:
   void on_readable(int revents);
+  bool admit() override;  // reserves a connection slot
+  void take(Fd client, const SockAddr& peer) override;
+  void refund() override;
   Worker& worker_;
   Frontend& frontend_;
   Listener& listener_;
@@ -108,8 +112,8 @@ class Worker {
   void release_slot(Frontend& frontend);
   // State lock held: a session has closed its sockets; it is destroyed before the loop blocks.
   void session_closed(Session& session);
-  // accept() failed for lack of fds or memory: pause this worker's acceptors briefly.
-  void accept_resource_shortage(int err);
+  // Pauses this worker's acceptors briefly when accept() lacks fds or memory.
+  AcceptBackoff accept_backoff;
   // State lock held, any thread: re-evaluate whether this worker's acceptors should run.
   void request_listener_update();
   bool paused() const { return paused_.load(); }
@@ -127,7 +131,6 @@ class Worker {
   void on_async();
   void run_hand_offs();
   void reap();
-  void retry_accept();
   void run_resumes();
   void on_kick() {
     run_hand_offs();
@@ -144,13 +147,10 @@ class Worker {
   std::vector<std::function<void()>> tasks_;
   std::atomic<bool> listeners_dirty_{false};
   std::atomic<bool> paused_{false};  // some acceptor paused (maxconn, frontend full, shortage)
-  bool shortage_ = false;            // accept() lacked fds or memory; retried by timer
-  Millis last_shortage_log_{-100000};
   std::atomic<std::thread::id> thread_id_;
   std::thread thread_;
   PrepareWatcher<Worker, &Worker::on_prepare> prepare_;
   AsyncWatcher<Worker, &Worker::on_async> async_;
-  TimerWatcher<Worker, &Worker::retry_accept> accept_retry_;
   // Own-thread hand-offs and resumes; ref'd: they keep the loop running.
   TimerWatcher<Worker, &Worker::on_kick> kick_;
 };

@@ -40,8 +40,12 @@ class AdminConnection {
   // reply pending) and it has not completed a command yet or holds an incomplete line.
   bool idle_partial() const;
   void drop() { close(); }
-  // Where the owner keeps this connection, for O(1) removal.
+  // Where the owner keeps this connection, for O(1) removal; which socket it came to, from
+  // which source (peer uid or address), when.
   std::list<std::unique_ptr<AdminConnection>>::iterator self;
+  size_t socket = 0;
+  std::string source;
+  core::Millis since{0};
 
  private:
   void on_io(int revents);

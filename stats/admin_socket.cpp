@@ -2,18 +2,42 @@
 
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
 #include <cerrno>
 
 namespace ferry::stats {
 
 namespace {
 
-constexpr int kBacklog = 16;
-constexpr size_t kMaxConnections = 100;  // beyond, new clients wait in the kernel backlog
+constexpr int kDefaultBacklog = 16;
 constexpr int kAcceptBatch = 16;
+constexpr std::string_view kTooMany =
+    "Too many connections from this client (at most 20 at once on the stats sockets); "
+    "closing.\n\n";
 
 std::string inet_text(const core::SockAddr& addr) {
   return (addr.family() == AF_INET6 ? "ipv6@" : "ipv4@") + addr.to_string();
+}
+
+// Whom a connection counts against: its peer's uid on a UNIX socket, its address on TCP.
+std::string source_of(int fd, const core::SockAddr& peer) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (peer.family() == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(peer.get())->sin_addr, text,
+                sizeof(text));
+  } else if (peer.family() == AF_INET6) {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(peer.get())->sin6_addr, text,
+                sizeof(text));
+  } else {
+    ucred cred{};
+    socklen_t len = sizeof(cred);
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+      return "uid " + std::to_string(cred.uid);
+  }
+  return text;
 }
 
 }  // namespace
@@ -25,12 +49,15 @@ std::string socket_text(const core::SockAddr& addr) {
 }
 
 // One listening stats socket.
-class AdminSockets::Listener {
+class AdminSockets::Listener : public core::AcceptTarget {
  public:
-  Listener(AdminSockets& owner, core::Fd fd, conf::Level level, core::SocketFile file)
-      : owner_(owner),
+  Listener(AdminSockets& owner, size_t index, core::Fd fd, conf::Level level, size_t maxconn,
+           core::SocketFile file)
+      : index(index),
+        level(level),
+        maxconn(maxconn),
+        owner_(owner),
         fd_(std::move(fd)),
-        level_(level),
         file_(std::move(file)),
         io_(owner.loop(), this) {
     resume();
@@ -43,23 +70,20 @@ class AdminSockets::Listener {
   void pause() { io_.stop(); }
   void resume() { io_.watch(fd_.get(), EV_READ); }
 
+  const size_t index;
+  const conf::Level level;
+  const size_t maxconn;
+  size_t open = 0;  // connections it accepted that are still open
+
  private:
-  void on_readable(int) {
-    for (int i = 0; i < kAcceptBatch; ++i) {
-      if (owner_.connection_count() >= kMaxConnections) return;  // the owner resumes us
-      core::SockAddr peer;
-      const int fd = core::accept_nonblocking(fd_.get(), peer);
-      if (fd >= 0) {
-        owner_.accepted(core::Fd(fd), level_);
-      } else if (errno != EINTR && errno != ECONNABORTED) {
-        return;  // EAGAIN, or out of fds: the next readiness retries
-      }
-    }
+  void on_readable(int) { core::accept_batch(fd_.get(), kAcceptBatch, *this, owner_.backoff_); }
+  bool admit() override { return owner_.make_room(*this); }
+  void take(core::Fd fd, const core::SockAddr& peer) override {
+    owner_.accepted(*this, std::move(fd), peer);
   }
 
   AdminSockets& owner_;
   core::Fd fd_;
-  conf::Level level_;
   core::SocketFile file_;
   core::IoWatcher<Listener, &Listener::on_readable> io_;
 };
@@ -68,7 +92,9 @@ AdminSockets::AdminSockets(core::Engine& engine, ProcessInfo process)
     : engine_(engine),
       process_(std::move(process)),
       context_{engine, process_, {}},
-      reaper_(engine.loop, this) {}
+      reaper_(engine.loop, this),
+      backoff_(engine.loop, engine.log, [this] { update_listeners(); }),
+      recheck_(engine.loop, this) {}
 
 AdminSockets::~AdminSockets() {
   connections_.clear();
@@ -83,24 +109,56 @@ std::vector<std::string> AdminSockets::listen(const conf::GlobalConf& global, bo
     for (const auto& a : bind.addrs) {
       const core::SockAddr addr = core::SockAddr::from(a);
       const std::string what = "stats socket (" + conf::to_string(bind.pos) + ")";
-      auto r = core::listen_on(addr, kBacklog, bind.perms, what, takeover);
+      const int backlog = bind.backlog > 0 ? bind.backlog : kDefaultBacklog;
+      auto r = core::listen_on(addr, backlog, bind.perms, what, takeover);
       if (!r.error.empty()) {
         errors.push_back(r.error);
         continue;
       }
-      serve(std::move(r.fd), socket_text(addr), bind.level, std::move(r.file));
+      serve(std::move(r.fd), socket_text(addr), bind.level, std::move(r.file),
+            bind.maxconn > 0 ? static_cast<size_t>(bind.maxconn) : kDefaultMaxconn);
     }
   }
   return errors;
 }
 
-void AdminSockets::serve(core::Fd fd, std::string text, conf::Level level, core::SocketFile file) {
+void AdminSockets::serve(core::Fd fd, std::string text, conf::Level level, core::SocketFile file,
+                         size_t maxconn) {
   context_.sockets.push_back(SocketDesc{std::move(text), level});
-  listeners_.push_back(std::make_unique<Listener>(*this, std::move(fd), level, std::move(file)));
+  listeners_.push_back(std::make_unique<Listener>(*this, listeners_.size(), std::move(fd), level,
+                                                  maxconn, std::move(file)));
   process_.admin_listeners = listeners_.size();
 }
 
-void AdminSockets::accepted(core::Fd fd, conf::Level level) {
+// Room for one more connection on `listener`, counting one it may drop (take() drops it).
+bool AdminSockets::make_room(Listener& listener) {
+  if (listener.open < listener.maxconn || droppable(on_socket(listener.index))) return true;
+  listener.pause();  // until one of its connections closes, or the recheck
+  if (!recheck_.active()) recheck_.start(kDropGrace);
+  return false;
+}
+
+AdminConnection* AdminSockets::droppable(const Pick& pick) {
+  const core::Millis now = loop().now();
+  for (auto& c : connections_)
+    if (pick(*c) && c->idle_partial() && now - c->since >= kDropGrace) return c.get();
+  return nullptr;
+}
+
+void AdminSockets::accepted(Listener& listener, core::Fd fd, const core::SockAddr& peer) {
+  if (listener.open >= listener.maxconn) {
+    if (AdminConnection* old = droppable(on_socket(listener.index))) old->drop();
+  }
+  std::string source = source_of(fd.get(), peer);
+  const Pick same_source = [&](const AdminConnection& c) { return c.source == source; };
+  if (count_if(same_source) >= kMaxPerSource) {
+    AdminConnection* old = droppable(same_source);
+    if (!old) {
+      ::send(fd.get(), kTooMany.data(), kTooMany.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      return;
+    }
+    old->drop();
+  }
   // HAProxy counts CLI connections in `show activity` accepts and in CumConns / CumReq, but not
   // in the connection rates.
   auto& accepted = engine_.main_worker().activity.accepted;
@@ -109,16 +167,20 @@ void AdminSockets::accepted(core::Fd fd, conf::Level level) {
     auto lk = engine_.lock_state();
     ++engine_.cum_conns;
   }
-  auto conn = std::make_unique<AdminConnection>(*this, std::move(fd), level, timeout_);
+  auto conn = std::make_unique<AdminConnection>(*this, std::move(fd), listener.level, timeout_);
   AdminConnection& c = *conn;
+  c.socket = listener.index;
+  c.source = std::move(source);
+  c.since = loop().now();
   connections_.push_back(std::move(conn));
   c.self = std::prev(connections_.end());
+  ++listener.open;
   process_.admin_connections = connections_.size();
-  update_listeners();
   c.start();
 }
 
 void AdminSockets::release(AdminConnection& connection) {
+  --listeners_[connection.socket]->open;
   graveyard_.push_back(std::move(*connection.self));
   connections_.erase(connection.self);
   process_.admin_connections = connections_.size();
@@ -131,10 +193,21 @@ void AdminSockets::reap() {
   reaper_.stop();
 }
 
+AdminSockets::Pick AdminSockets::on_socket(size_t index) {
+  return [index](const AdminConnection& c) { return c.socket == index; };
+}
+
+size_t AdminSockets::count_if(const Pick& pick) const {
+  size_t n = 0;
+  for (const auto& c : connections_)
+    n += pick(*c) ? 1 : 0;
+  return n;
+}
+
+// Every socket watches again (a full one finds out in admit()), unless fds ran out.
 void AdminSockets::update_listeners() {
-  const bool full = connections_.size() >= kMaxConnections;
   for (auto& l : listeners_)
-    full ? l->pause() : l->resume();
+    backoff_.paused() ? l->pause() : l->resume();
 }
 
 }  // namespace ferry::stats

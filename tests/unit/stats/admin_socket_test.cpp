@@ -385,6 +385,100 @@ TEST_CASE("admin socket: stats timeout closes an idle connection") {
   CHECK(ferry::test::elapsed_ms(start) >= 90);
 }
 
+TEST_CASE("admin socket: the timeout counts from an incomplete line's first byte") {
+  // Found on f6d6290: every byte restarted the timer, so a line trickled a byte at a time held
+  // its connection for ever.
+  Server srv;
+  srv.admin.set_timeout(200ms);
+  Client c(srv, srv.user_path);
+  const auto start = ferry::test::Clock::now();
+  while (!c.closed() && ferry::test::elapsed_ms(start) < 1500) {
+    c.send_reading("x");
+    c.read_for(20ms);
+  }
+  CHECK(c.closed());
+  CHECK(ferry::test::elapsed_ms(start) < 600);
+}
+
+// A server whose user socket takes `maxconn` connections.
+struct SmallServer {
+  Runtime rt;
+  ferry::test::TempDir dir;
+  AdminSockets admin{rt.engine, rt.process};
+  std::string path = dir.file("user.sock");
+  explicit SmallServer(int maxconn) {
+    conf::GlobalConf g;
+    g.stats_sockets.push_back(unix_socket(path, conf::Level::User));
+    g.stats_sockets.back().maxconn = maxconn;
+    REQUIRE(admin.listen(g).empty());
+  }
+};
+
+TEST_CASE("admin socket: a full socket drops its oldest idle partial line for a new client") {
+  // Found on f6d6290: clients trickling incomplete lines held every slot; a real admin's
+  // command was never read.
+  Server srv;  // for its pump
+  SmallServer small(3);
+  const auto pump = [&] {
+    srv.pump();
+    ev_run(small.rt.loop.raw(), EVRUN_NOWAIT);
+  };
+  std::vector<std::unique_ptr<Client>> idle;
+  for (int i = 0; i < 3; ++i) {
+    idle.push_back(std::make_unique<Client>(srv, small.path));
+    idle.back()->send("show");
+  }
+  REQUIRE(ferry::test::poll_until(
+      [&] {
+        pump();
+        return small.admin.connection_count() == 3;
+      },
+      2000ms));
+  const auto start = ferry::test::Clock::now();
+  while (ferry::test::elapsed_ms(start) < AdminSockets::kDropGrace.count() + 20)
+    pump();
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const core::SockAddr addr = unix_addr(small.path);
+  REQUIRE(::connect(fd, addr.get(), addr.len) == 0);
+  REQUIRE(::send(fd, "show cli level\n", 15, MSG_NOSIGNAL) == 15);
+  std::string got;
+  ferry::test::poll_until(
+      [&] {
+        pump();
+        char buf[64];
+        const ssize_t n = ::recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+        if (n > 0) got.append(buf, static_cast<size_t>(n));
+        return n == 0;
+      },
+      2000ms);
+  ::close(fd);
+  CHECK(got == "user\n\n");
+  CHECK(small.admin.connection_count() == 2);  // the oldest went, the new one is done
+}
+
+TEST_CASE("admin socket: one source holds at most 20 connections") {
+  Server srv;
+  std::vector<std::unique_ptr<Client>> busy;
+  for (size_t i = 0; i < AdminSockets::kMaxPerSource; ++i) {
+    busy.push_back(std::make_unique<Client>(srv, i % 2 ? srv.user_path : srv.admin_path));
+    busy.back()->send("prompt\n");
+    CHECK(busy.back()->read_until("> ") == "\n> ");  // in session, nothing incomplete
+  }
+  Client refused(srv, srv.user_path);
+  CHECK(refused.read_all().find("Too many connections from this client") == 0);
+  CHECK(refused.closed());
+  busy.pop_back();
+  REQUIRE(ferry::test::poll_until(
+      [&] {
+        srv.pump();
+        return srv.admin.connection_count() < AdminSockets::kMaxPerSource;
+      },
+      2000ms));
+  Client next(srv, srv.user_path);
+  next.send("show cli level\n");
+  CHECK(next.read_all() == "user\n\n");
+}
+
 TEST_CASE("admin socket: TCP stats sockets behave as the UNIX ones") {
   Server srv;
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
