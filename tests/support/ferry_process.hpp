@@ -84,6 +84,12 @@ struct RunResult {
 // Runs `ferry <args...>` to completion (killed after `timeout`), capturing its output.
 RunResult run_ferry(const std::vector<std::string>& args, Millis timeout = 10s);
 
+// CPU time (user + system, in clock ticks) a process has used so far, from /proc/PID/stat; -1
+// if unreadable.
+long cpu_ticks(pid_t pid);
+// Its resident memory in KiB (VmRSS), or -1.
+long rss_kib(pid_t pid);
+
 // Replaces every `{KEY}` in `text` by its value, e.g. {{"PORT", "8080"}, {"DIR", dir.path()}}.
 std::string fill_template(std::string text,
                           const std::vector<std::pair<std::string, std::string>>& values);
