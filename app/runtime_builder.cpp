@@ -8,6 +8,7 @@
 #include "app/process_control.hpp"
 #include "balancer/balancer.hpp"
 #include "core/socket_ops.hpp"
+#include "http/http_protocol.hpp"
 
 namespace ferry::app {
 
@@ -148,8 +149,35 @@ void open_listeners(const conf::ProxyConf& p, const conf::BindConf& bind, const 
         std::make_unique<core::Listener>(b.addr, std::move(b.fds), std::move(b.file), bind.name));
 }
 
-void add_frontend(const conf::ProxyConf& p, core::Engine& engine, const BuildOptions& opts,
-                  std::vector<std::string>& errors) {
+// The HTTP settings of a `mode http` frontend and its backend: the stronger connection mode,
+// `option forwardfor` from either (the frontend's first), timeouts from where HAProxy takes them.
+http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyConf& fe) {
+  const conf::ProxyConf* be = config.find_backend(
+      fe.kind == conf::ProxyKind::Listen && fe.default_backend.empty() ? fe.name
+                                                                       : fe.default_backend);
+  if (!be) be = &fe;
+  http::HttpSettings st;
+  const auto mode = std::max(fe.http_conn_mode, be->http_conn_mode);
+  st.conn_mode = mode == conf::HttpConnMode::Close ? http::HttpSettings::ConnMode::Close
+                 : mode == conf::HttpConnMode::ServerClose
+                     ? http::HttpSettings::ConnMode::ServerClose
+                     : http::HttpSettings::ConnMode::KeepAlive;
+  const conf::ForwardFor& ff = fe.forwardfor.enabled ? fe.forwardfor : be->forwardfor;
+  st.forwardfor = ff.enabled;
+  st.forwardfor_header = ff.header;
+  st.forwardfor_if_none = ff.if_none;
+  st.request_timeout =
+      fe.timeouts.http_request ? fe.timeouts.http_request : be->timeouts.http_request;
+  st.keep_alive_timeout =
+      fe.timeouts.http_keep_alive ? fe.timeouts.http_keep_alive : be->timeouts.http_keep_alive;
+  st.client_timeout = fe.timeouts.client;
+  st.server_timeout = be->timeouts.server;
+  st.tunnel_timeout = be->timeouts.tunnel;
+  return st;
+}
+
+void add_frontend(const conf::Config& config, const conf::ProxyConf& p, core::Engine& engine,
+                  const BuildOptions& opts, std::vector<std::string>& errors) {
   core::FrontendSettings st;
   st.maxconn = p.maxconn > 0 ? std::min<unsigned>(p.maxconn, engine.maxconn) : engine.maxconn;
   st.client_timeout = p.timeouts.client;
@@ -162,6 +190,11 @@ void add_frontend(const conf::ProxyConf& p, core::Engine& engine, const BuildOpt
     fe->own_log->set_stderr(false);
     for (const auto& e : fe->own_log->set_targets(p.logs))
       errors.push_back(e);
+  }
+  if (p.mode == conf::ProxyMode::Http) {
+    engine.protocols.push_back(
+        std::make_unique<http::HttpProtocol>(http_settings(config, p), engine.nbthread));
+    fe->protocol = engine.protocols.back().get();
   }
   fe->backend = engine.find_backend(
       p.kind == conf::ProxyKind::Listen && p.default_backend.empty() ? p.name : p.default_backend);
@@ -197,7 +230,7 @@ std::vector<std::string> build_runtime(const conf::Config& config, core::Engine&
   for (const auto& p : config.proxies)
     if (p.is_backend()) add_backend(config, p, engine);
   for (const auto& p : config.proxies)
-    if (p.is_frontend()) add_frontend(p, engine, opts, errors);
+    if (p.is_frontend()) add_frontend(config, p, engine, opts, errors);
   return errors;
 }
 

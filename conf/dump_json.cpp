@@ -202,9 +202,27 @@ json logs_json(const std::vector<LogTarget>& logs) {
   return out;
 }
 
+std::string_view http_conn_mode_name(HttpConnMode m) {
+  switch (m) {
+    case HttpConnMode::KeepAlive:
+      return "http-keep-alive";
+    case HttpConnMode::ServerClose:
+      return "http-server-close";
+    case HttpConnMode::Close:
+      return "httpclose";
+  }
+  return "unknown";
+}
+
 json timeouts_json(const Timeouts& t) {
-  return {{"connect", ms(t.connect)}, {"client", ms(t.client)}, {"server", ms(t.server)},
-          {"queue", ms(t.queue)},     {"check", ms(t.check)},   {"tunnel", ms(t.tunnel)}};
+  return {{"connect", ms(t.connect)},
+          {"client", ms(t.client)},
+          {"server", ms(t.server)},
+          {"queue", ms(t.queue)},
+          {"check", ms(t.check)},
+          {"tunnel", ms(t.tunnel)},
+          {"http_request", ms(t.http_request)},
+          {"http_keep_alive", ms(t.http_keep_alive)}};
 }
 
 json global_json(const GlobalConf& g) {
@@ -245,6 +263,11 @@ json proxy_json(const ProxyConf& p) {
           {"default_backend", p.default_backend},
           {"default_backend_pos", pos_json(p.default_backend_pos)},
           {"balance", to_string(p.balance)},
+          {"mode", p.mode == ProxyMode::Http ? "http" : "tcp"},
+          {"http_connection_mode", http_conn_mode_name(p.http_conn_mode)},
+          {"forwardfor", p.forwardfor.enabled ? json{{"header", p.forwardfor.header},
+                                                     {"if_none", p.forwardfor.if_none}}
+                                              : json(nullptr)},
           {"servers", servers},
           {"timeouts", timeouts_json(p.timeouts)},
           {"maxconn", p.maxconn},

@@ -50,6 +50,7 @@ std::span<const Keyword> bind_keywords();         // keywords_bind.cpp: bind, st
 std::span<const Keyword> server_keywords();       // keywords_server.cpp: server, default-server
 std::span<const Keyword> log_keywords();          // keywords_log.cpp
 std::span<const Keyword> check_keywords();        // keywords_check.cpp: option httpchk, ...
+std::span<const Keyword> http_keywords();         // keywords_http.cpp: mode http settings
 std::span<const Keyword> unsupported_keywords();  // keywords_unsupported.cpp
 
 // The row for `words` in the tables, or nullptr; `consumed` gets the number of words the name

@@ -12,14 +12,16 @@ constexpr unsigned kD = kDefaults, kF = kFrontend, kB = kBackend, kL = kListen;
 
 void mode(ParseContext& ctx, const Call& call) {
   const std::string& m = call.args[0];
-  if (m == "tcp") return;
-  if (m == "http")
-    return fail(ctx, call,
-                "HTTP mode is not supported by ferry, which relays TCP only; use "
-                "'mode tcp'");
-  if (m == "unix")
-    return warn(ctx, call, "'mode unix' is not an HAProxy mode; taken as 'mode tcp'");
-  fail(ctx, call, "unknown proxy mode '" + m + "'; use 'mode tcp'");
+  if (m == "tcp") {
+    ctx.proxy().mode = ProxyMode::Tcp;
+  } else if (m == "http") {
+    ctx.proxy().mode = ProxyMode::Http;
+  } else if (m == "unix") {
+    ctx.proxy().mode = ProxyMode::Tcp;
+    warn(ctx, call, "'mode unix' is not an HAProxy mode; taken as 'mode tcp'");
+  } else {
+    fail(ctx, call, "unknown proxy mode '" + m + "'; use 'mode tcp' or 'mode http'");
+  }
 }
 
 void load_server_state(ParseContext& ctx, const Call& call) {
@@ -74,8 +76,8 @@ void balance(ParseContext& ctx, const Call& call) {
   }
   if (is_http_algorithm(algo))
     return fail(ctx, call,
-                "'balance " + algo + "' needs HTTP mode, which ferry does not " +
-                    "support; use 'source' to keep a client on one server");
+                "'balance " + algo + "' is not supported by ferry yet; use 'source' to keep a " +
+                    "client on one server");
   fail(ctx, call,
        "balance only supports 'roundrobin', 'static-rr', 'leastconn', 'first', "
        "'source' and 'random' options (got '" +
@@ -115,7 +117,7 @@ constexpr Keyword kTable[] = {
     {.name = "mode",
      .sections = kAnyProxy,
      .handler = mode,
-     .usage = "mode tcp",
+     .usage = "mode tcp|http",
      .min_args = 1,
      .max_args = 1},
     {.name = "default_backend",
@@ -158,6 +160,18 @@ constexpr Keyword kTable[] = {
      .sections = kD | kL | kB,
      .handler = timeout<&Timeouts::check>,
      .usage = "timeout check <time>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "timeout http-request",
+     .sections = kAnyProxy,
+     .handler = timeout<&Timeouts::http_request>,
+     .usage = "timeout http-request <time>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "timeout http-keep-alive",
+     .sections = kAnyProxy,
+     .handler = timeout<&Timeouts::http_keep_alive>,
+     .usage = "timeout http-keep-alive <time>",
      .min_args = 1,
      .max_args = 1},
     {.name = "timeout tunnel",

@@ -10,7 +10,7 @@ namespace {
 constexpr unsigned kP = kAnyProxy;
 
 constexpr std::string_view kRemove = "remove the line";
-constexpr std::string_view kHttp = "it needs HTTP mode, and ferry relays TCP only; remove it";
+constexpr std::string_view kHttp = "ferry's 'mode http' does not implement it yet; remove it";
 constexpr std::string_view kTls = "ferry has no TLS; remove it and terminate TLS elsewhere";
 constexpr std::string_view kRouting =
     "ferry sends every connection of a frontend to its 'default_backend'; remove it";
@@ -57,16 +57,11 @@ constexpr Keyword kTable[] = {
      .usage = "it was removed in HAProxy 2.1; use 'timeout server'"},
     {.name = "timeout client-fin", .sections = kP, .usage = kRemove},
     {.name = "timeout server-fin", .sections = kP, .usage = kRemove},
-    {.name = "timeout http-request", .sections = kP, .usage = kHttp},
-    {.name = "timeout http-keep-alive", .sections = kP, .usage = kHttp},
     {.name = "timeout tarpit", .sections = kP, .usage = kHttp},
     {.name = "option httplog",
      .sections = kP,
-     .usage = "ferry relays TCP only; use 'option tcplog'"},
-    {.name = "option forwardfor", .sections = kP, .usage = kHttp},
-    {.name = "option http-server-close", .sections = kP, .usage = kHttp},
-    {.name = "option httpclose", .sections = kP, .usage = kHttp},
-    {.name = "option http-keep-alive", .sections = kP, .usage = kHttp},
+     .usage = "ferry has no HTTP log format yet; use 'option tcplog' (one line per "
+              "connection)"},
     {.name = "option http-buffer-request", .sections = kP, .usage = kHttp},
     {.name = "option abortonclose", .sections = kP, .usage = kRemove},
     {.name = "option tcpka", .sections = kP, .usage = kRemove},
@@ -91,6 +86,7 @@ constexpr Keyword kTable[] = {
     {.name = "http-response", .sections = kP, .usage = kHttp},
     {.name = "http-after-response", .sections = kP, .usage = kHttp},
     {.name = "http-reuse", .sections = kP, .usage = kHttp},
+    {.name = "retry-on", .sections = kP, .usage = kHttp},
     {.name = "redirect", .sections = kP, .usage = kHttp},
     {.name = "errorfile", .sections = kP, .usage = kHttp},
     {.name = "errorfiles", .sections = kP, .usage = kHttp},
@@ -98,8 +94,7 @@ constexpr Keyword kTable[] = {
     {.name = "capture", .sections = kP, .usage = kHttp},
     {.name = "cookie",
      .sections = kP,
-     .usage = "cookie persistence needs HTTP mode; use "
-              "'balance source'"},
+     .usage = "ferry has no cookie persistence; use 'balance source'"},
     {.name = "stick", .sections = kP, .usage = "use 'balance source'"},
     {.name = "stick-table", .sections = kP, .usage = "use 'balance source'"},
     {.name = "hash-type",

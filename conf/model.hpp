@@ -101,6 +101,21 @@ struct ServerConf {
 
 struct Timeouts {
   std::optional<Millis> connect, client, server, queue, check, tunnel;
+  std::optional<Millis> http_request, http_keep_alive;
+};
+
+enum class ProxyMode { Tcp, Http };
+
+// How `mode http` treats connections after an exchange (option http-keep-alive, the default;
+// option http-server-close; option httpclose). Ordered: the stronger of a frontend's and its
+// backend's applies.
+enum class HttpConnMode { KeepAlive, ServerClose, Close };
+
+// option forwardfor [header NAME] [if-none]
+struct ForwardFor {
+  bool enabled = false;
+  std::string header = "X-Forwarded-For";
+  bool if_none = false;
 };
 
 struct LogTarget {
@@ -143,6 +158,9 @@ struct ProxyConf {
   std::string default_backend;
   SourcePos default_backend_pos;
   Balance balance = Balance::RoundRobin;
+  ProxyMode mode = ProxyMode::Tcp;
+  HttpConnMode http_conn_mode = HttpConnMode::KeepAlive;
+  ForwardFor forwardfor;
   std::vector<ServerConf> servers;
   Timeouts timeouts;
   int maxconn = 0;

@@ -75,7 +75,7 @@ void observe(OptCtx& o, const std::string& arg) {
   else if (arg == "none")
     o.s.observe = Observe::None;
   else if (arg == "layer7")
-    o.fail("'observe layer7' needs HTTP mode, which ferry does not support; use 'observe layer4'");
+    o.fail("'observe layer7' is not supported by ferry yet; use 'observe layer4'");
   else
     o.fail("'observe' expects 'layer4' or 'none' (got '" + arg + "')");
 }
@@ -120,6 +120,9 @@ void bind_only(OptCtx& o, const std::string&) {
                            "listening side");
 }
 
+// `mode http` keeps idle server connections without limits of its own (README).
+constexpr std::string_view kIdlePool =
+    "ferry does not limit or purge idle server connections yet; remove it";
 constexpr std::string_view kNoTls = "TLS is not supported; remove it";
 constexpr std::string_view kNoAgent = "agent checks are not supported; use 'check'";
 
@@ -188,7 +191,7 @@ const ServerOption kOptions[] = {
      .note = "the PROXY protocol is not supported; remove it"},
     {.name = "cookie",
      .values = 1,
-     .note = "cookie persistence needs HTTP mode; use 'balance source'"},
+     .note = "ferry has no cookie persistence; use 'balance source'"},
     {.name = "track", .values = 1, .note = "give this server its own 'check'"},
     {.name = "agent-check", .values = 0, .note = kNoAgent},
     {.name = "agent-port", .values = 1, .note = kNoAgent},
@@ -202,7 +205,11 @@ const ServerOption kOptions[] = {
      .values = 1,
      .note = "ferry does not resolve names; use a numeric address"},
     {.name = "source", .values = 1, .note = "remove it"},
-    {.name = "redir", .values = 1, .note = "redirects need HTTP mode; remove it"},
+    {.name = "redir", .values = 1, .note = "ferry does not redirect yet; remove it"},
+    {.name = "pool-max-conn", .values = 1, .note = kIdlePool},
+    {.name = "pool-low-conn", .values = 1, .note = kIdlePool},
+    {.name = "pool-purge-delay", .values = 1, .note = kIdlePool},
+    {.name = "max-reuse", .values = 1, .note = kIdlePool},
 };
 
 const ServerOption* find_option(std::string_view name) {

@@ -54,8 +54,34 @@ void check_default_backend(const Config& config, const ProxyConf& p,
             did_you_mean(p.default_backend, backend_names(config)));
 }
 
+// A frontend and its backend speak the same protocol (HAProxy refuses an HTTP frontend with a
+// TCP backend; it would upgrade a TCP frontend's connections to an HTTP backend, ferry does not).
+void check_modes(const Config& config, const ProxyConf& p, std::vector<Diagnostic>& diags) {
+  const ProxyConf* be = config.find_backend(p.default_backend);
+  if (!be || be == &p || be->mode == p.mode) return;
+  const bool http_fe = p.mode == ProxyMode::Http;
+  error(diags, p.default_backend_pos,
+        describe_proxy(p) + " (mode " + (http_fe ? "http" : "tcp") + ") uses " +
+            describe_proxy(*be) + " (mode " + (http_fe ? "tcp" : "http") + ", " +
+            to_string(be->pos) + ") as its default_backend; give both the same 'mode'");
+}
+
+// HAProxy warns about `option forwardfor` outside HTTP mode; so do we, and about the
+// connection-mode options too.
+void check_http_only(const ProxyConf& p, std::vector<Diagnostic>& diags) {
+  if (p.mode == ProxyMode::Http) return;
+  if (p.forwardfor.enabled)
+    warning(diags, p.pos,
+            "'option forwardfor' ignored for " + describe_proxy(p) + " as it requires HTTP mode");
+  if (p.http_conn_mode != HttpConnMode::KeepAlive)
+    warning(diags, p.pos,
+            "'option http-server-close' and 'option httpclose' ignored for " + describe_proxy(p) +
+                " as they require HTTP mode");
+}
+
 void check_frontend(const Config& config, const ProxyConf& p, std::vector<Diagnostic>& diags) {
   check_default_backend(config, p, diags);
+  check_modes(config, p, diags);
   if (p.kind != ProxyKind::Frontend) return;
   if (p.binds.empty())
     error(diags, p.pos,
@@ -162,6 +188,7 @@ void validate(Config& config, std::vector<Diagnostic>& diags) {
     if (p.is_frontend()) check_frontend(config, p, diags);
     if (p.is_backend()) check_servers(p, diags);
     check_timeouts(p, diags);
+    check_http_only(p, diags);
   }
   check_chroot_paths(config, diags);
   assign_ids(config, diags);

@@ -21,24 +21,28 @@ EdgePoller::EdgePoller(EventLoop& loop) : epfd_(::epoll_create1(EPOLL_CLOEXEC)),
   io_.watch(epfd_.get(), EV_READ);
 }
 
-int EdgePoller::add(Entry& entry, int fd, bool out) {
+int EdgePoller::control(int op, Entry& entry, int fd, bool out) {
   entry.fd = fd;
   entry.out = out;
   epoll_event ev{};
   ev.events = interest(out);
   ev.data.ptr = &entry;
-  return ::epoll_ctl(epfd_.get(), EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : errno;
+  return ::epoll_ctl(epfd_.get(), op, fd, &ev) == 0 ? 0 : errno;
+}
+
+int EdgePoller::add(Entry& entry, int fd, bool out) {
+  return control(EPOLL_CTL_ADD, entry, fd, out);
+}
+
+int EdgePoller::rebind(Entry& entry, int fd) {
+  return control(EPOLL_CTL_MOD, entry, fd, true);
 }
 
 void EdgePoller::want_output(Entry& entry) {
   if (entry.out || entry.fd < 0) return;
-  entry.out = true;
-  epoll_event ev{};
-  ev.events = interest(true);
-  ev.data.ptr = &entry;
   // Cannot fail for a registered fd short of a kernel bug; if it did, the write would wait for
   // the session's timeout, as a peer that never reads would make it.
-  ::epoll_ctl(epfd_.get(), EPOLL_CTL_MOD, entry.fd, &ev);
+  control(EPOLL_CTL_MOD, entry, entry.fd, true);
 }
 
 void EdgePoller::on_ready(int) {

@@ -42,12 +42,16 @@ class EdgePoller {
 
   // Registers `fd` for input (and output too when `out`); 0, or the errno of epoll_ctl.
   int add(Entry& entry, int fd, bool out);
+  // Points an fd registered by another entry at `entry` (an idle server connection changing
+  // hands), for input and output; the kernel reports it at once if it is ready. 0 or errno.
+  int rebind(Entry& entry, int fd);
   // Adds output interest the first time it is wanted (a write to the socket blocked); the
   // kernel reports the socket at once if it became writable meanwhile.
   void want_output(Entry& entry);
 
  private:
   static constexpr int kBatch = 200;  // HAProxy's default tune.maxpollevents
+  int control(int op, Entry& entry, int fd, bool out);
   void on_ready(int revents);
 
   Fd epfd_;
@@ -64,6 +68,7 @@ class EdgeWatcher {
   EdgeWatcher& operator=(const EdgeWatcher&) = delete;
 
   int add(int fd, bool out = false) { return poller_.add(entry_, fd, out); }
+  int rebind(int fd) { return poller_.rebind(entry_, fd); }
   void want_output() {
     if (!entry_.out) poller_.want_output(entry_);
   }

@@ -49,6 +49,9 @@ class Engine {
   const unsigned maxconn;  // global
   const unsigned nbthread;
   const Millis start_time;
+  // The protocols of `mode http` frontends (Frontend::protocol); declared first, so they
+  // outlive the frontends, workers and sessions that use them.
+  std::vector<std::unique_ptr<SessionProtocolFactory>> protocols;
   std::vector<std::unique_ptr<Frontend>> frontends;
   std::vector<std::unique_ptr<Backend>> backends;
   std::vector<std::unique_ptr<Worker>> workers;  // [0] runs on `loop`

@@ -16,6 +16,7 @@
 #include "core/freq_counter.hpp"
 #include "core/log.hpp"
 #include "core/relaxed_counter.hpp"
+#include "core/session_protocol.hpp"
 #include "core/socket_ops.hpp"
 
 namespace ferry::core {
@@ -79,7 +80,10 @@ class Frontend {
   const std::string name;
   const int id;
   const FrontendSettings settings;
-  Backend* backend = nullptr;    // default_backend
+  Backend* backend = nullptr;  // default_backend
+  // Set for a frontend whose sessions speak a protocol (mode http); owned by whoever builds the
+  // runtime and outlives the frontend's sessions.
+  SessionProtocolFactory* protocol = nullptr;
   std::unique_ptr<Log> own_log;  // the frontend's own `log` targets, if any
   std::vector<std::unique_ptr<Listener>> listeners;
   // Under the engine's state lock:

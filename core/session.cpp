@@ -55,7 +55,57 @@ Session::~Session() {
   s2c_.release(worker_.io());
 }
 
+void Session::count_backend_session() {
+  ++backend_.beconn;
+  ++backend_.counters.stot;
+  backend_.counters.sess_rate.add(accepted_at_);
+  backend_.counters.last_session = accepted_at_;
+  backend_.counters.smax = std::max(backend_.counters.smax, backend_.beconn);
+}
+
+void Session::start_protocol() {
+  {
+    auto lk = engine_.lock_state();
+    count_backend_session();
+  }
+  if (client_io_.add(client_.get()) != 0) return close('R', 'C');
+  phase_ = Phase::Idle;
+  proto_ = frontend_.protocol->create(*this);
+  proto_->start();
+}
+
+void Session::request_server() {
+  tried_.clear();
+  retries_done_ = 0;
+  Next next = Next::Fail;
+  {
+    auto lk = engine_.lock_state();
+    next = assign();
+  }
+  proceed(next);
+}
+
+Fd Session::end_exchange() {
+  timer_.stop();
+  phase_ = Phase::Idle;
+  {
+    auto lk = engine_.lock_state();
+    drop_server();
+  }
+  return std::move(server_fd_);
+}
+
+bool Session::reuse_idle() {
+  Fd idle = proto_->idle_connection(*server_);
+  if (!idle || server_io_.rebind(idle.get()) != 0) return false;
+  server_fd_ = std::move(idle);
+  count_server_session();
+  connected();
+  return true;
+}
+
 void Session::start() {
+  if (frontend_.protocol) return start_protocol();
   // Watched from now on, as HAProxy does: what the client sends while it waits for a server is
   // read (and counted), and a client that resets its connection meanwhile is let go at once.
   const bool watched = client_io_.add(client_.get()) == 0;
@@ -70,11 +120,7 @@ void Session::start() {
   Next next = Next::Wait;
   {
     auto lk = engine_.lock_state();
-    ++backend_.beconn;
-    ++backend_.counters.stot;
-    backend_.counters.sess_rate.add(accepted_at_);
-    backend_.counters.last_session = accepted_at_;
-    backend_.counters.smax = std::max(backend_.counters.smax, backend_.beconn);
+    count_backend_session();
     count_waiting_bytes(moved);
     if (watched && st == Flow::Status::Ok) next = assign();  // no pick for a client gone already
   }
@@ -209,6 +255,7 @@ void Session::count_connect_attempt() {
 void Session::connect() {
   phase_ = Phase::Connecting;
   connect_started_ = worker_.loop.now();
+  if (proto_ && reuse_idle()) return;
   ConnectResult cr = connect_to(server_->addr);
   if (cr.err != 0) return connect_failed(cr.err, true);
   server_fd_ = std::move(cr.fd);
@@ -230,7 +277,9 @@ void Session::connected() {
     attribute_waiting_bytes();
   }
   engine_.observe_connect(*server_, true);
-  start_relay();
+  if (!proto_) return start_relay();
+  phase_ = Phase::Relaying;
+  proto_->server_ready();
 }
 
 bool Session::should_redispatch() const {
@@ -325,6 +374,7 @@ void Session::relay() {
 }
 
 void Session::resume() {
+  if (proto_ && !closed()) return proto_->resume();
   if (phase_ == Phase::Relaying) relay();
 }
 
@@ -333,7 +383,7 @@ void Session::count_in(uint64_t n) {
   bytes_in_ += n;
   frontend_.counters.bin += n;
   backend_.counters.bin += n;
-  server_->counters.bin += n;
+  if (server_) server_->counters.bin += n;  // a protocol reads requests before picking one
 }
 
 void Session::count_out(uint64_t n) {
@@ -341,10 +391,14 @@ void Session::count_out(uint64_t n) {
   bytes_out_ += n;
   frontend_.counters.bout += n;
   backend_.counters.bout += n;
-  server_->counters.bout += n;
+  if (server_) server_->counters.bout += n;  // a protocol answers some requests itself
 }
 
 void Session::on_client_io(int revents) {
+  if (proto_) {
+    if (!closed()) proto_->client_io(revents);
+    return;
+  }
   if (phase_ != Phase::Relaying) return client_io_waiting(revents);
   if (revents & EdgePoller::kInput) c2s_.mark_readable(revents & EdgePoller::kDrainFully);
   if (revents & EdgePoller::kOutput && s2c_.wants_write()) {
@@ -363,6 +417,7 @@ void Session::on_server_io(int revents) {
     return connected();
   }
   if (phase_ != Phase::Relaying) return;
+  if (proto_) return proto_->server_io(revents);
   if (revents & EdgePoller::kInput) s2c_.mark_readable(revents & EdgePoller::kDrainFully);
   if (revents & EdgePoller::kOutput && c2s_.wants_write()) {
     if (c2s_.flush(server_fd_.get(), worker_.io(), s2c_.done()) != Flow::Status::Ok)
@@ -461,6 +516,7 @@ void Session::kill() {
 
 void Session::close(char who, char phase) {
   if (closed()) return;
+  if (proto_) proto_->closing(who, phase);
   timer_.stop();
   worker_.forget_resume(*this);
   c2s_.release(worker_.io());

@@ -20,6 +20,7 @@
 #include "core/fd.hpp"
 #include "core/relay.hpp"
 #include "core/server.hpp"
+#include "core/session_protocol.hpp"
 #include "core/worker.hpp"
 
 namespace ferry::core {
@@ -60,9 +61,31 @@ class Session : public ListHook<ServerSessionsTag>,
   const SockAddr& peer() const { return peer_; }
   bool closed() const { return phase_ == Phase::Closed; }
 
+  // For the session's protocol (a frontend with one: HTTP), on the session's thread.
+  Worker& worker() const { return worker_; }
+  Frontend& frontend() const { return frontend_; }
+  Backend& backend() const { return backend_; }
+  int client_fd() const { return client_.get(); }
+  int server_fd() const { return server_fd_.get(); }
+  void want_client_output() { client_io_.want_output(); }
+  // Calls the protocol's resume() in the next loop iteration (input left after its rounds).
+  void resume_later() { worker_.resume_later(*this); }
+  void want_server_output() { server_io_.want_output(); }
+  // Picks a server for the next exchange, with the backend's algorithm, queue, retries and
+  // redispatch; SessionProtocol::server_ready() follows, or the session closes (closing()).
+  void request_server();
+  // The exchange is over: the server's slot is given back (a queued session may take it) and
+  // its connection handed to the caller, to keep for reuse or to close.
+  Fd end_exchange();
+  // Ends the session with termination state `who``phase`.
+  void finish(char who, char phase) { close(who, phase); }
+  void count_in(uint64_t n);
+  void count_out(uint64_t n);
+
  private:
   // Dequeued: given a server by the queue, not yet connecting (the hand-off is pending).
-  enum class Phase { New, Queued, Dequeued, Connecting, TurnAround, Relaying, Closed };
+  // Idle: a session with a protocol, between two exchanges (no server).
+  enum class Phase { New, Queued, Dequeued, Connecting, TurnAround, Relaying, Idle, Closed };
   // What to do once the state lock is released, after a server pick.
   enum class Next { Connect, Wait, Fail };
 
@@ -71,6 +94,10 @@ class Session : public ListHook<ServerSessionsTag>,
   Next enqueue();
   void proceed(Next next);
   void connect();  // to server_, whose slot is taken and the attempt counted
+  // Takes an idle connection to server_ the protocol kept; false when it has none (or it failed).
+  bool reuse_idle();
+  void start_protocol();
+  void count_backend_session();  // state lock held: the session's arrival on its backend
   void count_connect_attempt();
   void count_server_session();  // stot, rate, smax, lastsess of server_
   // State lock held: the bytes the client sent before a server connection are counted on the
@@ -94,8 +121,6 @@ class Session : public ListHook<ServerSessionsTag>,
   void close(char who, char phase);
 
   Millis idle_timeout() const;  // 0 = none
-  void count_in(uint64_t n);
-  void count_out(uint64_t n);
 
   void on_client_io(int revents);
   void on_server_io(int revents);
@@ -153,6 +178,7 @@ class Session : public ListHook<ServerSessionsTag>,
   EdgeWatcher<Session, &Session::on_client_io> client_io_;
   EdgeWatcher<Session, &Session::on_server_io> server_io_;
   TimerWatcher<Session, &Session::on_timer> timer_;
+  std::unique_ptr<SessionProtocol> proto_;  // HTTP; none for TCP
 };
 
 }  // namespace ferry::core

@@ -119,9 +119,11 @@ MessageFlow::Status MessageFlow::pump(int from, int to, core::BufferPool& pool, 
     classify();
     if (decoder_.failed()) return Status::BadBody;
   }
-  if (!eof_ || body_done_) return Status::Ok;
-  // The source ended inside the body: what arrived before the end still goes out.
-  return flush(to, pool) == Status::Ok ? Status::Truncated : Status::WriteError;
+  // What the last round read goes out too: the destination then either took it all or will
+  // report room (an edge), so the flow never waits on a socket that has nothing to report.
+  if (flush(to, pool) != Status::Ok) return Status::WriteError;
+  // The source ended inside the body: what arrived before the end went out.
+  return eof_ && !body_done_ ? Status::Truncated : Status::Ok;
 }
 
 void MessageFlow::next_message() {
@@ -134,6 +136,7 @@ void MessageFlow::next_message() {
 
 void MessageFlow::release(core::BufferPool& pool) {
   pool.give_back(buf_);
+  *this = MessageFlow{};
 }
 
 }  // namespace ferry::http

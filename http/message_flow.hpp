@@ -51,9 +51,13 @@ class MessageFlow {
   Status pump(int from, int to, core::BufferPool& pool, uint64_t& moved);
   bool wants_write() const { return out_pos_ < out_.size() || ready_ > 0; }
   bool done() const { return body_done_ && !wants_write(); }
+  // Input of this message is left to read and nothing waits for the destination: the owner
+  // comes back for it (pump() stops after a few rounds).
+  bool more_to_read() const { return in_body_ && !body_done_ && can_read() && !wants_write(); }
   // After done(): starts the next message with the bytes held.
   void next_message();
   const std::string& error() const { return decoder_.error(); }
+  // Gives the buffer back and forgets everything: the flow is new, for another connection.
   void release(core::BufferPool& pool);
 
  private:

@@ -164,10 +164,33 @@ backend x from missing
       });
 }
 
-TEST_CASE("defaults: 'mode http' in defaults is reported at the defaults line") {
-  CHECK(diags("defaults\n  mode http\n") ==
-        V{"t.cfg:2: error: defaults section: HTTP mode is not supported by ferry, which relays "
-          "TCP only; use 'mode tcp'"});
+TEST_CASE("defaults: 'mode http' and the HTTP settings reach the proxies after them") {
+  const auto r = load(R"(defaults
+  mode http
+  timeout connect 1s
+  timeout client 2s
+  timeout server 3s
+  timeout http-request 4s
+  timeout http-keep-alive 5s
+  option http-server-close
+  option forwardfor header X-Client if-none
+frontend f
+  bind :1
+  default_backend b
+backend b
+  option httpclose
+  server s /s.sock
+)");
+  CHECK(lines(r) == V{});
+  const ProxyConf& f = proxy(r, "f");
+  CHECK(f.mode == ProxyMode::Http);
+  CHECK(f.http_conn_mode == HttpConnMode::ServerClose);
+  CHECK(f.forwardfor.enabled);
+  CHECK(f.forwardfor.header == "X-Client");
+  CHECK(f.forwardfor.if_none);
+  CHECK(f.timeouts.http_request == Millis(4000));
+  CHECK(f.timeouts.http_keep_alive == Millis(5000));
+  CHECK(proxy(r, "b").http_conn_mode == HttpConnMode::Close);
 }
 
 }  // namespace

@@ -87,10 +87,10 @@ TEST_CASE("proxy: balance errors") {
 )") == V{
            "t.cfg:6: error: backend 'b': balance only supports 'roundrobin', 'static-rr', "
            "'leastconn', 'first', 'source' and 'random' options (got 'fastest')",
-           "t.cfg:7: error: backend 'b': 'balance uri' needs HTTP mode, which ferry does not "
-           "support; use 'source' to keep a client on one server",
-           "t.cfg:8: error: backend 'b': 'balance hdr(host)' needs HTTP mode, which ferry does not "
-           "support; use 'source' to keep a client on one server",
+           "t.cfg:7: error: backend 'b': 'balance uri' is not supported by ferry yet; use 'source' "
+           "to keep a client on one server",
+           "t.cfg:8: error: backend 'b': 'balance hdr(host)' is not supported by ferry yet; use "
+           "'source' to keep a client on one server",
            "t.cfg:9: error: backend 'b': 'balance source' takes no further argument (got 'extra')",
        });
 }
@@ -99,10 +99,9 @@ TEST_CASE("proxy: mode") {
   CHECK(
       diags(kMinimal + "  mode http\n  mode unix\n  mode health\n  mode tcp\n") ==
       V{
-          "t.cfg:10: error: backend 'b': HTTP mode is not supported by ferry, which relays TCP "
-          "only; use 'mode tcp'",
           "t.cfg:11: warning: backend 'b': 'mode unix' is not an HAProxy mode; taken as 'mode tcp'",
-          "t.cfg:12: error: backend 'b': unknown proxy mode 'health'; use 'mode tcp'",
+          "t.cfg:12: error: backend 'b': unknown proxy mode 'health'; use 'mode tcp' or 'mode "
+          "http'",
       });
 }
 
@@ -268,8 +267,8 @@ TEST_CASE("proxy: HAProxy keywords ferry refuses say why and what to do") {
           "HAProxy 2.1; use 'timeout client'",
           "t.cfg:12: error: backend 'b': 'srvtimeout' is not supported by ferry; it was removed in "
           "HAProxy 2.1; use 'timeout server'",
-          "t.cfg:13: error: backend 'b': 'option httplog' is not supported by ferry; ferry relays "
-          "TCP only; use 'option tcplog'",
+          "t.cfg:13: error: backend 'b': 'option httplog' is not supported by ferry; ferry has no "
+          "HTTP log format yet; use 'option tcplog' (one line per connection)",
           "t.cfg:14: error: backend 'b': 'use_backend' is not supported by ferry; ferry sends "
           "every "
           "connection of a frontend to its 'default_backend'; remove it",
@@ -277,11 +276,8 @@ TEST_CASE("proxy: HAProxy keywords ferry refuses say why and what to do") {
           "in "
           "maintenance put 'disabled' on its server line; to drop a proxy, remove or comment out "
           "its section",
-          "t.cfg:16: error: backend 'b': 'http-request' is not supported by ferry; it needs HTTP "
-          "mode, and ferry relays TCP only; remove it",
-          "t.cfg:17: error: backend 'b': 'timeout http-request' is not supported by ferry; it "
-          "needs "
-          "HTTP mode, and ferry relays TCP only; remove it",
+          "t.cfg:16: error: backend 'b': 'http-request' is not supported by ferry; ferry's 'mode "
+          "http' does not implement it yet; remove it",
           "t.cfg:18: error: backend 'b': 'stats' is not supported by ferry; there is no HTTP "
           "statistics page; use 'stats socket' in the global section and 'show stat'",
       });

@@ -92,8 +92,8 @@ TEST_CASE("server: value errors, all reported") {
           "number with an optional unit: us, ms, s, m, h or d (e.g. 5s)",
           "t.cfg:11: error: server 'b/x': 'error-limit' has to be > 0.",
           "t.cfg:11: error: server 'b/x': 'id' expects a positive integer (got '0')",
-          "t.cfg:12: error: server 'b/y': 'observe layer7' needs HTTP mode, which ferry does not "
-          "support; use 'observe layer4'",
+          "t.cfg:12: error: server 'b/y': 'observe layer7' is not supported by ferry yet; use "
+          "'observe layer4'",
           "t.cfg:12: error: server 'b/y': 'on-error' expects one of 'fastinter', 'fail-check', "
           "'sudden-death' or 'mark-down' but got 'die'",
           "t.cfg:12: error: server 'b/y': 'on-marked-down' expects 'shutdown-sessions' (got 'now')",

@@ -186,7 +186,7 @@ backends:
           "t.yaml:5:14: error: unknown key 'conect' in timeout; did you mean 'connect'?",
           "t.yaml:6:13: error: unknown option 'redispach' in options; did you mean 'redispatch'?",
           "t.yaml:6:24: error: defaults section: 'option httplog' is not supported by ferry; ferry "
-          "relays TCP only; use 'option tcplog'",
+          "has no HTTP log format yet; use 'option tcplog' (one line per connection)",
           "t.yaml:10:22: error: frontend 'web': default_backend: there is no backend or listen "
           "section named 'ap'; did you mean 'app'?",
           "t.yaml:11:1: error: unknown key 'backend' in the top level; did you mean 'backends'?",

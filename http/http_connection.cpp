@@ -1,0 +1,357 @@
+#include "http/http_connection.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "core/backend.hpp"
+#include "core/engine.hpp"
+#include "core/frontend.hpp"
+#include "http/error_reply.hpp"
+#include "http/head_writer.hpp"
+
+namespace ferry::http {
+
+namespace {
+using core::EdgePoller;
+using Status = MessageFlow::Status;
+using ConnMode = HttpSettings::ConnMode;
+
+std::optional<core::Millis> first_of(std::optional<core::Millis> a, std::optional<core::Millis> b) {
+  return a ? a : b;
+}
+}  // namespace
+
+HttpConnection::HttpConnection(core::Session& session, const HttpSettings& settings, IdlePool& pool)
+    : session_(session),
+      settings_(settings),
+      pool_(pool),
+      buffers_(session.worker().buffers),
+      request_parser_(settings.limits),
+      response_parser_(settings.limits),
+      timer_(session.worker().loop, this) {}
+
+void HttpConnection::start() {
+  c2s_.mark_readable();  // the request has usually arrived with the connection
+  read_request();
+}
+
+core::Fd HttpConnection::idle_connection(core::Server& server) {
+  return pool_.take(server);
+}
+
+void HttpConnection::client_io(int revents) {
+  if (revents & EdgePoller::kInput) c2s_.mark_readable();
+  switch (state_) {
+    case State::Request:
+      return read_request();
+    case State::Exchange:
+    case State::Tunnel:
+      return exchange();
+    default:
+      return;  // waiting for a server: the request's body is read once it has one
+  }
+}
+
+void HttpConnection::server_io(int revents) {
+  if (revents & EdgePoller::kInput) s2c_.mark_readable();
+  if (state_ == State::Exchange || state_ == State::Tunnel) exchange();
+}
+
+void HttpConnection::arm_timer() {
+  std::optional<core::Millis> t;
+  switch (state_) {
+    case State::Request:
+      t = first_request_ || !c2s_.held().empty()
+              ? first_of(settings_.request_timeout, settings_.client_timeout)
+              : first_of(settings_.keep_alive_timeout,
+                         first_of(settings_.request_timeout, settings_.client_timeout));
+      break;
+    case State::Exchange:
+      t = response_started_ ? first_of(settings_.client_timeout, settings_.server_timeout)
+                            : settings_.server_timeout;
+      break;
+    case State::Tunnel:
+      t = first_of(settings_.tunnel_timeout,
+                   first_of(settings_.client_timeout, settings_.server_timeout));
+      break;
+    default:
+      break;
+  }
+  if (t)
+    timer_.start(*t);
+  else
+    timer_.stop();
+}
+
+void HttpConnection::on_timer() {
+  switch (state_) {
+    case State::Request:
+      if (c2s_.held().empty()) return session_.finish('c', 'R');
+      return refuse(408, "the request head did not arrive within timeout http-request", 'c', 'R');
+    case State::Exchange:
+      if (!response_started_) return refuse(504, "the server did not answer in time", 's', 'H');
+      return session_.finish(s2c_.wants_write() ? 'c' : 's', 'D');
+    case State::Tunnel:
+      return session_.finish('c', 'D');
+    default:
+      return;
+  }
+}
+
+void HttpConnection::wait_request() {
+  state_ = State::Request;
+  first_request_ = false;
+  c2s_.next_message();
+  request_parser_.reset();
+  read_request();
+}
+
+void HttpConnection::read_request() {
+  uint64_t moved = 0;
+  const Status st = c2s_.read(session_.client_fd(), buffers_, moved);
+  session_.count_in(moved);
+  if (st != Status::Ok) return session_.finish('C', 'R');
+  switch (request_parser_.parse_request(c2s_.held(), request_)) {
+    case ParseResult::NeedMore:
+      if (c2s_.at_eof()) return session_.finish(c2s_.held().empty() ? '-' : 'C', 'R');
+      // timeout http-request runs from the request's first byte (from accept for the first
+      // request) to its head's end; before that byte, timeout http-keep-alive.
+      if (!timer_.active() || (!c2s_.held().empty() && !head_timer_)) {
+        head_timer_ = first_request_ || !c2s_.held().empty();
+        arm_timer();
+      }
+      return;
+    case ParseResult::Error:
+      return refuse(400, request_parser_.error(), 'P', 'R');
+    case ParseResult::Done:
+      return request_ready();
+  }
+}
+
+void HttpConnection::request_ready() {
+  timer_.stop();
+  head_timer_ = false;
+  if (request_.is_connect())
+    return refuse(400, "CONNECT is not supported: ferry does not tunnel to arbitrary hosts", 'P',
+                  'R');
+  state_ = State::WaitServer;
+  session_.request_server();  // server_ready() or closing() follow, maybe at once
+}
+
+void HttpConnection::server_ready() {
+  RequestForward how;
+  how.close_server = settings_.conn_mode != ConnMode::KeepAlive;
+  const std::string client = client_address();
+  if (settings_.forwardfor && !client.empty()) {
+    how.forwarded_for = settings_.forwardfor_header;
+    how.forwarded_for_if_none = settings_.forwardfor_if_none;
+    how.client = client;
+  }
+  std::string head;
+  write_request_head(request_, how, head);
+  request_head_method_ = request_.is_head();
+  c2s_.begin_body(request_.size, std::move(head), request_.framing, request_.content_length);
+  response_parser_.reset();
+  response_started_ = false;
+  state_ = State::Exchange;
+  arm_timer();
+  s2c_.mark_readable();  // a reused connection's events went to the pool
+  exchange();
+}
+
+std::string HttpConnection::client_address() const {
+  const core::SockAddr& peer = session_.peer();
+  char text[INET6_ADDRSTRLEN] = {};
+  if (peer.family() == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(peer.get());
+    ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+  } else if (peer.family() == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(peer.get());
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+  }
+  return text;  // empty for a client of a UNIX socket: it has no address to give
+}
+
+void HttpConnection::exchange() {
+  if (!pump_request()) return;
+  if (state_ == State::Exchange && !response_started_ && !interim_) {
+    if (!read_response_head()) return;
+  }
+  if (!pump_response()) return;
+  watch_output();
+  if (state_ == State::Tunnel) return tunnel_progress();
+  if (response_started_ && s2c_.done()) return end_exchange();
+}
+
+void HttpConnection::tunnel_progress() {
+  // Each side's end is passed on as a half-close once everything before it went out.
+  if (c2s_.done() && !c2s_shut_) {
+    ::shutdown(session_.server_fd(), SHUT_WR);
+    c2s_shut_ = true;
+  }
+  if (s2c_.done() && !s2c_shut_) {
+    ::shutdown(session_.client_fd(), SHUT_WR);
+    s2c_shut_ = true;
+  }
+  if (c2s_shut_ && s2c_shut_) return session_.finish('-', '-');
+  arm_timer();
+}
+
+bool HttpConnection::pump_request() {
+  if (c2s_.done() && state_ != State::Tunnel) return true;
+  uint64_t moved = 0;
+  const Status st = c2s_.pump(session_.client_fd(), session_.server_fd(), buffers_, moved);
+  session_.count_in(moved);
+  if (moved > 0) arm_timer();
+  switch (st) {
+    case Status::Ok:
+      return true;
+    case Status::WriteError:
+      if (!response_started_)
+        refuse(502, "the server closed while receiving the request", 'S', 'H');
+      else
+        session_.finish('S', 'D');
+      return false;
+    case Status::BadBody:
+      if (!response_started_)
+        refuse(400, c2s_.error(), 'P', 'D');
+      else
+        session_.finish('P', 'D');
+      return false;
+    default:  // the client reset or closed inside its request's body
+      session_.finish('C', 'D');
+      return false;
+  }
+}
+
+bool HttpConnection::read_response_head() {
+  uint64_t moved = 0;
+  const Status st = s2c_.read(session_.server_fd(), buffers_, moved);
+  session_.count_out(moved);
+  if (st != Status::Ok) {
+    refuse(502, "the server reset the connection before a response", 'S', 'H');
+    return false;
+  }
+  switch (response_parser_.parse_response(s2c_.held(), response_, request_head_method_)) {
+    case ParseResult::NeedMore:
+      if (!s2c_.at_eof()) return true;
+      refuse(502, "the server closed the connection before a complete response head", 'S', 'H');
+      return false;
+    case ParseResult::Error:
+      refuse(502, "invalid response: " + response_parser_.error(), 'P', 'H');
+      return false;
+    case ParseResult::Done:
+      response_head_ready();
+      return state_ != State::Done;
+  }
+  return false;
+}
+
+void HttpConnection::response_head_ready() {
+  if (response_.status == 101 && is_upgrade(request_) && c2s_.done()) {
+    std::string head;
+    write_response_head(response_, request_, {}, head);
+    return start_tunnel(std::move(head));
+  }
+  if (response_.status < 200) {  // 100 Continue and other interim answers go out as they are
+    interim_ = true;
+    s2c_.begin_body(response_.size, std::string(s2c_.held().substr(0, response_.size)),
+                    Framing::None, 0);
+    return;
+  }
+  close_client_ = settings_.conn_mode == ConnMode::Close || !request_.keep_alive() ||
+                  response_.framing == Framing::UntilClose;
+  reuse_server_ = settings_.conn_mode == ConnMode::KeepAlive && response_.keep_alive() &&
+                  response_.framing != Framing::UntilClose;
+  std::string head;
+  write_response_head(response_, request_, {.close_client = close_client_}, head);
+  s2c_.begin_body(response_.size, std::move(head), response_.framing, response_.content_length);
+  response_started_ = true;
+  arm_timer();
+}
+
+void HttpConnection::start_tunnel(std::string head) {
+  state_ = State::Tunnel;
+  response_started_ = true;
+  s2c_.begin_body(response_.size, std::move(head), Framing::UntilClose, 0);
+  c2s_.next_message();
+  c2s_.begin_body(0, {}, Framing::UntilClose, 0);
+  c2s_.mark_readable();
+  arm_timer();
+}
+
+bool HttpConnection::pump_response() {
+  if (!response_started_ && !interim_) return true;
+  uint64_t moved = 0;
+  const Status st = s2c_.pump(session_.server_fd(), session_.client_fd(), buffers_, moved);
+  session_.count_out(moved);
+  if (moved > 0) arm_timer();
+  if (st != Status::Ok) {
+    session_.finish(st == Status::WriteError ? 'C' : 'S', 'D');
+    return false;
+  }
+  if (!interim_ || !s2c_.done()) return true;
+  // The interim answer went out: the final one follows (perhaps held already).
+  interim_ = false;
+  s2c_.next_message();
+  response_parser_.reset();
+  return read_response_head() && pump_response();
+}
+
+void HttpConnection::watch_output() {
+  if (c2s_.wants_write()) session_.want_server_output();
+  if (s2c_.wants_write()) session_.want_client_output();
+  if (c2s_.more_to_read() || s2c_.more_to_read()) session_.resume_later();
+}
+
+void HttpConnection::resume() {
+  if (state_ == State::Exchange || state_ == State::Tunnel) exchange();
+}
+
+void HttpConnection::end_exchange() {
+  timer_.stop();
+  const bool request_done = c2s_.done();
+  core::Server* server = session_.server();
+  s2c_.next_message();
+  const bool clean = request_done && s2c_.held().empty();
+  s2c_.release(buffers_);
+  core::Fd fd = session_.end_exchange();
+  if (reuse_server_ && clean && server) pool_.put(*server, std::move(fd));
+  if (close_client_ || !request_done) return session_.finish('-', '-');
+  wait_request();
+}
+
+void HttpConnection::refuse(int status, const std::string& why, char who, char phase) {
+  send_error(status, why);
+  session_.finish(who, phase);
+}
+
+void HttpConnection::send_error(int status, const std::string& why) {
+  log_refusal(status, why);
+  const std::string reply = error_reply(status, true);
+  const ssize_t n = ::send(session_.client_fd(), reply.data(), reply.size(), MSG_NOSIGNAL);
+  if (n > 0) session_.count_out(static_cast<uint64_t>(n));
+}
+
+void HttpConnection::log_refusal(int status, const std::string& why) {
+  core::Frontend& fe = session_.frontend();
+  const std::string line = "frontend '" + fe.name + "': answered " + std::to_string(status) +
+                           " to " + session_.peer().to_string() + ": " + why;
+  if (fe.logs_traffic())
+    fe.log_traffic(line);
+  else
+    fe.engine.log.notice(line);
+}
+
+void HttpConnection::closing(char who, char phase) {
+  timer_.stop();
+  const bool no_server =
+      state_ == State::WaitServer && (who == 'S' || who == 's') && (phase == 'C' || phase == 'Q');
+  state_ = State::Done;
+  if (no_server) send_error(503, "no server available (" + std::string{who, phase} + ")");
+  c2s_.release(buffers_);
+  s2c_.release(buffers_);
+}
+
+}  // namespace ferry::http

@@ -1,0 +1,102 @@
+// `mode http` on one client connection: a sequence of transactions, each balanced on its own.
+//
+// A request head is read and parsed strictly (a bad one is answered 400 and never forwarded);
+// the session picks a server for it (the backend's algorithm, queue, retries, redispatch) and
+// gives it an idle connection to that server or a new one; the head goes out rewritten (hop-by-
+// hop fields, Connection, X-Forwarded-For) and the body follows with backpressure; the response
+// head is parsed, rewritten and its body streamed back; then the server connection goes back to
+// the worker's idle pool when it can carry another request, and the next request (perhaps
+// pipelined already) is read under `timeout http-keep-alive`. An accepted Upgrade (101) turns
+// the pair into a tunnel under `timeout tunnel`.
+//
+// Runs on its session's thread; owned by the session. After it calls Session::finish() it does
+// nothing more (the session closes and calls closing() meanwhile).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/event_loop.hpp"
+#include "core/session.hpp"
+#include "http/h1_head.hpp"
+#include "http/idle_pool.hpp"
+#include "http/message_flow.hpp"
+
+namespace ferry::http {
+
+// What a frontend and its backend say about HTTP, resolved (frontend and backend combined).
+struct HttpSettings {
+  enum class ConnMode : uint8_t {
+    KeepAlive,    // option http-keep-alive (the default): both sides stay open
+    ServerClose,  // option http-server-close: the client stays, each server connection closes
+    Close,        // option httpclose: both close after each exchange
+  };
+  ConnMode conn_mode = ConnMode::KeepAlive;
+  std::optional<core::Millis> request_timeout;     // timeout http-request
+  std::optional<core::Millis> keep_alive_timeout;  // timeout http-keep-alive
+  std::optional<core::Millis> client_timeout, server_timeout, tunnel_timeout;
+  bool forwardfor = false;
+  std::string forwardfor_header = "X-Forwarded-For";
+  bool forwardfor_if_none = false;
+  Limits limits;
+};
+
+class HttpConnection final : public core::SessionProtocol {
+ public:
+  HttpConnection(core::Session& session, const HttpSettings& settings, IdlePool& pool);
+
+  void start() override;
+  void client_io(int revents) override;
+  void server_io(int revents) override;
+  void server_ready() override;
+  void resume() override;
+  void closing(char who, char phase) override;
+  core::Fd idle_connection(core::Server& server) override;
+
+ private:
+  enum class State : uint8_t { Request, WaitServer, Exchange, Tunnel, Done };
+
+  void wait_request();  // between requests: the keep-alive wait
+  void read_request();
+  void request_ready();
+  // Answers `status` itself, logs why, and ends the session with `who``phase`.
+  void refuse(int status, const std::string& why, char who, char phase);
+  void send_error(int status, const std::string& why);
+  void exchange();  // moves what can move, both ways
+  bool pump_request();
+  bool pump_response();
+  bool read_response_head();
+  void response_head_ready();
+  void start_tunnel(std::string head);
+  void tunnel_progress();
+  void end_exchange();
+  void watch_output();
+  void arm_timer();
+  void on_timer();
+  void log_refusal(int status, const std::string& why);
+  std::string client_address() const;
+
+  core::Session& session_;
+  const HttpSettings& settings_;
+  IdlePool& pool_;
+  core::BufferPool& buffers_;
+  State state_ = State::Request;
+  HeadParser request_parser_;
+  HeadParser response_parser_;
+  RequestHead request_;  // its views are stale once the head is forwarded; flags stay valid
+  ResponseHead response_;
+  MessageFlow c2s_;
+  MessageFlow s2c_;
+  bool request_head_method_ = false;  // the request being answered is a HEAD
+  bool response_started_ = false;     // the final response's head went to the client
+  bool close_client_ = false;
+  bool reuse_server_ = false;
+  bool first_request_ = true;
+  bool head_timer_ = false;  // the timer running is timeout http-request
+  bool interim_ = false;     // a 1xx head is on its way to the client
+  bool c2s_shut_ = false;    // tunnel: the client's end was passed to the server
+  bool s2c_shut_ = false;
+  core::TimerWatcher<HttpConnection, &HttpConnection::on_timer> timer_;
+};
+
+}  // namespace ferry::http

@@ -1,0 +1,38 @@
+// The HTTP protocol of a `mode http` frontend: makes an HttpConnection for each of its sessions,
+// with the frontend's resolved settings and its worker's idle server connections.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/session_protocol.hpp"
+#include "core/worker.hpp"
+#include "http/http_connection.hpp"
+#include "http/idle_pool.hpp"
+
+namespace ferry::http {
+
+// Idle server connections, one pool per worker.
+class IdlePools {
+ public:
+  explicit IdlePools(size_t workers) : pools_(workers) {}
+  // The pool of `worker`; made on its own thread at first use, touched only there.
+  IdlePool& of(core::Worker& worker);
+
+ private:
+  std::vector<std::unique_ptr<IdlePool>> pools_;
+};
+
+class HttpProtocol final : public core::SessionProtocolFactory {
+ public:
+  // `workers`: the engine's thread count.
+  HttpProtocol(HttpSettings settings, size_t workers)
+      : settings_(std::move(settings)), pools_(workers) {}
+  std::unique_ptr<core::SessionProtocol> create(core::Session& session) override;
+
+ private:
+  const HttpSettings settings_;
+  IdlePools pools_;  // this frontend's: another frontend's sessions do not share them
+};
+
+}  // namespace ferry::http
