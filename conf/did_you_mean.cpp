@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <utility>
 
 namespace ferry::conf {
 
@@ -15,22 +16,24 @@ bool suggestible(std::string_view word) {
 }  // namespace
 
 size_t edit_distance(std::string_view a, std::string_view b) {
-  const size_t n = a.size(), m = b.size();
-  // d[i][j]: distance between the first i chars of a and the first j chars of b.
-  std::vector<std::vector<size_t>> d(n + 1, std::vector<size_t>(m + 1));
-  for (size_t i = 0; i <= n; ++i)
-    d[i][0] = i;
+  const size_t m = b.size();
+  // Rows i-2, i-1 and i of the table d[i][j]: the distance between the first i chars of a and
+  // the first j chars of b.
+  std::vector<size_t> before(m + 1), prev(m + 1), row(m + 1);
   for (size_t j = 0; j <= m; ++j)
-    d[0][j] = j;
-  for (size_t i = 1; i <= n; ++i) {
+    prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    row[0] = i;
     for (size_t j = 1; j <= m; ++j) {
       const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      row[j] = std::min({prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        row[j] = std::min(row[j], before[j - 2] + 1);
     }
+    std::swap(before, prev);
+    std::swap(prev, row);
   }
-  return d[n][m];
+  return prev[m];
 }
 
 std::optional<std::string> closest_match(std::string_view word,
@@ -42,6 +45,8 @@ std::optional<std::string> closest_match(std::string_view word,
     if (!suggestible(c)) continue;
     const size_t len = std::max(word.size(), c.size());
     const size_t limit = std::max<size_t>(1, std::min<size_t>(3, len / 3));
+    // The distance is at least the difference in length: a long word costs nothing to reject.
+    if (len - std::min(word.size(), c.size()) > limit) continue;
     const size_t dist = edit_distance(word, c);
     if (dist <= limit && dist < best_distance) {
       best = std::string(c);

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <string>
+
 namespace ferry::conf {
 namespace {
 
@@ -11,6 +14,9 @@ TEST_CASE("did you mean: edit distance counts a swap as one edit") {
   CHECK(edit_distance("balanse", "balance") == 1);
   CHECK(edit_distance("wieght", "weight") == 1);
   CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("ca", "abc") == 3);  // no substring is edited twice
+  CHECK(edit_distance("abcdef", "badcfe") == 3);
+  CHECK(edit_distance("", "abc") == 3);
 }
 
 TEST_CASE("did you mean: only reasonably close candidates are offered") {
@@ -23,6 +29,16 @@ TEST_CASE("did you mean: only reasonably close candidates are offered") {
   CHECK_FALSE(closest_match("xyz", kw));
   CHECK(did_you_mean("balanse", kw) == "; did you mean 'balance'?");
   CHECK(did_you_mean("zzz", kw).empty());
+}
+
+TEST_CASE("did you mean: a long unknown word is rejected at once, not compared letter by letter") {
+  // `ferry -c` on a config with a 100 KB unknown word took 3 s (an n x m table per keyword);
+  // 10 MB of them would have taken minutes and gigabytes.
+  const std::string word(10 << 20, 'x');
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100; ++i)
+    CHECK_FALSE(closest_match(word, {"balance", "bind", "backlog", "weight", "maxconn"}));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
 
 TEST_CASE("did you mean: the first candidate wins a tie") {
