@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds ferry twice (Release in build/, ASan+UBSan in build-asan/) and runs the whole test
-# suite with ctest in both, then the multi-threaded tests under ThreadSanitizer (build-tsan/). Installs the Debian packages that are missing first.
+# suite with ctest in both, then the multi-threaded tests under ThreadSanitizer (build-tsan/) and
+# the fuzz targets for a short fixed number of runs (build-fuzz/). Installs the Debian packages that are missing first.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/packages.sh
@@ -26,4 +27,11 @@ cmake --build build-tsan -j"$jobs" --target ferry ferryctl integ_threads integ_q
 echo "=== build-tsan: ctest"
 (cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest -j"$jobs" --output-on-failure --timeout 600 -R 'integration/(threads|queue_and_maxconn)/|unit/core/a byte counter')
+# The libFuzzer targets of fuzz/ (clang++, ASan+UBSan): each over its committed corpus (every
+# crash found so far is kept there), then a fixed number of runs from a fixed seed.
+echo "=== build-fuzz: configure and build the fuzz targets"
+cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DFERRY_FUZZ=ON -DFERRY_TESTS=OFF >/dev/null
+cmake --build build-fuzz -j"$jobs" --target fuzz
+echo "=== build-fuzz: ctest"
+(cd build-fuzz && ctest -j"$jobs" --output-on-failure --timeout 600)
 echo "=== all test suites passed"
