@@ -37,7 +37,7 @@ struct HandoffTag {};
 struct ResumeTag {};
 
 // One worker's watch on one listening socket.
-class Acceptor : public AcceptTarget {
+class Acceptor final : public AcceptTarget {
  public:
   Acceptor(Worker& worker, Frontend& frontend, Listener& listener);
   Frontend& frontend() const { return frontend_; }

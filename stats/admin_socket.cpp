@@ -49,7 +49,7 @@ std::string socket_text(const core::SockAddr& addr) {
 }
 
 // One listening stats socket.
-class AdminSockets::Listener : public core::AcceptTarget {
+class AdminSockets::Listener final : public core::AcceptTarget {
  public:
   Listener(AdminSockets& owner, size_t index, core::Fd fd, conf::Level level, size_t maxconn,
            core::SocketFile file)
