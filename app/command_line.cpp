@@ -27,12 +27,15 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, std::string& er
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     const bool has_next = i + 1 < argc;
-    if (a == "-f" || a == "-p") {
+    if (a == "-f" || a == "-p" || a == "-x") {
       if (!has_next) {
         error = "option '" + std::string(a) + "' needs an argument";
         return false;
       }
-      (a == "-f" ? out.config_files.emplace_back(argv[++i]) : out.pidfile = argv[++i]);
+      if (a == "-f")
+        out.config_files.emplace_back(argv[++i]);
+      else
+        (a == "-p" ? out.pidfile : out.takeover_socket) = argv[++i];
     } else if (a == "-c") {
       out.check_only = true;
     } else if (a == "-d") {
@@ -97,6 +100,8 @@ std::string usage_text() {
          "  -p PIDFILE      write the process id to PIDFILE\n"
          "  -sf PID...      once listening, ask these processes to finish (soft stop)\n"
          "  -st PID...      once listening, terminate these processes\n"
+         "  -x SOCKET       take the listening sockets over from the old process through\n"
+         "                  its stats socket (needs 'expose-fd listeners' there)\n"
          "  -q              quiet: no start-up notices\n"
          "  -v              print the version and exit\n" +
          std::string(kProxydUsage);

@@ -25,6 +25,7 @@ struct CommandLine {
   bool version = false;                   // -v / -vv
   bool help = false;                      // -h
   std::string pidfile;                    // -p
+  std::string takeover_socket;            // -x: an old process's stats socket
   std::vector<pid_t> soft_stop_pids;      // -sf PID...
   std::vector<pid_t> hard_stop_pids;      // -st PID...
 };

@@ -139,4 +139,9 @@ void HeldSockets::forget() {
   inherited = core::InheritedSockets{};
 }
 
+void HeldSockets::take(BoundSocket socket) {
+  const std::string key = socket.addr.to_string();
+  held_.insert_or_assign(key, std::move(socket));
+}
+
 }  // namespace ferry::app

@@ -21,6 +21,9 @@ struct BoundSocket {
   core::SockAddr addr;        // as bound: a `:0` port is resolved
   std::vector<core::Fd> fds;  // TCP: one per thread; UNIX: one
   core::SocketFile file;      // a UNIX socket file created for it
+  // True: held by a master, which keeps the sockets and removes the file; a worker's listeners
+  // on them are shared. False: taken over from an old process (-x); the listener owns them.
+  bool master_owned = true;
 };
 
 // "frontend 'web' (ferry.cfg:12)": who a bind belongs to, in messages.
@@ -62,6 +65,8 @@ class HeldSockets {
   // Closes this process's copies without removing any socket file (in a worker after fork),
   // the inherited ones it did not take included.
   void forget();
+  // Adds sockets taken over from an old process (-x), held for the address they are bound to.
+  void take(BoundSocket socket);
 
  private:
   std::map<std::string, BoundSocket> held_;  // by the configured address (to_string())

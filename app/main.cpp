@@ -17,6 +17,7 @@
 #include "app/process_control.hpp"
 #include "app/runtime_builder.hpp"
 #include "app/server_state_files.hpp"
+#include "app/socket_takeover.hpp"
 #include "conf/dump_json.hpp"
 #include "conf/model.hpp"
 #include "core/engine.hpp"
@@ -103,8 +104,16 @@ int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker 
                       static_cast<unsigned>(std::max(1, config.global.nbthread)));
   engine.hard_stop_after = config.global.hard_stop_after;
   BuildOptions build;
-  build.takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty() || worker;
+  build.takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty() || worker ||
+                   !cmd.takeover_socket.empty();
   build.held = worker ? worker->sockets : nullptr;
+  HeldSockets taken;  // -x: the old process's sockets
+  if (!worker && !cmd.takeover_socket.empty()) {
+    if (auto err = take_listeners(cmd.takeover_socket, taken); !err.empty())
+      log.warning(err + "; binding the addresses instead");
+    else
+      build.held = &taken;
+  }
   // A worker takes the sockets its master inherited; a single process adopts its own.
   core::InheritedSockets own;
   build.inherited = worker ? &worker->sockets->inherited : &own;
@@ -113,6 +122,7 @@ int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker 
   const auto errors = build_runtime(config, engine, build);
   warn_unused_inherited(*build.inherited, log);
   if (worker) worker->sockets->forget();
+  taken.forget();
   if (!errors.empty()) {
     for (const auto& e : errors)
       log.alert(e);

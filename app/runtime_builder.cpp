@@ -139,8 +139,9 @@ void open_listeners(const conf::ProxyConf& p, const conf::BindConf& bind, const 
   const unsigned count = addr.is_unix() ? 1 : engine.nbthread;
   if (const BoundSocket* h = opts.held ? opts.held->find(addr) : nullptr;
       h && h->fds.size() >= count) {
-    fe.listeners.push_back(std::make_unique<core::Listener>(h->addr, adopt(*h, count),
-                                                            core::SocketFile{}, bind.name, true));
+    fe.listeners.push_back(std::make_unique<core::Listener>(
+        h->addr, adopt(*h, count), h->master_owned ? core::SocketFile{} : h->file, bind.name,
+        h->master_owned));
     return;
   }
   auto b = bind_socket(addr, p, bind, engine.maxconn, count, opts.takeover, errors);

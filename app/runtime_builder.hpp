@@ -25,7 +25,8 @@ struct BuildOptions {
   // Replacing an older process (-sf/-st, or a master's worker), whose live UNIX sockets may be
   // replaced.
   bool takeover = false;
-  // Sockets bound by the master (-W): an address found there is listened on through them.
+  // Sockets bound by the master (-W), or taken over from an old process (-x): an address found
+  // there is listened on through them.
   const HeldSockets* held = nullptr;
   // Sockets to take before binding (socket activation, a master's sockets): `bind fd@N|NAME`
   // must find one there, and a `bind` whose address equals one's takes it instead of binding.

@@ -141,9 +141,14 @@ json bind_json(const BindConf& b) {
   json addrs = json::array();
   for (const auto& a : b.addrs)
     addrs.push_back(address_json(a));
-  return {{"pos", pos_json(b.pos)},     {"addresses", addrs},   {"name", b.name},
-          {"backlog", b.backlog},       {"maxconn", b.maxconn}, {"perms", perms_json(b.perms)},
-          {"level", to_string(b.level)}};
+  return {{"pos", pos_json(b.pos)},
+          {"addresses", addrs},
+          {"name", b.name},
+          {"backlog", b.backlog},
+          {"maxconn", b.maxconn},
+          {"perms", perms_json(b.perms)},
+          {"level", to_string(b.level)},
+          {"expose_fd_listeners", b.expose_fd_listeners}};
 }
 
 json server_json(const ServerConf& s) {

@@ -87,9 +87,7 @@ bool parse_level(BindCtx& b, const std::string& arg) {
 
 bool expose_fd(BindCtx& b, const std::string& arg) {
   if (arg != "listeners") return b.fail("'expose-fd' expects 'listeners' (got '" + arg + "')");
-  b.ctx.warning(b.pos, b.label +
-                           ": 'expose-fd listeners' is ignored: ferry does not hand its "
-                           "listening sockets to a new process over the stats socket");
+  b.bind.expose_fd_listeners = true;
   return true;
 }
 

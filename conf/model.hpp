@@ -71,7 +71,8 @@ struct BindConf {
   int backlog = 0;  // 0 = the frontend's maxconn, as HAProxy
   int maxconn = 0;
   UnixPerms perms;
-  Level level = Level::Operator;  // `stats socket` only
+  Level level = Level::Operator;     // `stats socket` only
+  bool expose_fd_listeners = false;  // `stats socket` only: `-x` may take the listeners over
 };
 
 struct ServerConf {

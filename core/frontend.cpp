@@ -7,7 +7,7 @@
 namespace ferry::core {
 
 Listener::Listener(SockAddr a, std::vector<Fd> fds, SocketFile f, std::string n, bool s)
-    : addr(a), name(std::move(n)), file(std::move(f)), shared(s), fds_(std::move(fds)) {}
+    : addr(a), name(std::move(n)), file(std::move(f)), fds_(std::move(fds)), shared_(s) {}
 
 Listener::~Listener() {
   close();
@@ -17,7 +17,7 @@ Listener::~Listener() {
 void Listener::close() {
   if (closed_) return;
   closed_ = true;
-  if (shared) return;  // the other holders keep accepting on them
+  if (shared_) return;  // the other holders keep accepting on them
   // No close(): a worker's epoll may still hold the fd (libev drops it lazily) and would race
   // with the fd number being freed and reused. The fds close with the Listener, after the join.
   for (const auto& fd : fds_) {

@@ -38,15 +38,20 @@ class Listener {
   const SockAddr addr;
   const std::string name;
   const SocketFile file;
-  const bool shared;
   // The socket worker `index` accepts on.
   int fd_for(size_t index) const { return fds_.size() == 1 ? fds_[0].get() : fds_[index].get(); }
   // Stops the sockets listening (soft stop), unless shared; their fds close with the Listener.
   void close();
   bool closed() const { return closed_; }
+  bool shared() const { return shared_; }
+  const std::vector<Fd>& fds() const { return fds_; }
+  // Another process took these sockets over (`-x`): from now on they are shared, and the socket
+  // file is the new process's to remove. State lock held.
+  void hand_over() { shared_ = true; }
 
  private:
   std::vector<Fd> fds_;
+  bool shared_;
   bool closed_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "core/fd_passing.hpp"
 #include "stats/admin_socket.hpp"
 #include "stats/cli_parser.hpp"
 
@@ -125,9 +126,23 @@ bool AdminConnection::run_one(std::string_view input) {
   }
   arm_idle_timer();
   if (reply.wait && begin_wait(*reply.wait)) return false;
-  if (!reply.wait) out_ += format_reply(reply, session_);
+  if (!reply.wait) queue_reply(reply);
   after_reply();
   return true;
+}
+
+// A reply that passes descriptors (`_getsocks`) leaves at once with them attached to its first
+// byte, when nothing is queued before it; otherwise it is refused.
+void AdminConnection::queue_reply(const Reply& reply) {
+  std::string text = format_reply(reply, session_);
+  if (!reply.fds.empty()) {
+    const ssize_t n =
+        pending_output() == 0 ? core::send_with_fds(fd_.get(), text, reply.fds) : ssize_t{-1};
+    if (n <= 0) text = "Cannot pass the sockets: send the command alone, on a new connection.\n";
+    if (n > 0) owner_.count_sent(static_cast<size_t>(n));
+    text.erase(0, n > 0 ? static_cast<size_t>(n) : 0);
+  }
+  out_ += text;
 }
 
 // A non-interactive session ends once the client has nothing more buffered.

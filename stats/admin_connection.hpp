@@ -31,6 +31,8 @@ class AdminConnection {
  public:
   AdminConnection(AdminSockets& owner, core::Fd fd, conf::Level level, core::Millis timeout);
   ~AdminConnection();
+  // The socket has `expose-fd listeners`: `_getsocks` may pass descriptors.
+  void allow_fd_passing(bool on) { session_.expose_fd = on; }
   AdminConnection(const AdminConnection&) = delete;
   AdminConnection& operator=(const AdminConnection&) = delete;
 
@@ -58,6 +60,7 @@ class AdminConnection {
   bool run_one(std::string_view input);  // false: stop running commands for now
   void work();                           // run what is buffered, write, then watch what is due
   void after_reply();
+  void queue_reply(const Reply& reply);
   bool begin_wait(const WaitRequest& wait);  // true while the wait goes on
   void end_wait(WaitStatus status);
   void schedule_wait_tick();

@@ -116,15 +116,16 @@ std::vector<std::string> AdminSockets::listen(const conf::GlobalConf& global, bo
         continue;
       }
       serve(std::move(r.fd), socket_text(addr), bind.level, std::move(r.file),
-            bind.maxconn > 0 ? static_cast<size_t>(bind.maxconn) : kDefaultMaxconn);
+            bind.maxconn > 0 ? static_cast<size_t>(bind.maxconn) : kDefaultMaxconn,
+            bind.expose_fd_listeners);
     }
   }
   return errors;
 }
 
 void AdminSockets::serve(core::Fd fd, std::string text, conf::Level level, core::SocketFile file,
-                         size_t maxconn) {
-  context_.sockets.push_back(SocketDesc{std::move(text), level});
+                         size_t maxconn, bool expose_fd) {
+  context_.sockets.push_back(SocketDesc{std::move(text), level, expose_fd});
   listeners_.push_back(std::make_unique<Listener>(*this, listeners_.size(), std::move(fd), level,
                                                   maxconn, std::move(file)));
   process_.admin_listeners = listeners_.size();
@@ -168,6 +169,7 @@ void AdminSockets::accepted(Listener& listener, core::Fd fd, const core::SockAdd
     ++engine_.cum_conns;
   }
   auto conn = std::make_unique<AdminConnection>(*this, std::move(fd), listener.level, timeout_);
+  conn->allow_fd_passing(context_.sockets[listener.index].expose_fd);
   AdminConnection& c = *conn;
   c.socket = listener.index;
   c.source = std::move(source);

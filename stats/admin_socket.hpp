@@ -46,9 +46,9 @@ class AdminSockets {
   // process (-sf/-st), whose live UNIX sockets may be replaced.
   std::vector<std::string> listen(const conf::GlobalConf& global, bool takeover = false);
   // Serves a socket that already listens (nonblocking). `text` names it in `show cli sockets`.
-  // `maxconn`: connections this socket takes at once.
+  // `maxconn`: connections this socket takes at once. `expose_fd`: `expose-fd listeners`.
   void serve(core::Fd fd, std::string text, conf::Level level, core::SocketFile file = {},
-             size_t maxconn = kDefaultMaxconn);
+             size_t maxconn = kDefaultMaxconn, bool expose_fd = false);
   void set_timeout(core::Millis timeout) { timeout_ = timeout; }
 
   size_t listener_count() const { return listeners_.size(); }

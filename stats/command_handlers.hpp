@@ -19,13 +19,13 @@ struct Invocation {
 };
 
 inline Reply output(std::string text) {
-  return Reply{std::move(text), Severity::Output, {}};
+  return Reply{std::move(text), Severity::Output, {}, {}};
 }
 inline Reply info(std::string text) {
-  return Reply{std::move(text), Severity::Info, {}};
+  return Reply{std::move(text), Severity::Info, {}, {}};
 }
 inline Reply error(std::string text) {
-  return Reply{std::move(text), Severity::Error, {}};
+  return Reply{std::move(text), Severity::Error, {}, {}};
 }
 inline Reply done() {
   return Reply{};
@@ -71,5 +71,7 @@ Reply set_timeout(Invocation& in);
 Reply set_severity_output(Invocation& in);
 Reply clear_counters(Invocation& in);
 Reply wait(Invocation& in);
+// `-x` handover
+Reply get_socks(Invocation& in);
 
 }  // namespace ferry::stats

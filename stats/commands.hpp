@@ -30,6 +30,7 @@ struct Reply {
   std::string text;  // exactly what the command prints (its own LFs included)
   Severity severity = Severity::Output;
   std::optional<WaitRequest> wait;  // set: the reply comes later, from finish_wait()
+  std::vector<int> fds;             // descriptors sent with the reply's first byte (`_getsocks`)
 };
 
 // One CLI connection's state.
@@ -38,6 +39,7 @@ struct CliSession {
   conf::Level level = conf::Level::Operator;       // lowered by `operator` / `user`
   bool interactive = false;                        // `prompt`
   bool quit = false;                               // `quit`: close now
+  bool expose_fd = false;  // the socket has `expose-fd listeners`: `_getsocks` is allowed
   SeverityOutput severity_output = SeverityOutput::None;
   core::Millis timeout{10000};  // idle timeout, `set timeout cli`
 };
@@ -46,6 +48,7 @@ struct CliSession {
 struct SocketDesc {
   std::string text;  // "unix@/run/ferry.sock", "ipv4@127.0.0.1:9999"
   conf::Level level = conf::Level::Operator;
+  bool expose_fd = false;  // `expose-fd listeners`
 };
 
 // What commands read and act on; owned by the admin server, on the engine's loop.

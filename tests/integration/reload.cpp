@@ -7,9 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <deque>
+#include <memory>
 #include <string>
 
 #include "tests/support/client_conn.hpp"
+#include "tests/support/connect_load.hpp"
 #include "tests/support/ferry_process.hpp"
 #include "tests/support/socket_address.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -21,6 +24,23 @@ namespace {
 
 const char* const kConfig = R"(global
     maxconn 100
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+frontend fe
+    bind 127.0.0.1:{PORT}
+    bind unix@{DIR}/fe.sock
+    default_backend be
+backend be
+    server s1 unix@{DIR}/echo.sock
+)";
+
+const char* const kExposeConfig = R"(global
+    maxconn 200
+    nbthread 2
+    stats socket {DIR}/admin.sock level admin expose-fd listeners
 defaults
     mode tcp
     timeout connect 2s
@@ -139,4 +159,65 @@ TEST_CASE("a port another program shares with SO_REUSEPORT is refused without co
   CHECK(::accept(other, nullptr, nullptr) < 0);  // nothing knocked
   CHECK(errno == EAGAIN);
   ::close(other);
+}
+
+// Issue 10, finding 7: with -sf alone the new process binds a second SO_REUSEPORT group, and the
+// connections the kernel had queued on the old process's sockets were reset when it closed them.
+// With -x the new process takes the old one's sockets over: nothing is closed, nobody is reset.
+TEST_CASE("-sf -x: 30 reloads under continuous new connections, none reset or refused") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  const std::string config =
+      fill_template(kExposeConfig, {{"PORT", std::to_string(port)}, {"DIR", dir.path()}});
+  std::deque<std::unique_ptr<FerryProcess>> processes;
+  processes.push_back(std::make_unique<FerryProcess>(dir, config));
+  REQUIRE_MESSAGE(processes.back()->wait_listening_tcp(port), processes.back()->output());
+  const auto fe_sock = UnixAddress::path(dir.file("fe.sock"));
+  ConnectLoad load(port, fe_sock.name, 4);
+  for (int i = 0; i < 30; ++i) {
+    FerryProcess& old_ferry = *processes.back();
+    processes.push_back(
+        std::make_unique<FerryProcess>(dir, config,
+                                       std::vector<std::string>{"-x", dir.file("admin.sock"), "-sf",
+                                                                std::to_string(old_ferry.pid())}));
+    FerryProcess& new_ferry = *processes.back();
+    REQUIRE_MESSAGE(new_ferry.wait_listening_tcp(port), new_ferry.output());
+    CHECK_MESSAGE(old_ferry.exit_text(5s) == "exit code 0", old_ferry.output());
+    CHECK_MESSAGE(new_ferry.output().find("cannot take") == std::string::npos, new_ferry.output());
+    processes.pop_front();
+  }
+  REQUIRE(poll_until([&] { return load.succeeded() > 50; }, 5s));
+  load.stop();
+  MESSAGE(load.succeeded(), " connections");
+  CHECK_MESSAGE(load.failed() == 0, load.failed(),
+                " failures, first: ", load.failures().empty() ? "" : load.failures().front());
+  ClientConn c = ClientConn::unix_socket(fe_sock);
+  CHECK(c.ok());
+  c.close();
+  CHECK(processes.back()->stop_cleanly());
+  CHECK_FALSE(::access(fe_sock.name.c_str(), F_OK) == 0);  // removed by its last owner
+}
+
+TEST_CASE("_getsocks needs a stats socket with expose-fd listeners") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  const std::string config =
+      fill_template(kConfig, {{"PORT", std::to_string(port)}, {"DIR", dir.path()}}) +
+      "global\n    stats socket " + dir.file("admin.sock") + " level admin\n";
+  FerryProcess old_ferry(dir, config);
+  REQUIRE_MESSAGE(old_ferry.wait_listening_tcp(port), old_ferry.output());
+  TempDir other;  // its own output files
+  FerryProcess new_ferry(other, config,
+                         {"-x", dir.file("admin.sock"), "-sf", std::to_string(old_ferry.pid())});
+  REQUIRE_MESSAGE(new_ferry.wait_listening_tcp(port), new_ferry.output());
+  CHECK_MESSAGE(new_ferry.wait_output("cannot take the listening sockets over from '" +
+                                      dir.file("admin.sock") +
+                                      "': unexpected reply: Permission denied: this stats socket "
+                                      "has no 'expose-fd listeners'.; binding the addresses "
+                                      "instead"),
+                new_ferry.output());
+  CHECK_MESSAGE(old_ferry.exit_text(5s) == "exit code 0", old_ferry.output());
+  CHECK(new_ferry.stop_cleanly());
 }

@@ -252,6 +252,13 @@ TEST_CASE("stats socket: address, level and UNIX options") {
   CHECK(s[1].addrs.at(0).port == 9999);
   CHECK(s[1].level == Level::User);
   CHECK(s[2].level == Level::Operator);
+  CHECK_FALSE(s[2].expose_fd_listeners);
+}
+
+TEST_CASE("stats socket: expose-fd listeners lets -x take the listeners over") {
+  const auto r = load("global\n  stats socket /run/a.sock level admin expose-fd listeners\n");
+  CHECK(lines(r) == V{});
+  CHECK(r.config.global.stats_sockets.at(0).expose_fd_listeners);
 }
 
 TEST_CASE("stats socket: errors and warnings") {
@@ -267,8 +274,6 @@ TEST_CASE("stats socket: errors and warnings") {
       V{
           "t.cfg:2: error: stats socket '/run/a.sock': 'level' expects 'user', 'operator' or "
           "'admin' (got 'root')",
-          "t.cfg:3: warning: stats socket '/run/b.sock': 'expose-fd listeners' is ignored: ferry "
-          "does not hand its listening sockets to a new process over the stats socket",
           "t.cfg:4: warning: stats socket '127.0.0.1:9999': 'mode' only applies to UNIX socket "
           "files and is ignored on this address",
           "t.cfg:5: error: unknown keyword 'levle' on stats socket line '/run/c.sock'; did you "

@@ -314,19 +314,19 @@ TEST_CASE("show info: every key hatop needs, in HAProxy's order") {
 
 TEST_CASE("format_reply: prompt, interactive mode and severity prefixes") {
   CliSession s;
-  CHECK(format_reply(Reply{"1 (initial 1)\n", Severity::Output, {}}, s) == "1 (initial 1)\n\n");
+  CHECK(format_reply(Reply{"1 (initial 1)\n", Severity::Output, {}, {}}, s) == "1 (initial 1)\n\n");
   CHECK(format_reply(Reply{}, s) == "\n");
   s.interactive = true;
   CHECK(format_reply(Reply{}, s) == "\n> ");
   s.interactive = false;
   s.severity_output = SeverityOutput::Number;
-  CHECK(format_reply(Reply{"No such server.\n", Severity::Error, {}}, s) ==
+  CHECK(format_reply(Reply{"No such server.\n", Severity::Error, {}, {}}, s) ==
         "[3]: No such server.\n\n");
-  CHECK(format_reply(Reply{"admin\n", Severity::Info, {}}, s) == "[6]: admin\n\n");
-  CHECK(format_reply(Reply{"1 (initial 1)\n", Severity::Output, {}}, s) == "1 (initial 1)\n\n");
+  CHECK(format_reply(Reply{"admin\n", Severity::Info, {}, {}}, s) == "[6]: admin\n\n");
+  CHECK(format_reply(Reply{"1 (initial 1)\n", Severity::Output, {}, {}}, s) == "1 (initial 1)\n\n");
   s.severity_output = SeverityOutput::String;
-  CHECK(format_reply(Reply{"x\n", Severity::Error, {}}, s) == "[err]: x\n\n");
-  CHECK(format_reply(Reply{"x\n", Severity::Info, {}}, s) == "[info]: x\n\n");
+  CHECK(format_reply(Reply{"x\n", Severity::Error, {}, {}}, s) == "[err]: x\n\n");
+  CHECK(format_reply(Reply{"x\n", Severity::Info, {}, {}}, s) == "[info]: x\n\n");
 }
 
 TEST_CASE("prompt and quit change the session") {
