@@ -111,7 +111,7 @@ bool AdminConnection::run_one(std::string_view input) {
   const auto cmd = next_command(input, eof_);
   if (!cmd) return false;
   if (cmd->too_long) {
-    out_ += format_reply(Reply{std::string(kLineTooLong), Severity::Error, {}}, session_);
+    out_ += format_reply(Reply{std::string(kLineTooLong), Severity::Error, {}, {}}, session_);
     in_pos_ = in_.size();
     closing_ = true;
     return false;
