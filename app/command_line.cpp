@@ -52,6 +52,7 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, std::string& er
       out.quiet = true;
     } else if (a == "-v" || a == "-vv" || a == "--version") {
       out.version = true;
+      out.build_info = a == "-vv";
     } else if (a == "-h" || a == "--help") {
       out.help = true;
     } else if (a == "--dump-config") {
@@ -103,7 +104,8 @@ std::string usage_text() {
          "  -x SOCKET       take the listening sockets over from the old process through\n"
          "                  its stats socket (needs 'expose-fd listeners' there)\n"
          "  -q              quiet: no start-up notices\n"
-         "  -v              print the version and exit\n" +
+         "  -v              print the version and exit\n"
+         "  -vv             print the version, the build options and the libraries' versions\n" +
          std::string(kProxydUsage);
 }
 

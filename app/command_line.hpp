@@ -23,6 +23,7 @@ struct CommandLine {
   ProxydOptions proxyd;                   // --listen/--server...: no config file
   bool quiet = false;                     // -q
   bool version = false;                   // -v / -vv
+  bool build_info = false;                // -vv
   bool help = false;                      // -h
   std::string pidfile;                    // -p
   std::string takeover_socket;            // -x: an old process's stats socket

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "app/build_info.hpp"
 #include "app/command_line.hpp"
 #include "app/guarded_main.hpp"
 #include "app/idle_exit.hpp"
@@ -71,7 +72,7 @@ class SignalHandlers {
             "received SIGUSR2: ignored (reloading needs master-worker mode, -W or -Ws; in "
             "single-process mode start a new process with -sf)");
       case SIGHUP:
-        return engine_.log.notice("received SIGHUP: ignored in single-process mode");
+        return engine_.reopen_logs();
       default:  // SIGTTOU, SIGTTIN
         return engine_.log.notice(std::string("received ") +
                                   (sig == SIGTTOU ? "SIGTTOU" : "SIGTTIN") +
@@ -98,8 +99,13 @@ int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker 
   core::EventLoop loop;
   core::Log log;
   log.set_debug(cmd.debug);
-  for (const auto& e : log.set_targets(config.global.logs))
-    log.warning(e);
+  log.set_tag(config.global.log_tag);
+  if (const auto log_errors = log.set_targets(config.global.logs, config.longest_log_length());
+      !log_errors.empty()) {
+    for (const auto& e : log_errors)
+      log.alert(e);
+    return 1;
+  }
   core::Engine engine(loop, log, maxconn,
                       static_cast<unsigned>(std::max(1, config.global.nbthread)));
   engine.hard_stop_after = config.global.hard_stop_after;
@@ -195,7 +201,11 @@ int ferry_main(int argc, char** argv) {
     return 1;
   }
   if (cmd.help) return std::cout << usage_text(), 0;
-  if (cmd.version) return std::cout << "ferry version " << kVersion << "\n", 0;
+  if (cmd.version) {
+    std::cout << "ferry version " << kVersion << "\n";
+    if (cmd.build_info) std::cout << build_info_text();
+    return 0;
+  }
   if (cmd.dump_haproxy) return std::cout << proxyd_config_text(cmd.proxyd), 0;
   const conf::LoadResult loaded =
       cmd.proxyd.active() ? conf::load_string("command-line.cfg", proxyd_config_text(cmd.proxyd))

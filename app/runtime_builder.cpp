@@ -66,6 +66,7 @@ void add_backend(const conf::Config& config, const conf::ProxyConf& p, core::Eng
   st.queue_timeout = p.timeouts.queue ? p.timeouts.queue : p.timeouts.connect;
   st.tunnel_timeout = p.timeouts.tunnel;
   st.listen_section = p.kind == conf::ProxyKind::Listen;
+  st.log_tag = p.log_tag;
   st.fullconn = p.fullconn > 0
                     ? static_cast<unsigned>(p.fullconn)
                     : std::max(1u, (frontends_maxconn_to(config, p.name, engine.maxconn) + 9) / 10);
@@ -185,11 +186,13 @@ void add_frontend(const conf::Config& config, const conf::ProxyConf& p, core::En
   st.tcplog = p.tcplog;
   st.dontlognull = p.dontlognull;
   st.log_global = p.log_global;
+  st.log_tag = p.log_tag;
   auto fe = std::make_unique<core::Frontend>(engine, p.name, p.id, st);
   if (!p.logs.empty()) {
     fe->own_log = std::make_unique<core::Log>();
     fe->own_log->set_stderr(false);
-    for (const auto& e : fe->own_log->set_targets(p.logs))
+    fe->own_log->set_tag(p.log_tag.empty() ? engine.log.tag() : p.log_tag);
+    for (const auto& e : fe->own_log->set_targets(p.logs, engine.log.longest_len()))
       errors.push_back(e);
   }
   if (p.mode == conf::ProxyMode::Http) {

@@ -239,6 +239,7 @@ json global_json(const GlobalConf& g) {
           {"pidfile", g.pidfile},
           {"nbthread", g.nbthread},
           {"logs", logs_json(g.logs)},
+          {"log_tag", g.log_tag},
           {"stats_sockets", sockets},
           {"stats_timeout", g.stats_timeout.count()},
           {"user", g.user},
@@ -288,6 +289,7 @@ json proxy_json(const ProxyConf& p) {
           {"dontlognull", p.dontlognull},
           {"log_global", p.log_global},
           {"logs", logs_json(p.logs)},
+          {"log_tag", p.log_tag},
           {"probe", probe_json(p.probe)}};
 }
 

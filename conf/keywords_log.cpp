@@ -1,30 +1,20 @@
-// `log` in the global section and in proxies:
+// `log` and `log-tag` in the global section and in proxies, in the order HAProxy 2.6 takes them:
 //   log <target> [len <length>] [format <format>] <facility> [<level> [<minlevel>]]
 //   log global      (proxies: use the global section's targets)
 //   no log          (proxies: forget the targets inherited from defaults)
-#include <algorithm>
-#include <array>
-
+//   log-tag <tag>   (the tag field of the syslog header; per proxy: for that proxy's lines)
 #include "conf/address.hpp"
 #include "conf/did_you_mean.hpp"
 #include "conf/keyword_table.hpp"
+#include "conf/log_names.hpp"
 
 namespace ferry::conf {
 
 namespace {
 
-constexpr std::array<std::string_view, 24> kFacilities{
-    "kern",   "user",   "mail",   "daemon", "auth",   "syslog", "lpr",    "news",
-    "uucp",   "cron",   "auth2",  "ftp",    "ntp",    "audit",  "alert",  "cron2",
-    "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
-constexpr std::array<std::string_view, 8> kLevels{"emerg",   "alert",  "crit", "err",
-                                                  "warning", "notice", "info", "debug"};
-constexpr std::array<std::string_view, 8> kFormats{"local", "rfc3164", "rfc5424", "priority",
-                                                   "short", "timed",   "iso",     "raw"};
-
 template <size_t N>
 bool is_one_of(const std::string& word, const std::array<std::string_view, N>& names) {
-  return std::find(names.begin(), names.end(), word) != names.end();
+  return log_name_index(names, word) >= 0;
 }
 
 template <size_t N>
@@ -32,26 +22,33 @@ std::string hint(const std::string& word, const std::array<std::string_view, N>&
   return did_you_mean(word, std::vector<std::string_view>(names.begin(), names.end()));
 }
 
-// `len N` and `format F` between the target and the facility; returns the next index.
+// `len N` then `format F` (HAProxy 2.6 takes them in this order only) between the target and
+// the facility; returns the index of the facility.
 size_t parse_log_options(ParseContext& ctx, const Call& call, LogTarget& out, bool& ok) {
   size_t i = 1;
-  while (ok && i + 1 < call.args.size()) {
-    const std::string& word = call.args[i];
-    if (word == "len") {
-      ok = int_arg(ctx, call, i + 1, 80, 65535, out.length);
-    } else if (word == "format") {
-      out.format = call.args[i + 1];
-      if (!is_one_of(out.format, kFormats)) {
-        fail(ctx, call, "unknown log format '" + out.format + "'" + hint(out.format, kFormats));
-        ok = false;
-      }
-    } else if (word == "sample") {
-      fail(ctx, call, "'log ... sample' is not supported by ferry; remove the sample option");
+  if (i + 1 < call.args.size() && call.args[i] == "len") {
+    ok = int_arg(ctx, call, i + 1, 80, 65535, out.length);
+    i += 2;
+  }
+  if (ok && i + 1 < call.args.size() && call.args[i] == "format") {
+    out.format = call.args[i + 1];
+    if (!is_one_of(out.format, kLogFormats)) {
+      fail(ctx, call,
+           "unknown log format '" + out.format + "'" + hint(out.format, kLogFormats) +
+               " (formats: local rfc3164 rfc5424 priority short timed iso raw)");
       ok = false;
-    } else {
-      break;
     }
     i += 2;
+  }
+  if (ok && i < call.args.size() && call.args[i] == "sample") {
+    fail(ctx, call, "'log ... sample' is not supported by ferry; remove the sample option");
+    ok = false;
+  }
+  if (ok && i < call.args.size() && (call.args[i] == "len" || call.args[i] == "format")) {
+    fail(ctx, call,
+         "'" + call.args[i] + "' is out of place: write 'len' first, then 'format', then the " +
+             "facility (log <target> [len <length>] [format <format>] <facility> ...)");
+    ok = false;
   }
   return i;
 }
@@ -60,9 +57,9 @@ bool parse_levels(ParseContext& ctx, const Call& call, size_t i, LogTarget& out)
   for (std::string* level : {&out.level, &out.min_level}) {
     if (++i >= call.args.size()) return true;
     *level = call.args[i];
-    if (!is_one_of(*level, kLevels)) {
+    if (!is_one_of(*level, kLogLevels)) {
       fail(ctx, call,
-           "unknown log level '" + *level + "'" + hint(*level, kLevels) +
+           "unknown log level '" + *level + "'" + hint(*level, kLogLevels) +
                " (levels: emerg alert crit err warning notice info debug)");
       return false;
     }
@@ -74,17 +71,25 @@ bool parse_levels(ParseContext& ctx, const Call& call, size_t i, LogTarget& out)
   return true;
 }
 
-// stdout, stderr, a UNIX datagram socket path, or IP[:port] (UDP, port 514 by default).
+// stdout, stderr, file@/path, a UNIX datagram socket path, or IP[:port] (UDP, port 514 by
+// default).
 bool valid_target(ParseContext& ctx, const Call& call, const std::string& target) {
   if (target == "stdout" || target == "stderr") return true;
+  if (target.starts_with(kLogFilePrefix)) {
+    if (target.size() > kLogFilePrefix.size() && target[kLogFilePrefix.size()] == '/') return true;
+    fail(ctx, call,
+         "log target '" + target + "' needs an absolute path after 'file@', e.g. " +
+             "'file@/var/log/ferry/ferry.log'");
+    return false;
+  }
   Address addr;
   const bool path = target.starts_with('/');
   const bool has_port = !path && target.find(':') != std::string::npos;
   const auto err = parse_address(path || has_port ? target : target + ":514", addr);
   if (!err && (addr.kind == AddressKind::Inet || addr.kind == AddressKind::Unix)) return true;
   fail(ctx, call,
-       "log target '" + target + "' is not stdout, stderr, a socket path (e.g. " +
-           "/dev/log) or a numeric IP[:port]");
+       "log target '" + target + "' is not stdout, stderr, a syslog socket path (e.g. " +
+           "/dev/log), a numeric IP[:port] or a file (file@/path)");
   return false;
 }
 
@@ -101,9 +106,9 @@ bool parse_log_target(ParseContext& ctx, const Call& call, LogTarget& out) {
     return false;
   }
   out.facility = call.args[i];
-  if (!is_one_of(out.facility, kFacilities)) {
+  if (!is_one_of(out.facility, kLogFacilities)) {
     fail(ctx, call,
-         "unknown log facility '" + out.facility + "'" + hint(out.facility, kFacilities) +
+         "unknown log facility '" + out.facility + "'" + hint(out.facility, kLogFacilities) +
              " (facilities: kern user mail daemon " +
              "auth syslog lpr news uucp cron auth2 ftp ntp audit alert cron2 " + "local0-local7)");
     return false;
@@ -138,6 +143,14 @@ void proxy_log(ParseContext& ctx, const Call& call) {
   if (parse_log_target(ctx, call, target)) p.logs.push_back(std::move(target));
 }
 
+void log_tag(ParseContext& ctx, const Call& call) {
+  if (call.args[0].empty()) return fail(ctx, call, "'log-tag' needs a non-empty tag");
+  if (ctx.section() & kGlobal)
+    ctx.config().global.log_tag = call.args[0];
+  else
+    ctx.proxy().log_tag = call.args[0];
+}
+
 constexpr std::string_view kUsage =
     "log <target> [len <length>] [format <format>] <facility> [<level> [<minlevel>]]";
 
@@ -154,6 +167,12 @@ constexpr Keyword kTable[] = {
      .usage = kUsage,
      .max_args = -1,
      .negatable = true},
+    {.name = "log-tag",
+     .sections = kGlobal | kAnyProxy,
+     .handler = log_tag,
+     .usage = "log-tag <tag>",
+     .min_args = 1,
+     .max_args = 1},
 };
 
 }  // namespace

@@ -20,7 +20,6 @@ constexpr Keyword kTable[] = {
     {.name = "nbproc", .sections = kGlobal, .usage = "remove it (use 'nbthread')"},
     {.name = "spread-checks", .sections = kGlobal, .usage = kRemove},
     {.name = "log-send-hostname", .sections = kGlobal, .usage = kRemove},
-    {.name = "log-tag", .sections = kGlobal | kP, .usage = kRemove},
     {.name = "ca-base", .sections = kGlobal, .usage = kTls},
     {.name = "crt-base", .sections = kGlobal, .usage = kTls},
     {.name = "ssl-", .sections = kGlobal, .usage = kTls, .prefix = true},

@@ -32,6 +32,18 @@ const ProxyConf* Config::find_proxy(const std::string& name) const {
   return nullptr;
 }
 
+size_t Config::longest_log_length() const {
+  size_t longest = 0;
+  auto consider = [&](const std::vector<LogTarget>& logs) {
+    for (const auto& l : logs)
+      longest = std::max(longest, static_cast<size_t>(l.length > 0 ? l.length : 1024));
+  };
+  consider(global.logs);
+  for (const auto& p : proxies)
+    consider(p.logs);
+  return longest;
+}
+
 const ProxyConf* Config::find_backend(const std::string& name) const {
   for (const auto& p : proxies)
     if (p.name == name && p.is_backend()) return &p;

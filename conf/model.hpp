@@ -121,12 +121,12 @@ struct ForwardFor {
 
 struct LogTarget {
   SourcePos pos;
-  std::string target;     // `stdout`, `stderr`, `/dev/log`, `127.0.0.1:514`, ...
+  std::string target;     // `stdout`, `stderr`, `/dev/log`, `127.0.0.1:514`, `file@/path`, ...
   std::string facility;   // `local0`, ...
   std::string level;      // optional max level
   std::string min_level;  // optional min level (after the max level)
-  std::string format;     // `format raw|rfc3164|rfc5424|short|...`; empty = the default
-  int length = 0;         // `len N`; 0 = the default (1024)
+  std::string format;     // one of conf::kLogFormats; empty = the default (`local`)
+  int length = 0;         // `len N` (80..65535); 0 = the default (1024)
 };
 
 // A L7 health-check probe (`option tcp-check`, `option httpchk`, `option redis-check`).
@@ -173,6 +173,7 @@ struct ProxyConf {
   bool dontlognull = false;
   bool log_global = false;
   std::vector<LogTarget> logs;  // `log <target> <facility>` lines of this proxy
+  std::string log_tag;          // `log-tag`; empty = the global one
   HealthProbeConf probe;
   LoadServerState load_server_state = LoadServerState::None;
   std::string server_state_file_name;  // `server-state-file-name`; empty = the backend's name
@@ -187,6 +188,7 @@ struct GlobalConf {
   std::string pidfile;
   int nbthread = 1;
   std::vector<LogTarget> logs;
+  std::string log_tag;  // `log-tag`; empty = "ferry"
   std::vector<BindConf> stats_sockets;
   Millis stats_timeout{10000};
   std::string user;
@@ -213,6 +215,8 @@ struct Config {
   const ProxyConf* find_proxy(const std::string& name) const;
   // The backend or listen of that name (what `default_backend` names), or nullptr.
   const ProxyConf* find_backend(const std::string& name) const;
+  // The largest `len` of every `log` line (1024 for one without), 0 with none.
+  size_t longest_log_length() const;
 };
 
 struct Diagnostic {

@@ -49,8 +49,11 @@ void Backend::update_up_down() {
   if (!now_up) {
     ++counters.chkdown;
     down_since = now;
-    engine.log.alert(std::string(settings.listen_section ? "proxy '" : "backend '") + name +
-                     "' has no server available!");
+    // As HAProxy 2.6: an alert on stderr, an emergency (without quotes) to the log targets.
+    const std::string kind = settings.listen_section ? "proxy" : "backend";
+    engine.log.console(Severity::Alert, kind + " '" + name + "' has no server available!");
+    engine.log.send(Severity::Emerg, kind + " " + name + " has no server available!",
+                    settings.log_tag);
   } else if (down_since.count() >= 0) {
     downtime += now - down_since;
     down_since = Millis(-1);

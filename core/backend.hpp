@@ -50,6 +50,7 @@ struct BackendSettings {
   std::optional<Millis> connect_timeout, server_timeout, queue_timeout, tunnel_timeout;
   unsigned fullconn = 0;
   bool listen_section = false;  // messages say "proxy 'x'" rather than "backend 'x'"
+  std::string log_tag;          // `log-tag` of the proxy (server events); empty = the global one
 };
 
 class Backend {

@@ -96,6 +96,21 @@ void Engine::on_hard_stop_after() {
   hard_stop();
 }
 
+void Engine::reopen_logs() {
+  std::vector<std::string> errors = log.reopen();
+  size_t files = log.file_targets();
+  for (const auto& fe : frontends) {
+    if (!fe->own_log) continue;
+    for (auto& e : fe->own_log->reopen())
+      errors.push_back(std::move(e));
+    files += fe->own_log->file_targets();
+  }
+  for (const auto& e : errors)
+    log.warning(e);
+  log.notice("SIGHUP: reopened " + std::to_string(files - errors.size()) + " of " +
+             std::to_string(files) + " log file(s)");
+}
+
 // shutdown(): safe while workers still watch the sockets; they pause on the stopped frontends.
 void Engine::close_listeners() {
   for (auto& fe : frontends)

@@ -92,6 +92,9 @@ class Engine {
 
   // SIGUSR1: stop listening, let the open sessions finish.
   void soft_stop();
+  // SIGHUP: reopens every log file (global and per frontend) after a rotation; says how many
+  // in the logs (a notice, written to the new files), and warns about those it could not reopen.
+  void reopen_logs();
   // SIGTERM/SIGINT: close every listener and session now.
   void hard_stop();
   bool stopping() const { return stopping_.load(); }

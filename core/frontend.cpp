@@ -38,12 +38,13 @@ Frontend::Frontend(Engine& e, std::string n, int i, FrontendSettings s)
 Frontend::~Frontend() = default;
 
 bool Frontend::logs_traffic() const {
-  return settings.tcplog && ((settings.log_global && engine.log.has_targets()) || own_log);
+  return settings.tcplog && ((settings.log_global && engine.log.accepts(Severity::Info)) ||
+                             (own_log && own_log->accepts(Severity::Info)));
 }
 
 void Frontend::log_traffic(const std::string& line) {
-  if (settings.log_global) engine.log.traffic(line);
-  if (own_log) own_log->traffic(line);
+  if (settings.log_global) engine.log.traffic(line, settings.log_tag);
+  if (own_log) own_log->traffic(line, settings.log_tag);
 }
 
 void Frontend::close_listeners() {

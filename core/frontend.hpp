@@ -74,6 +74,7 @@ struct FrontendSettings {
   bool tcplog = false;
   bool dontlognull = false;
   bool log_global = false;  // traffic logs also go to the global `log` targets
+  std::string log_tag;      // `log-tag` of the proxy; empty = the global one
 };
 
 class Frontend {

@@ -91,7 +91,8 @@ void ServerController::apply(ServerHealth& sh, Transition t, Cause cause, unsign
   const Effect effect = t == Transition::WentDown ? Effect::Down
                         : t == Transition::WentUp ? Effect::Up
                                                   : Effect::None;
-  settle(sh, effect, sentence(sh, t, cause, failing));
+  settle(sh, effect, sentence(sh, t, cause, failing),
+         effect == Effect::Down ? core::Severity::Alert : core::Severity::Notice);
 }
 
 std::string ServerController::sentence(const ServerHealth& sh, Transition t, Cause cause,
@@ -120,11 +121,18 @@ std::string ServerController::sentence(const ServerHealth& sh, Transition t, Cau
   return "";
 }
 
+void ServerController::say(const core::Server& s, const std::string& sentence,
+                           core::Severity level) {
+  engine_.log.console(core::Severity::Warning, sentence);
+  engine_.log.send(level, sentence, s.backend->settings.log_tag);
+}
+
 // HAProxy's order: the sentence first (then the backend's own alert if it has no server left),
-// then the sessions.
-void ServerController::settle(ServerHealth& sh, Effect effect, const std::string& sentence) {
+// then the sessions. The sentence is a warning on stderr and goes to the log targets at `level`.
+void ServerController::settle(ServerHealth& sh, Effect effect, const std::string& sentence,
+                              core::Severity level) {
   core::Server& s = sh.server;
-  if (!sentence.empty()) engine_.log.warning(sentence);
+  if (!sentence.empty()) say(s, sentence, level);
   sh.warmup.sync();
   s.backend->server_changed(s);
   if (effect == Effect::Down && sh.shutdown_on_down) kill_sessions(s);
@@ -149,13 +157,16 @@ void ServerController::set_maint(core::Server& server, bool on) {
 
 void ServerController::enter_maint(ServerHealth& sh) {
   core::Server& s = sh.server;
+  // A server taken out of service is an alert in the logs; one already draining a notice.
+  const core::Severity level = s.in_drain() ? core::Severity::Notice : core::Severity::Alert;
   s.admin_flags &= ~core::admin::kForcedDrain;  // `state maint` clears a forced drain
   switch (sh.state.enter_maint(now())) {
     case MaintEntry::AlreadyInMaint:
       return;
     case MaintEntry::WentDown:
       return settle(sh, Effect::Down,
-                    log_going_maint(subject_of(s), servers_left(*s.backend), session_counts(s)));
+                    log_going_maint(subject_of(s), servers_left(*s.backend), session_counts(s)),
+                    level);
     case MaintEntry::WasDown:
       return settle(sh, Effect::Down, log_down_enters_maint(subject_of(s)));
   }
@@ -182,7 +193,7 @@ void ServerController::set_drain(core::Server& server, bool on) {
   server.admin_flags |= core::admin::kForcedDrain;
   if (server.admin_flags & core::admin::kForcedMaint) {  // `state drain` clears forced maint
     const Transition t = sh.state.leave_maint(now());
-    engine_.log.warning(log_leaving_maint(subject_of(server), true));  // then, as HAProxy:
+    say(server, log_leaving_maint(subject_of(server), true), core::Severity::Notice);  // then:
     return settle(sh, t == Transition::WentUp ? Effect::Up : Effect::None,
                   log_remains_drain(subject_of(server)));
   }

@@ -67,7 +67,12 @@ class ServerController final : public core::ServerControl,
   // `failing`: sessions on the server whose connect just failed (not counted as active).
   void apply(ServerHealth& sh, Transition t, Cause cause, unsigned failing = 0);
   std::string sentence(const ServerHealth& sh, Transition t, Cause cause, unsigned failing) const;
-  void settle(ServerHealth& sh, Effect effect, const std::string& sentence);
+  // A server event: a warning on stderr (in the foreground), `level` in the log targets.
+  void say(const core::Server& s, const std::string& sentence, core::Severity level);
+  // `level`: the sentence's severity in the log targets (HAProxy 2.6: alert when a server in
+  // service goes down, notice for every other change).
+  void settle(ServerHealth& sh, Effect effect, const std::string& sentence,
+              core::Severity level = core::Severity::Notice);
   void enter_maint(ServerHealth& sh);
   void leave_maint(ServerHealth& sh);
   void shutdown_backup_sessions(core::Backend& backend);

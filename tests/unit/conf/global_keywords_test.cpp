@@ -120,7 +120,8 @@ TEST_CASE("global: log errors") {
           "t.cfg:3: error: global section: 'log stdout' needs a facility, e.g. 'log stdout local0'",
           "t.cfg:4: error: global section: unknown log level 'loud' (levels: emerg alert crit err "
           "warning notice info debug)",
-          "t.cfg:5: error: global section: unknown log format 'json'",
+          "t.cfg:5: error: global section: unknown log format 'json' (formats: local rfc3164 "
+          "rfc5424 priority short timed iso raw)",
           "t.cfg:6: error: global section: unexpected argument 'extra' after the log levels",
           "t.cfg:7: error: global section: 'log global' belongs in a proxy or defaults section; in "
           "the global section give a target, e.g. 'log stdout local0'",
@@ -129,19 +130,63 @@ TEST_CASE("global: log errors") {
       });
 }
 
-TEST_CASE("global: log targets are stdout, stderr, a socket path or a numeric IP") {
+TEST_CASE("global: log targets are stdout, stderr, a socket path, a numeric IP or file@/path") {
   const auto r = load(
       "global\n  log stderr local0\n  log 127.0.0.1 local0\n"
-      "  log [::1]:1514 local0\n  log /dev/log local0\n");
+      "  log [::1]:1514 local0\n  log /dev/log local0\n  log file@/var/log/ferry.log local0\n");
   CHECK(lines(r) == V{});
-  CHECK(r.config.global.logs.size() == 4);
-  CHECK(diags("global\n  log syslog.example.com local0\n  log ring@buf local0\n") ==
+  CHECK(r.config.global.logs.size() == 5);
+  CHECK(r.config.global.logs[4].target == "file@/var/log/ferry.log");
+  CHECK(diags("global\n  log syslog.example.com local0\n  log ring@buf local0\n"
+              "  log file@ferry.log local0\n") ==
         V{
             "t.cfg:2: error: global section: log target 'syslog.example.com' is not stdout, "
-            "stderr, a "
-            "socket path (e.g. /dev/log) or a numeric IP[:port]",
-            "t.cfg:3: error: global section: log target 'ring@buf' is not stdout, stderr, a socket "
-            "path (e.g. /dev/log) or a numeric IP[:port]",
+            "stderr, a syslog socket path (e.g. /dev/log), a numeric IP[:port] or a file "
+            "(file@/path)",
+            "t.cfg:3: error: global section: log target 'ring@buf' is not stdout, stderr, a "
+            "syslog socket path (e.g. /dev/log), a numeric IP[:port] or a file (file@/path)",
+            "t.cfg:4: error: global section: log target 'file@ferry.log' needs an absolute path "
+            "after 'file@', e.g. 'file@/var/log/ferry/ferry.log'",
+        });
+}
+
+// As HAProxy 2.6 (observed): `len` (80..65535) comes before `format`, both before the facility.
+TEST_CASE("global: log len and format, in HAProxy's order") {
+  const auto r = load("global\n  log 127.0.0.1 len 80 format rfc5424 local3 notice err\n");
+  CHECK(lines(r) == V{});
+  REQUIRE(r.config.global.logs.size() == 1);
+  const auto& l = r.config.global.logs[0];
+  CHECK(l.length == 80);
+  CHECK(l.format == "rfc5424");
+  CHECK(l.facility == "local3");
+  CHECK(l.level == "notice");
+  CHECK(l.min_level == "err");
+  CHECK(diags("global\n  log stdout format raw len 80 local0\n  log stdout len 79 local0\n"
+              "  log stdout len 65536 local0\n") ==
+        V{
+            "t.cfg:2: error: global section: 'len' is out of place: write 'len' first, then "
+            "'format', then the facility (log <target> [len <length>] [format <format>] "
+            "<facility> ...)",
+            "t.cfg:3: error: global section: 'log' expects an integer between 80 and 65535 (got "
+            "'79')",
+            "t.cfg:4: error: global section: 'log' expects an integer between 80 and 65535 (got "
+            "'65536')",
+        });
+}
+
+TEST_CASE("global and proxies: log-tag, inherited from defaults") {
+  const auto r = load(
+      "global\n  log-tag haproxy\ndefaults\n  log-tag shop\nlisten a\n  bind :1\n"
+      "listen b\n  log-tag b\n  bind :2\n");
+  CHECK(r.config.global.log_tag == "haproxy");
+  REQUIRE(r.config.proxies.size() == 2);
+  CHECK(r.config.proxies[0].log_tag == "shop");
+  CHECK(r.config.proxies[1].log_tag == "b");
+  CHECK(diags("global\n  log-tag \"\"\n  log-tag a b\n") ==
+        V{
+            "t.cfg:2: error: global section: 'log-tag' needs a non-empty tag",
+            "t.cfg:3: error: global section: unexpected argument 'b' after 'log-tag'; usage: "
+            "log-tag <tag>",
         });
 }
 
