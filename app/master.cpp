@@ -99,7 +99,8 @@ int Master::run() {
 }
 
 bool Master::start() {
-  for (const auto& e : log_.set_targets(config_->global.logs))
+  log_.set_tag(config_->global.log_tag);
+  for (const auto& e : log_.set_targets(config_->global.logs, config_->longest_log_length()))
     log_.warning(e);
   if (cmd_.systemd_notify) notify_ = SystemdNotify::from_environment();
   if (!adopt_systemd_sockets(sockets_.inherited, log_)) return false;
