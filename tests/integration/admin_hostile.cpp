@@ -159,6 +159,10 @@ TEST_CASE("stats socket at the fd limit: no spin, and served once fds free") {
   const pid_t pid = f.process().pid();
   const int base = open_fd_count(pid);
   REQUIRE(base > 0);
+  // One admin query before the limit: UBSan's first check of a virtual call's dynamic type tests
+  // the memory it reads through a pipe, which fails at EMFILE and reports an invalid vptr.
+  REQUIRE(f.query("show cli level") == "admin\n\n");
+  REQUIRE(poll_until([&] { return open_fd_count(pid) == base; }, 5s));
   const int sessions = 6;
   const rlimit limit{static_cast<rlim_t>(base + 2 * sessions), static_cast<rlim_t>(4096)};
   REQUIRE(::prlimit(pid, RLIMIT_NOFILE, &limit, nullptr) == 0);
@@ -175,15 +179,25 @@ TEST_CASE("stats socket at the fd limit: no spin, and served once fds free") {
 
   fill.clear();
   const Received r = admin.read_until_eof(Deadline(5s));
-  CHECK(r.data == "admin\n\n");
+  CHECK_MESSAGE(r.data == "admin\n\n", f.process().output());
   CHECK(f.process().stop_cleanly());
 }
 
 TEST_CASE("hostile stats clients: traffic keeps flowing, memory stays bounded") {
   FdLimit fds(8192);
   REQUIRE(fds.current() >= 2100);
+#ifdef __SANITIZE_ADDRESS__
+  // ASan keeps freed memory in a quarantine (256 MB by default) before reusing it, which is growth
+  // this test would count as ferry's: keep it small for this ferry.
+  const char* asan = ::getenv("ASAN_OPTIONS");
+  const std::string saved = asan ? asan : "";
+  ::setenv("ASAN_OPTIONS", (saved + ":quarantine_size_mb=4").c_str(), 1);
+#endif
   AdminFerry f;
   REQUIRE_MESSAGE(f.start(), f.process().output());
+#ifdef __SANITIZE_ADDRESS__
+  ::setenv("ASAN_OPTIONS", saved.c_str(), 1);
+#endif
   const pid_t pid = f.process().pid();
   const long rss_before = rss_kib(pid);
   Probe probe(f);
@@ -220,7 +234,13 @@ TEST_CASE("hostile stats clients: traffic keeps flowing, memory stays bounded") 
   probe.stop();
   CHECK_FALSE(probe.failed());
   CHECK(probe.rounds() > 10);
+  // What it catches is a loop held for seconds (finding 1 held it 7 s); the sanitizer build is
+  // several times slower at everything.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  CHECK(probe.worst_ms() < 2000);
+#else
   CHECK(probe.worst_ms() < 300);
+#endif
   const long rss_after = rss_kib(pid);
   MESSAGE("rss before ", rss_before, " KiB, after ", rss_after, " KiB; probe worst ",
           probe.worst_ms(), " ms over ", probe.rounds(), " rounds; answered ", answered,
