@@ -39,6 +39,23 @@ TEST_CASE("every example config passes ferry -c") {
   }
 }
 
+TEST_CASE("service.cfg of Running as a service passes ferry -c once its user exists") {
+  // The walk-through creates the user ferry; this machine has nobody/nogroup instead.
+  std::string config = read_file(kExamples + "service.cfg");
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"user ferry\n", "user nobody\n"},
+        {"group ferry\n", "group nogroup\n"}}) {
+    const size_t at = config.find(from);
+    REQUIRE(at != std::string::npos);
+    config.replace(at, from.size(), to);
+  }
+  const TempDir dir;
+  const RunResult r = run_ferry({"-c", "-f", dir.write_file("service.cfg", config)});
+  CHECK_MESSAGE((r.status == ExitStatus{true, 0, 0}), r.err);
+  CHECK(r.err.find("error") == std::string::npos);
+  CHECK(r.err.find("warning") == std::string::npos);
+}
+
 TEST_CASE("quickstart.yaml is the same model as quickstart.cfg") {
   ::setenv("FERRY_DEMO_DIR", "/tmp/ferry-demo", 1);
   const RunResult cfg = run_ferry({"--dump-config", "-f", kExamples + "quickstart.cfg"});

@@ -36,6 +36,7 @@ const char* const kInstalled[] = {
     "share/man/man8/ferryctl.8",
     "share/man/man5/ferry.cfg.5",
     "share/doc/ferry/examples/quickstart.cfg",
+    "share/doc/ferry/examples/service.cfg",
     "share/doc/ferry/examples/logrotate/ferry-logs.logrotate",
 };
 
