@@ -1,5 +1,6 @@
 #include "http/h1_head.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "http/h1_chars.hpp"
@@ -46,16 +47,18 @@ ParseResult HeadParser::fail(std::string reason) {
 }
 
 ParseResult HeadParser::scan(std::string_view data, bool skip_leading_empty_lines) {
-  while (scanned_ < data.size()) {
-    const void* lf = std::memchr(data.data() + scanned_, '\n', data.size() - scanned_);
+  // Nothing past the limit is looked at, so the verdict on a head too large does not depend on
+  // how its bytes arrived (the bare LF after the limit seen whole, not in pieces).
+  const auto end = static_cast<uint32_t>(std::min<size_t>(data.size(), limits_.max_head));
+  while (scanned_ < end) {
+    const void* lf = std::memchr(data.data() + scanned_, '\n', end - scanned_);
     if (!lf) {
-      scanned_ = static_cast<uint32_t>(data.size());
+      scanned_ = end;
       break;
     }
     const auto at = static_cast<uint32_t>(static_cast<const char*>(lf) - data.data());
     if (at == line_start_ || data[at - 1] != '\r')
       return fail("bare LF (a line not ended by CRLF)");
-    if (at + 1 > limits_.max_head) break;
     const bool empty = at - 1 == line_start_;
     scanned_ = line_start_ = at + 1;
     if (!empty) {

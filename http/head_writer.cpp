@@ -7,6 +7,10 @@ namespace ferry::http {
 namespace {
 
 constexpr std::string_view kHopByHop[] = {"connection", "keep-alive", "proxy-connection"};
+// Fields the forwarded message needs whatever a Connection field says: the body goes on as it
+// arrived, so its framing goes with it (a Content-Length dropped on a client's word would let
+// the server read the body as the next request), and an HTTP/1.1 request needs its Host.
+constexpr std::string_view kEndToEnd[] = {"content-length", "transfer-encoding", "host"};
 
 // Whether the field is hop-by-hop: a fixed one, or one a Connection field names.
 bool hop_by_hop(const MessageHead& head, std::string_view name, bool upgrading,
@@ -15,6 +19,9 @@ bool hop_by_hop(const MessageHead& head, std::string_view name, bool upgrading,
     if (iequals(name, h)) return true;
   }
   if (!has_connection || (upgrading && iequals(name, "upgrade"))) return false;
+  for (std::string_view e : kEndToEnd) {
+    if (iequals(name, e)) return false;
+  }
   bool named = false;
   for (const Header& h : head.headers) {
     if (!iequals(h.name, "connection")) continue;

@@ -2,7 +2,8 @@
 // the client, from a parsed head whose views point into the received bytes.
 //
 // Hop-by-hop fields are not forwarded (RFC 9110 §7.6.1): Connection, Keep-Alive,
-// Proxy-Connection and every field a Connection option names; each side gets the Connection
+// Proxy-Connection and every field a Connection option names (but Content-Length,
+// Transfer-Encoding and Host, which the forwarded message needs); each side gets the Connection
 // field of its own connection instead. An Upgrade handshake keeps `Connection: upgrade` and
 // its Upgrade field. Framing fields (Content-Length, Transfer-Encoding) pass unchanged: the
 // body is forwarded as it arrived. Field names keep their case (HAProxy 2.6 lowercases them).

@@ -166,6 +166,19 @@ TEST_CASE("limits: the head size (tune.bufsize) and the field count (tune.http.m
   CHECK(refusal(four, {.max_head = 1000, .max_headers = 4}).empty());
 }
 
+TEST_CASE("limits: a head too large is refused for its size however its bytes arrive") {
+  // Found by fuzz/http1: a bare LF past the limit was the reason when the bytes came at once,
+  // the size when they came in pieces.
+  const Limits small{.max_head = 64, .max_headers = 3};
+  const std::string text = "GET / HTTP/1.1\r\nHost: x\r\nX-A: " + std::string(60, 'a') + "\n";
+  CHECK(refusal(text, small) == "head larger than 64 bytes");
+  HeadParser p(small);
+  RequestHead head;
+  CHECK(p.parse_request(text.substr(0, 40), head) == ParseResult::NeedMore);
+  CHECK(p.parse_request(text, head) == ParseResult::Error);
+  CHECK(p.error() == "head larger than 64 bytes");
+}
+
 TEST_CASE("request framing and connection tokens") {
   Parsed p = parse(
       "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"

@@ -45,6 +45,18 @@ TEST_CASE("hop-by-hop fields are dropped, the rest forwarded in order") {
         "GET / HTTP/1.1\r\nHost: x\r\nX-Foo: 1\r\n\r\n");
 }
 
+TEST_CASE("a Connection field naming the framing fields or Host does not remove them") {
+  // Found by fuzz/http1: `Connection: content-length` dropped the Content-Length of a request
+  // whose body was then forwarded, so the server read that body as the next request.
+  CHECK(forward("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                "Connection: Content-Length, host, X-A\r\nX-A: 1\r\n\r\n",
+                kKeepAlive) == "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n");
+  CHECK(answer("GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+               "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+               "Connection: transfer-encoding\r\n\r\n",
+               {}) == "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+}
+
 TEST_CASE("the server connection's own Connection field, as HAProxy 2.6 writes it") {
   const std::string v11 = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
   const std::string v10 = "GET / HTTP/1.0\r\n\r\n";
