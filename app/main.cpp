@@ -92,6 +92,22 @@ std::string listening_summary(const core::Engine& engine) {
   return out;
 }
 
+// On a reload, the servers' state of the process this one replaces, applied before serving: a
+// worker has it from its master; a single process started with -x takes it over the old one's
+// stats socket (without -x there is no way to ask: only a server state file carries it).
+std::vector<std::string> carry_server_state(const CommandLine& cmd, const conf::Config& config,
+                                            core::Engine& engine, const WorkerStart* worker) {
+  if (worker && !worker->server_state.empty())
+    return apply_handed_over_state(
+        config, engine, worker->server_state,
+        "the server state of worker " + std::to_string(worker->state_from));
+  if (worker || cmd.takeover_socket.empty()) return {};
+  std::string state;
+  if (auto err = take_server_state(cmd.takeover_socket, state); !err.empty())
+    return {err + "; the servers start from the configuration"};
+  return apply_handed_over_state(config, engine, state, "the server state of the old process");
+}
+
 // Runs one process carrying the traffic: a single process, or a worker forked by the master
 // (`worker` set), which listens on the master's sockets and leaves the pidfile to it.
 int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker = nullptr) {
@@ -143,6 +159,8 @@ int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker 
     return 1;
   }
   for (const auto& w : load_server_state_files(config, engine))
+    log.warning(w);
+  for (const auto& w : carry_server_state(cmd, config, engine, worker))
     log.warning(w);
   stats::AdminSockets admin(engine, stats::ProcessInfo::current(kVersion));
   if (const auto admin_errors = admin.listen(config.global, takeover); !admin_errors.empty()) {

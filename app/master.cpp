@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -58,8 +59,9 @@ class Master {
 
   bool start();
   bool block_signals();
-  bool fork_worker(const ConfigPtr& config);
-  [[noreturn]] void become_worker(const ConfigPtr& config, int channel);
+  bool fork_worker(const ConfigPtr& config, WorkerStart start = {});
+  [[noreturn]] void become_worker(const ConfigPtr& config, WorkerStart start);
+  WorkerStart state_of_current();
   void poll_once();
   void on_signal(int sig);
   void reload();
@@ -132,7 +134,7 @@ bool Master::block_signals() {
   return signals_.valid();
 }
 
-bool Master::fork_worker(const ConfigPtr& config) {
+bool Master::fork_worker(const ConfigPtr& config, WorkerStart start) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     log_.alert(std::string("cannot create a worker channel: ") + std::strerror(errno));
@@ -142,7 +144,8 @@ bool Master::fork_worker(const ConfigPtr& config) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::close(sv[0]);
-    become_worker(config, sv[1]);
+    start.channel = sv[1];
+    become_worker(config, std::move(start));
   }
   ::close(sv[1]);
   if (pid < 0) {
@@ -159,12 +162,12 @@ bool Master::fork_worker(const ConfigPtr& config) {
 }
 
 // In the forked child: drops what only the master uses, then runs the worker.
-void Master::become_worker(const ConfigPtr& config, int channel) {
+void Master::become_worker(const ConfigPtr& config, WorkerStart start) {
   signals_.reset();
   for (auto& c : children_)
     c.channel.reset();
   ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
-  WorkerStart start{.sockets = &sockets_, .channel = channel};
+  start.sockets = &sockets_;
   int code = 70;  // as guarded_main: nothing may unwind into the master's frames in this child
   try {
     code = main_(*config, start);
@@ -229,7 +232,20 @@ void Master::reload() {
     return reload_failed(errors.front());
   }
   config_ = std::make_shared<conf::Config>(loaded.config);
-  if (!fork_worker(config_)) reload_failed("cannot start a new worker");
+  if (!fork_worker(config_, state_of_current())) reload_failed("cannot start a new worker");
+}
+
+// The running worker's servers' state for the next one, taken as late as possible: just
+// before the fork (a change made on the old worker after this is not carried over).
+WorkerStart Master::state_of_current() {
+  Child* running = current();
+  if (!running) return {};
+  WorkerStart start{.server_state = ask(*running, "servers-state"), .state_from = running->pid};
+  if (start.server_state.empty())
+    log_.warning("worker " + std::to_string(running->pid) + " did not hand over its server " +
+                 "state within " + std::to_string(kAnswerTimeoutMs / 1000) +
+                 " s: the new worker's servers start from the configuration");
+  return start;
 }
 
 void Master::reload_failed(const std::string& why) {
@@ -246,6 +262,7 @@ void Master::on_channel(Child& c) {
   const ssize_t n = ::recv(c.channel.get(), buf, sizeof(buf), MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n <= 0) return c.channel.reset();  // the worker is ending: SIGCHLD follows
+  if (c.ready) return;                   // a late answer to a question that timed out: dropped
   c.in.append(buf, static_cast<size_t>(n));
   if (const size_t eol = c.in.find("ready\n"); !c.ready && eol != std::string::npos) {
     c.in.erase(0, eol + 6);
@@ -322,20 +339,29 @@ Master::Child* Master::current() {
   return nullptr;
 }
 
-// Asks a worker one question on its channel; "" if it does not answer in time.
+// Asks a worker one question on its channel; "" if it does not answer within kAnswerTimeoutMs.
 std::string Master::ask(Child& c, const std::string& request) {
   const std::string line = request + "\n";
-  if (!c.channel || ::send(c.channel.get(), line.data(), line.size(), MSG_NOSIGNAL) < 0) return "";
-  std::string in;
   char buf[4096];
-  for (size_t end; (end = in.find("\n\n")) == std::string::npos;) {
+  while (c.channel && ::recv(c.channel.get(), buf, sizeof(buf), MSG_DONTWAIT) > 0) {
+  }  // what is left of a late answer
+  if (!c.channel || ::send(c.channel.get(), line.data(), line.size(), MSG_NOSIGNAL) < 0) return "";
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kAnswerTimeoutMs);
+  std::string in;
+  size_t end = std::string::npos;
+  while (end == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     pollfd p{c.channel.get(), POLLIN, 0};
-    if (::poll(&p, 1, kAnswerTimeoutMs) <= 0) return "";
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return "";
     const ssize_t n = ::recv(c.channel.get(), buf, sizeof(buf), 0);
     if (n <= 0) return "";
+    const size_t from = in.empty() ? 0 : in.size() - 1;  // "\n\n" may span two reads
     in.append(buf, static_cast<size_t>(n));
+    end = in.find("\n\n", from);
   }
-  return in.substr(0, in.find("\n\n") + 1);
+  return in.substr(0, end + 1);
 }
 
 // One line for systemd's STATUS=: "worker 123 (1 old finishing), 4 sessions, servers 2/3 up".

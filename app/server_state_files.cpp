@@ -37,6 +37,17 @@ std::string file_for(const conf::Config& config, const conf::ProxyConf& p,
   return state_path(config.global, config.global.server_state_file);
 }
 
+// Parses `text` and applies it to `backends`: the parser's errors, then apply's warnings.
+std::vector<std::string> apply_text(const std::string& text, const std::string& origin,
+                                    const std::vector<core::Backend*>& backends,
+                                    core::Engine& engine) {
+  const stats::SavedState saved = stats::parse_servers_state(text, origin);
+  std::vector<std::string> out = saved.errors;
+  for (auto& w : stats::apply_servers_state(saved, engine, backends))
+    out.push_back(std::move(w));
+  return out;
+}
+
 std::vector<std::string> load_one(const std::string& path,
                                   const std::vector<core::Backend*>& backends,
                                   core::Engine& engine) {
@@ -46,11 +57,7 @@ std::vector<std::string> load_one(const std::string& path,
             "; its backends start from the configuration"};
   std::ostringstream text;
   text << in.rdbuf();
-  const stats::SavedState saved = stats::parse_servers_state(text.str(), path);
-  std::vector<std::string> out = saved.errors;
-  for (auto& w : stats::apply_servers_state(saved, engine, backends))
-    out.push_back(std::move(w));
-  return out;
+  return apply_text(text.str(), path, backends, engine);
 }
 
 }  // namespace
@@ -67,6 +74,16 @@ std::vector<std::string> load_server_state_files(const conf::Config& config, cor
     for (auto& w : load_one(path, backends, engine))
       warnings.push_back(std::move(w));
   return warnings;
+}
+
+std::vector<std::string> apply_handed_over_state(const conf::Config& config, core::Engine& engine,
+                                                 const std::string& text,
+                                                 const std::string& origin) {
+  std::vector<core::Backend*> backends;
+  for (const auto& p : config.proxies)
+    if (p.is_backend() && p.load_server_state == conf::LoadServerState::None)
+      backends.push_back(engine.find_backend(p.name));
+  return apply_text(text, origin, backends, engine);
 }
 
 }  // namespace ferry::app

@@ -62,7 +62,9 @@ std::string read_reply(int fd, std::vector<core::Fd>& fds, std::string& error) {
   for (ssize_t n; (n = core::recv_with_fds(fd, buf, sizeof(buf), fds)) != 0;) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      error = std::strerror(errno);
+      error = errno == EAGAIN || errno == EWOULDBLOCK
+                  ? "no reply within " + std::to_string(kTimeout.tv_sec) + " s"
+                  : std::strerror(errno);
       break;
     }
     text.append(buf, static_cast<size_t>(n));
@@ -70,19 +72,35 @@ std::string read_reply(int fd, std::vector<core::Fd>& fds, std::string& error) {
   return text;
 }
 
+// Sends `request` on a new connection to the stats socket; the whole reply, with the
+// descriptors passed along, or an error.
+std::string ask(const std::string& stats_socket, const std::string& request, std::string& reply,
+                std::vector<core::Fd>& fds) {
+  std::string error;
+  core::Fd fd = connect_unix(stats_socket, error);
+  if (!fd) return error;
+  if (::send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) < 0)
+    return std::strerror(errno);
+  reply = read_reply(fd.get(), fds, error);
+  return error;
+}
+
 }  // namespace
 
+std::string take_server_state(const std::string& stats_socket, std::string& state) {
+  std::vector<core::Fd> none;
+  const std::string what = "cannot take the server state over from '" + stats_socket + "': ";
+  if (auto err = ask(stats_socket, "_getstate\n", state, none); !err.empty()) return what + err;
+  if (!state.starts_with("1\n"))
+    return what + "unexpected reply: " + state.substr(0, state.find('\n'));
+  return "";
+}
+
 std::string take_listeners(const std::string& stats_socket, HeldSockets& into) {
-  std::string error;
   const std::string what = "cannot take the listening sockets over from '" + stats_socket + "': ";
-  core::Fd fd = connect_unix(stats_socket, error);
-  if (!fd) return what + error;
-  const std::string request = "_getsocks\n";
-  if (::send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) < 0)
-    return what + std::strerror(errno);
+  std::string reply;
   std::vector<core::Fd> fds;
-  const std::string reply = read_reply(fd.get(), fds, error);
-  if (!error.empty()) return what + error;
+  if (auto err = ask(stats_socket, "_getsocks\n", reply, fds); !err.empty()) return what + err;
   std::istringstream lines(reply);
   std::string addr;
   size_t count = 0, used = 0;

@@ -24,8 +24,8 @@ class ServerControl {
   // `enable health` / `disable health`.
   virtual void set_checks_enabled(Server& server, bool on) = 0;
   // A server's health saved before a restart or reload (server-state file, the previous
-  // process): Down (health 0: its checks must bring it back) or Stopping. No effect while the
-  // server is in maintenance.
+  // process): Down (health 0: its checks must bring it back), Stopping, or Up (full health).
+  // No effect while the server is in maintenance.
   virtual void restore_health(Server& server, ForcedHealth health) = 0;
   // `shutdown sessions server`: closes every session on the server now.
   virtual void shutdown_sessions(Server& server) = 0;

@@ -73,5 +73,6 @@ Reply clear_counters(Invocation& in);
 Reply wait(Invocation& in);
 // `-x` handover
 Reply get_socks(Invocation& in);
+Reply get_state(Invocation& in);
 
 }  // namespace ferry::stats

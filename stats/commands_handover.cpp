@@ -1,8 +1,9 @@
-// `_getsocks`: hands the frontends' listening sockets to a new ferry process started with `-x`
-// (HAProxy's command name; ferry's own reply format, so only a ferry reads it). Allowed on a stats
-// socket with `expose-fd listeners`, at level admin.
+// What a new ferry process started with `-x` takes over from the one it replaces, through its
+// stats socket at level admin: `_getsocks` (HAProxy's command name; ferry's own reply format, so
+// only a ferry reads it; only on a stats socket with `expose-fd listeners`) and `_getstate`.
 #include "core/fd_passing.hpp"
 #include "stats/command_handlers.hpp"
+#include "stats/server_state.hpp"
 
 namespace ferry::stats {
 
@@ -29,6 +30,12 @@ Reply get_socks(Invocation& in) {
     for (const auto& l : fe->listeners)
       if (!l->closed()) l->hand_over();
   return reply;
+}
+
+// `show servers state` with UNIX servers' paths (`unix@PATH`), so that the new process can tell
+// a server whose path its config changed.
+Reply get_state(Invocation& in) {
+  return output(render_servers_state(in.ctx.engine, nullptr, true));
 }
 
 }  // namespace ferry::stats

@@ -199,9 +199,17 @@ void apply_server(const SavedServer& saved, core::Server& s, core::ServerControl
                          !(saved.check_state & kCheckEnabled) && s.check.configured;
   if (check_off) control.set_checks_enabled(s, false);
   if (!apply_admin(saved, s, control, warnings) || s.in_maint()) return;
-  const auto op = static_cast<core::OpState>(saved.op_state);
-  if (op == core::OpState::Stopped) control.restore_health(s, core::ForcedHealth::Down);
-  if (op == core::OpState::Stopping) control.restore_health(s, core::ForcedHealth::Stopping);
+  switch (static_cast<core::OpState>(saved.op_state)) {
+    case core::OpState::Stopped:
+      return control.restore_health(s, core::ForcedHealth::Down);
+    case core::OpState::Stopping:
+      return control.restore_health(s, core::ForcedHealth::Stopping);
+    case core::OpState::Running:  // as HAProxy: full health, not one failed check from DOWN
+      if (s.check.configured) control.restore_health(s, core::ForcedHealth::Up);
+      return;
+    case core::OpState::Starting:
+      return;
+  }
 }
 
 const SavedServer* find_saved(const SavedState& saved, const core::Server& s) {

@@ -4,11 +4,12 @@
 //
 // Applying follows HAProxy 2.6's rules for a state file, matching backends and servers by name
 // (ids may differ, as HAProxy): forced maintenance and drain, the runtime weight when the
-// configured weight did not change, `disable health`, and a server DOWN (or stopping) stays so
-// until its checks say otherwise. Where the new config changed a server the config wins, with a
-// warning naming backend/server and why: its address changed (HAProxy 2.6 puts the saved port
-// back instead), `disabled` was added or removed, its configured weight changed (for the weight
-// alone), or the server is gone (removed or renamed).
+// configured weight did not change, `disable health`, and the health: a server DOWN (or
+// stopping) stays so until its checks say otherwise, a checked server UP starts with full
+// health (one failed check does not take it DOWN). Where the new config changed a server the config
+// wins, with a warning naming backend/server and why: its address changed (HAProxy 2.6 puts the
+// saved port back instead), `disabled` was added or removed, its configured weight changed (for the
+// weight alone), or the server is gone (removed or renamed).
 #pragma once
 
 #include <string>

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "tests/support/carried_state.hpp"
 #include "tests/support/client_conn.hpp"
 #include "tests/support/connect_load.hpp"
 #include "tests/support/ferry_process.hpp"
@@ -50,8 +51,6 @@ frontend fe
     bind 127.0.0.1:{PORT}
     bind unix@{DIR}/fe.sock
     default_backend be
-backend be
-    server s1 unix@{DIR}/echo.sock
 )";
 
 }  // namespace
@@ -164,26 +163,39 @@ TEST_CASE("a port another program shares with SO_REUSEPORT is refused without co
 // Issue 10, finding 7: with -sf alone the new process binds a second SO_REUSEPORT group, and the
 // connections the kernel had queued on the old process's sockets were reset when it closed them.
 // With -x the new process takes the old one's sockets over: nothing is closed, nobody is reset.
+// Issue 11: it takes the servers' state over the same way (maintenance, drain, weight, a forced
+// DOWN, an UP server's full health), and a session open at a reload finishes on the old process.
 TEST_CASE("-sf -x: 30 reloads under continuous new connections, none reset or refused") {
   TempDir dir;
   const uint16_t port = free_tcp_port();
   EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
   const std::string config =
-      fill_template(kExposeConfig, {{"PORT", std::to_string(port)}, {"DIR", dir.path()}});
+      fill_template(kExposeConfig, {{"PORT", std::to_string(port)}, {"DIR", dir.path()}}) +
+      carried_state_backend(dir.file("echo.sock"));
+  const auto admin_sock = UnixAddress::path(dir.file("admin.sock"));
+  const AdminTarget admin = AdminTarget::unix_socket(admin_sock.name);
   std::deque<std::unique_ptr<FerryProcess>> processes;
   processes.push_back(std::make_unique<FerryProcess>(dir, config));
-  REQUIRE_MESSAGE(processes.back()->wait_listening_tcp(port), processes.back()->output());
+  REQUIRE_MESSAGE(processes.back()->wait_listening_unix(admin_sock), processes.back()->output());
+  set_runtime_state(admin);
   const auto fe_sock = UnixAddress::path(dir.file("fe.sock"));
   ConnectLoad load(port, fe_sock.name, 4);
   for (int i = 0; i < 30; ++i) {
     FerryProcess& old_ferry = *processes.back();
-    processes.push_back(
-        std::make_unique<FerryProcess>(dir, config,
-                                       std::vector<std::string>{"-x", dir.file("admin.sock"), "-sf",
-                                                                std::to_string(old_ferry.pid())}));
+    ClientConn session = i % 2 ? ClientConn::tcp(port) : ClientConn::unix_socket(fe_sock);
+    REQUIRE(session.send_all("before\n"));
+    REQUIRE(session.read_line() == "before\n");
+    processes.push_back(std::make_unique<FerryProcess>(
+        dir, config,
+        std::vector<std::string>{"-x", admin_sock.name, "-sf", std::to_string(old_ferry.pid())}));
     FerryProcess& new_ferry = *processes.back();
-    REQUIRE_MESSAGE(new_ferry.wait_listening_tcp(port), new_ferry.output());
+    REQUIRE_MESSAGE(new_ferry.wait_listening_unix(admin_sock), new_ferry.output());
+    REQUIRE(session.send_all("after\n"));  // the old process still serves it
+    CHECK(session.read_line() == "after\n");
+    CHECK(session.close_gracefully(Deadline(3s)));
     CHECK_MESSAGE(old_ferry.exit_text(5s) == "exit code 0", old_ferry.output());
+    CHECK_MESSAGE(carried_states(admin) == kCarriedStates, "reload ", i, "\n", new_ferry.output());
+    CHECK(server_status(admin, "be", "s6") == "UP");  // full health, as it was
     CHECK_MESSAGE(new_ferry.output().find("cannot take") == std::string::npos, new_ferry.output());
     processes.pop_front();
   }

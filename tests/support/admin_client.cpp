@@ -61,6 +61,19 @@ std::string server_status(const AdminTarget& target, std::string_view be, std::s
   return stat_cell(target, be, sv, "status");
 }
 
+std::string server_states(const AdminTarget& target, std::string_view be) {
+  std::string error;
+  const auto table = StatTable::parse(admin_query(target, "show stat"), error);
+  if (!table) return "";
+  const int px = table->column("pxname"), sv = table->column("svname");
+  std::string out;
+  for (const auto& row : table->rows())
+    if (row[px] == be && row[sv] != "FRONTEND" && row[sv] != "BACKEND")
+      out += row[sv] + " " + table->get(be, row[sv], "status").value_or("") + " " +
+             table->get(be, row[sv], "weight").value_or("") + "\n";
+  return out;
+}
+
 bool wait_server_status(const AdminTarget& target, std::string_view be, std::string_view sv,
                         std::string_view status, Millis timeout) {
   return poll_until([&] { return server_status(target, be, sv) == status; }, timeout, 5ms);

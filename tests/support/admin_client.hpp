@@ -60,6 +60,9 @@ class PromptSession {
 std::string server_status(const AdminTarget& target, std::string_view be, std::string_view sv);
 std::string stat_cell(const AdminTarget& target, std::string_view px, std::string_view sv,
                       std::string_view column);
+// "<server> <status> <weight>" of every server of `be`, one line each, from one `show stat`
+// ("" if unreadable). What a reload must carry over, at a glance.
+std::string server_states(const AdminTarget& target, std::string_view be);
 // Polls until the status of be/sv is `status`.
 bool wait_server_status(const AdminTarget& target, std::string_view be, std::string_view sv,
                         std::string_view status, Millis timeout = 5s);

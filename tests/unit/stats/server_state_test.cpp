@@ -70,16 +70,16 @@ TEST_CASE("parse errors name the file and line, and good lines are kept") {
                           "is ignored"});
 }
 
-TEST_CASE("maintenance, drain, runtime weight, disabled checks and DOWN carry over") {
+TEST_CASE("maintenance, drain, runtime weight, disabled checks, DOWN and UP carry over") {
   Runtime rt;
   rt.server(2).op = core::OpState::Running;  // freshly built: everything UP
   const auto warnings =
       apply_lines(rt, state_line("s1", "-", 0, 1, 1, 1, 6) +      // MAINT
-                          state_line("s2", "-", 2, 8, 5, 1, 2) +  // DRAIN, w5, no chk
+                          state_line("s2", "-", 2, 8, 5, 1, 2) +  // DRAIN, w5, no chk, UP
                           state_line("s3", "-", 0, 0, 1, 1, 6));  // DOWN by checks
   CHECK(warnings.empty());
-  CHECK(rt.control.calls ==
-        Calls{"s1 maint on", "s2 weight 5", "s2 checks off", "s2 drain on", "s3 restored down"});
+  CHECK(rt.control.calls == Calls{"s1 maint on", "s2 weight 5", "s2 checks off", "s2 drain on",
+                                  "s2 restored up", "s3 restored down"});
   CHECK(rt.server(0).in_maint());
   CHECK(rt.server(1).in_drain());
   CHECK(rt.server(1).uweight == 5);
@@ -96,7 +96,7 @@ TEST_CASE("the config wins where it changed the server, with a warning naming it
                           state_line("s3", "-", 2, 5, 1, 1, 6) +            // 'disabled' removed
                           state_line("gone", "-", 0, 1, 1, 1, 6) +
                           "9 be_old 1 x - 0 1 1 1 0 0 0 0 0 0 0 0 - 0 - 0 0 - - 0\n");
-  CHECK(rt.control.calls.empty());
+  CHECK(rt.control.calls == Calls{"s2 restored up"});  // only its weight is the config's
   CHECK(warnings ==
         Calls{"server-state: be_app/s1: its address changed in the configuration "
               "(127.0.0.1:8080, now unix@/run/ha/s1.sock); its saved state is ignored",
@@ -126,7 +126,7 @@ TEST_CASE("a server disabled in both configs and enabled at run time stays enabl
   rt.server(0).admin_flags |= core::admin::kConfigMaint;
   rt.control.calls.clear();
   CHECK(apply_lines(rt, state_line("s1", "-", 2, 4, 1, 1, 6)).empty());
-  CHECK(rt.control.calls == Calls{"s1 maint off"});
+  CHECK(rt.control.calls == Calls{"s1 maint off", "s1 restored up"});
 }
 
 TEST_CASE("backends not asked for are left alone") {

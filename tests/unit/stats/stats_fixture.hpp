@@ -62,8 +62,9 @@ class FakeControl : public core::ServerControl {
   void restore_health(core::Server& s, core::ForcedHealth h) override {
     const char* names[] = {"up", "stopping", "down"};
     calls.push_back(s.name + " restored " + names[static_cast<int>(h)]);
-    if (!s.in_maint())
-      s.op = h == core::ForcedHealth::Down ? core::OpState::Stopped : core::OpState::Stopping;
+    const core::OpState ops[] = {core::OpState::Running, core::OpState::Stopping,
+                                 core::OpState::Stopped};
+    if (!s.in_maint()) s.op = ops[static_cast<int>(h)];
   }
   void shutdown_sessions(core::Server& s) override { calls.push_back(s.name + " shutdown"); }
 };
