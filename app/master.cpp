@@ -270,14 +270,23 @@ void Master::on_channel(Child& c) {
   }
 }
 
+// The workers forked before `c` stop (their sessions finish there). A worker forked after it (a
+// reload while `c` was starting) is left alone, with the sockets its newer config needs: it
+// takes over once it is ready itself.
 void Master::on_ready(Child& c) {
   c.ready = true;
-  for (auto& other : children_)
-    if (&other != &c && !other.leaving) {
+  bool older = true, newest = true;
+  for (auto& other : children_) {
+    if (&other == &c) {
+      older = false;
+    } else if (!older) {
+      newest = false;
+    } else if (!other.leaving) {
       other.leaving = true;
       ::kill(other.pid, SIGUSR1);
     }
-  sockets_.keep_only(*c.config);
+  }
+  if (newest) sockets_.keep_only(*c.config);
   log_.notice("Loading success: worker " + std::to_string(c.pid) + " is ready");
   notify("READY=1\nMAINPID=" + std::to_string(::getpid()) + "\nSTATUS=" + status_line());
 }

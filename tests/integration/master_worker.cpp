@@ -198,8 +198,8 @@ TEST_CASE("a crashed worker takes the master down with its status (exit-on-failu
   // exits with its own status), so it would not show the master's part.
   ::kill(std::stoi(workers[0]), SIGABRT);
   CHECK_MESSAGE(ferry.exit_text(5s) == "exit code 134", ferry.output());
-  CHECK(ferry.output().find("Current worker (" + workers[0] +
-                            ") exited with code 134 (Aborted)") != std::string::npos);
+  CHECK(ferry.output().find("Current worker (" + workers[0] + ") exited with code 134 (Aborted)") !=
+        std::string::npos);
   CHECK(ferry.output().find("All workers exited. Exiting... (134)") != std::string::npos);
   CHECK_FALSE(exists(pidfile));
   CHECK_FALSE(exists(dir.file("fe.sock")));
@@ -226,6 +226,29 @@ TEST_CASE("hard-stop-after bounds how long an old worker lingers with an open se
   CHECK(echoes(c, "new worker\n"));
   c.close();
   CHECK(ferry.stop_cleanly());
+}
+
+// A reload while the first worker is still starting: that worker, once ready, used to stop the
+// newer one too, and with both gone the master exited.
+TEST_CASE("a reload while the worker starts: the newer worker takes over once ready") {
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  FerryProcess ferry(dir, config_for(dir, port, 2), {"-W"});
+  REQUIRE(poll_until([&] { return worker_pids(ferry).size() == 1; }, 5s, 1ms));
+  const pid_t first = std::stoi(worker_pids(ferry)[0]);
+  ::kill(first, SIGSTOP);  // ready only once the next worker is forked
+  ferry.signal(SIGUSR2);
+  REQUIRE_MESSAGE(poll_until([&] { return worker_pids(ferry).size() == 2; }, 5s), ferry.output());
+  ::kill(first, SIGCONT);
+  const auto workers = worker_pids(ferry);
+  REQUIRE_MESSAGE(ferry.wait_output("worker " + workers[1] + " is ready"), ferry.output());
+  CHECK(poll_until([&] { return process_gone(workers[0]); }, 5s));
+  CHECK_FALSE(process_gone(workers[1]));
+  ClientConn c = ClientConn::tcp(port);
+  CHECK(echoes(c, "served\n"));
+  c.close();
+  CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
 }
 
 TEST_CASE("a reload binds a new address and lets go of a removed one") {
