@@ -1,7 +1,9 @@
 #include "app/command_line.hpp"
 
-#include <cstdlib>
+#include <climits>
 #include <string_view>
+
+#include "conf/number.hpp"
 
 namespace ferry::app {
 
@@ -14,10 +16,19 @@ bool is_pid(const char* s) {
   return true;
 }
 
-// Collects the PIDs following -sf/-st (HAProxy takes every following numeric word).
-int take_pids(int argc, char** argv, int i, std::vector<pid_t>& out) {
-  while (i + 1 < argc && is_pid(argv[i + 1]))
-    out.push_back(std::atoi(argv[++i]));
+// Collects the PIDs following -sf/-st (HAProxy takes every following numeric word). A number
+// that is no process id (0 would signal the whole process group) is an error.
+int take_pids(int argc, char** argv, int i, std::vector<pid_t>& out, std::string& error) {
+  const std::string option = argv[i];
+  while (i + 1 < argc && is_pid(argv[i + 1])) {
+    const auto pid = conf::parse_integer(argv[++i], 1, INT_MAX);
+    if (!pid) {
+      error = "'" + std::string(argv[i]) + "' after " + option +
+              " is not a process id (1 to 2147483647)";
+      return i;
+    }
+    out.push_back(static_cast<pid_t>(*pid));
+  }
   return i;
 }
 
@@ -62,9 +73,11 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, std::string& er
     } else if (parse_proxyd_option(argc, argv, i, out.proxyd, error)) {
       if (!error.empty()) return false;
     } else if (a == "-sf") {
-      i = take_pids(argc, argv, i, out.soft_stop_pids);
+      i = take_pids(argc, argv, i, out.soft_stop_pids, error);
+      if (!error.empty()) return false;
     } else if (a == "-st") {
-      i = take_pids(argc, argv, i, out.hard_stop_pids);
+      i = take_pids(argc, argv, i, out.hard_stop_pids, error);
+      if (!error.empty()) return false;
     } else {
       error = "unknown option '" + std::string(a) + "'";
       return false;

@@ -18,6 +18,7 @@
 #include "app/process_control.hpp"
 #include "app/runtime_builder.hpp"
 #include "app/systemd_notify.hpp"
+#include "conf/number.hpp"
 #include "core/fd.hpp"
 #include "core/log.hpp"
 
@@ -377,9 +378,16 @@ std::string Master::ask(Child& c, const std::string& request) {
 std::string Master::status_line() {
   Child* c = current();
   if (!c) return "no worker running";
-  unsigned long sessions = 0, up = 0, total = 0;
   const std::string answer = ask(*c, "status");
-  std::sscanf(answer.c_str(), "%lu %lu %lu", &sessions, &up, &total);
+  std::string_view answer_left = answer;
+  // "<sessions> <servers up> <servers>"; a missing or garbled number reads as 0
+  auto next = [&answer_left] {
+    const auto n = conf::parse_leading_integer(answer_left);
+    if (!n) return 0LL;
+    answer_left = n->rest.substr(std::min<size_t>(1, n->rest.size()));
+    return n->value;
+  };
+  const long long sessions = next(), up = next(), total = next();
   const size_t old = children_.size() - 1;
   return "worker " + std::to_string(c->pid) +
          (old ? " (" + std::to_string(old) + " old finishing)" : "") + ", " +

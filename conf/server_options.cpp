@@ -52,9 +52,8 @@ struct ServerOption {
 };
 
 void weight(OptCtx& o, const std::string& arg) {
-  const auto v = parse_integer(arg);
-  if (!v || *v < 0 || *v > 256)
-    return o.fail("weight of " + o.label + " is not within 0 and 256 (" + arg + ")");
+  const auto v = parse_integer(arg, 0, 256);
+  if (!v) return o.fail("weight of " + o.label + " is not within 0 and 256 (" + arg + ")");
   o.s.weight = static_cast<int>(*v);
 }
 

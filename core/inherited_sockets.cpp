@@ -6,9 +6,11 @@
 #include <sys/un.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 
+#include "conf/number.hpp"
 #include "core/socket_ops.hpp"
 
 namespace ferry::core {
@@ -59,10 +61,12 @@ bool same_unix(const SockAddr& a, const SockAddr& b) {
                      reinterpret_cast<const char*>(&b.storage) + off, a.len - off) == 0;
 }
 
-std::optional<int> parse_count(const std::string& text) {
-  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::atoi(text.c_str());
+// A count or pid from the environment: plain digits (no sign) that fit an int.
+std::optional<int> parse_count(std::string_view text) {
+  if (text.empty() || text[0] == '-') return std::nullopt;
+  const auto n = conf::parse_integer(text, 0, INT_MAX);
+  if (!n) return std::nullopt;
+  return static_cast<int>(*n);
 }
 
 std::vector<std::string> split_names(const std::string& text) {
@@ -127,7 +131,7 @@ bool InheritedSockets::has_address(const SockAddr& addr) const {
 
 std::vector<InheritedSocket*> InheritedSockets::find_spec(std::string_view spec) {
   std::vector<InheritedSocket*> out;
-  if (auto n = parse_count(std::string(spec))) {
+  if (auto n = parse_count(spec)) {
     if (InheritedSocket* s = find_number(*n)) out.push_back(s);
     return out;
   }

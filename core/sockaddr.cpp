@@ -77,6 +77,13 @@ std::string SockAddr::stats_text() const {
   return is_unix() ? "unix" : to_string();
 }
 
+unsigned SockAddr::port() const {
+  if (family() == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(&storage)->sin_port);
+  if (family() == AF_INET6)
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_port);
+  return 0;
+}
+
 std::string SockAddr::to_string() const {
   char buf[INET6_ADDRSTRLEN] = {};
   if (family() == AF_INET) {

@@ -20,6 +20,7 @@ struct SockAddr {
   bool is_unix() const { return family() == AF_UNIX; }
   bool is_abstract() const;       // AF_UNIX with a leading NUL
   std::string unix_path() const;  // the filesystem path of a non-abstract UNIX address
+  unsigned port() const;          // the port of an IPv4/IPv6 address, 0 for UNIX
 
   // Builds the address; an Address that passed validation always converts.
   static SockAddr from(const conf::Address& addr);

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <cstring>
 
+#include "conf/number.hpp"
 #include "healthcheck/http_response.hpp"
 
 namespace ferry::healthcheck {
@@ -46,16 +46,17 @@ std::string split_version(std::string_view version, std::vector<Header>& headers
   return std::string(version.substr(0, crlf));
 }
 
-// `200,201,300-310`
+// `200,201,300-310`: codes of three digits at most, alone or as ranges.
 bool parse_statuses(std::string_view list, std::vector<std::pair<int, int>>& out) {
   while (!list.empty()) {
     const size_t comma = std::min(list.find(','), list.size());
-    const std::string item(list.substr(0, comma));
-    int lo = 0, hi = 0, used = 0;
-    const bool range = std::sscanf(item.c_str(), "%d-%d%n", &lo, &hi, &used) == 2;
-    if (!range && std::sscanf(item.c_str(), "%d%n", &lo, &used) == 1) hi = lo;
-    if (used != static_cast<int>(item.size()) || item.empty() || lo > hi) return false;
-    out.emplace_back(lo, hi);
+    const std::string_view item = list.substr(0, comma);
+    const size_t dash = item.find('-');
+    const auto lo = conf::parse_integer(item.substr(0, dash), 0, 999);
+    const auto hi =
+        dash == std::string_view::npos ? lo : conf::parse_integer(item.substr(dash + 1), 0, 999);
+    if (!lo || !hi || *lo > *hi) return false;
+    out.emplace_back(static_cast<int>(*lo), static_cast<int>(*hi));
     list.remove_prefix(std::min(comma + 1, list.size()));
   }
   return !out.empty();

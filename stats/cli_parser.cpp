@@ -1,7 +1,6 @@
 #include "stats/cli_parser.hpp"
 
 #include <algorithm>
-#include <climits>
 
 namespace ferry::stats {
 
@@ -83,30 +82,6 @@ std::vector<std::string> split_words(std::string_view line) {
     ++p;  // the blank that ended the word
   }
   return words;
-}
-
-std::optional<long long> parse_delay_ms(std::string_view text, long long default_unit_ms) {
-  size_t i = 0;
-  long long n = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    if (n > LLONG_MAX / 10 - 10) return std::nullopt;
-    n = n * 10 + (text[i++] - '0');
-  }
-  if (i == 0) return std::nullopt;
-  const std::string_view unit = text.substr(i);
-  struct Unit {
-    std::string_view name;
-    long long num, den;  // milliseconds per unit, as a fraction
-  };
-  static constexpr Unit kUnits[] = {{"us", 1, 1000}, {"ms", 1, 1},      {"s", 1000, 1},
-                                    {"m", 60000, 1}, {"h", 3600000, 1}, {"d", 86400000, 1}};
-  if (unit.empty()) return n * default_unit_ms;
-  for (const auto& u : kUnits) {
-    if (unit != u.name) continue;
-    if (n > LLONG_MAX / u.num) return std::nullopt;
-    return n * u.num / u.den;
-  }
-  return std::nullopt;
 }
 
 }  // namespace ferry::stats

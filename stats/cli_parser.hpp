@@ -35,8 +35,4 @@ std::optional<CliCommand> next_command(std::string_view input, bool eof);
 // next byte literal (`\\` is one backslash), a lone trailing backslash vanishes.
 std::vector<std::string> split_words(std::string_view line);
 
-// Parses a delay as HAProxy's `wait` and `timeout` do: digits and an optional unit among us, ms,
-// s, m, h, d; `default_unit_ms` applies to a bare number. Nothing on a malformed delay.
-std::optional<long long> parse_delay_ms(std::string_view text, long long default_unit_ms);
-
 }  // namespace ferry::stats

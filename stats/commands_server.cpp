@@ -1,9 +1,10 @@
 // Commands that read or change one server: its admin state, health, checks, weight, sessions.
 // Replies and their order follow HAProxy 2.6: `backend/server` first, then the sub-command.
-#include <cerrno>
-#include <cstdlib>
+#include <algorithm>
+#include <climits>
 #include <variant>
 
+#include "conf/number.hpp"
 #include "stats/command_handlers.hpp"
 
 namespace ferry::stats {
@@ -17,12 +18,9 @@ constexpr std::string_view kSetServerUsage =
 // `#<id>`, or nothing when `text` is not of that form.
 std::optional<int> numeric_id(std::string_view text) {
   if (text.size() < 2 || text[0] != '#') return std::nullopt;
-  int id = 0;
-  for (char c : text.substr(1)) {
-    if (c < '0' || c > '9' || id > 100000000) return std::nullopt;
-    id = id * 10 + (c - '0');
-  }
-  return id;
+  const auto id = conf::parse_integer(text.substr(1), 0, INT_MAX);
+  if (!id) return std::nullopt;
+  return static_cast<int>(*id);
 }
 
 core::Server* server_in(const core::Backend& backend, std::string_view name) {
@@ -55,16 +53,13 @@ bool static_balancing(const core::Backend& b) {
 // `N` (0..256) or `N%` of the initial weight, checked as HAProxy does; an error text otherwise.
 std::variant<int, std::string> parse_weight(std::string_view text, const core::Server& s) {
   if (text.empty()) return std::string("Require <weight> or <weight%>.\n");
-  const std::string copy(text);
-  char* end = nullptr;
-  errno = 0;
-  long w = std::strtol(copy.c_str(), &end, 10);
-  if (end == copy.c_str()) return std::string("Empty weight string empty or preceded by garbage");
-  const std::string_view rest(end);
+  const auto n = conf::parse_leading_integer(text);
+  if (!n) return std::string("Empty weight string empty or preceded by garbage");
+  const std::string_view rest = n->rest;
+  long long w = n->value;
   if (rest == "%") {
     if (w < 0) return std::string("Relative weight must be positive.\n");
-    w = s.iweight * std::min(w, 25600L) / 100;
-    w = std::min(w, 256L);
+    w = std::min(s.iweight * std::min(w, 25600LL) / 100, 256LL);
   } else if (w < 0 || w > 256) {
     return std::string("Absolute weight can only be between 0 and 256 inclusive.\n");
   } else if (!rest.empty()) {

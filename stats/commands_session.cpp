@@ -1,11 +1,15 @@
 // Commands about the CLI session itself (prompt, quit, levels, timeout, severity output), the
 // counters, and `wait` (HAProxy 3.0's syntax and replies).
-#include "stats/cli_parser.hpp"
+#include "conf/duration.hpp"
 #include "stats/command_handlers.hpp"
 
 namespace ferry::stats {
 
 namespace {
+
+// HAProxy 2.6 takes `set timeout cli` in seconds below 2^31 (its parse_time_err limit).
+constexpr long long kMaxCliTimeoutS = 2147483647;
+constexpr long long kMaxWaitMs = 365LL * 86400 * 1000;
 
 constexpr std::string_view kWaitUsage =
     "Usage: wait {-h|<duration>} [condition [args...]]\n"
@@ -83,9 +87,11 @@ Reply show_cli_sockets(Invocation& in) {
 Reply set_timeout(Invocation& in) {
   if (in.arg(2) != "cli") return error("'set timeout' only supports 'cli'.\n");
   if (in.arg(3).empty()) return error("Expects an integer value.\n");
-  const auto ms = parse_delay_ms(in.arg(3), 1000);
-  if (!ms || *ms < 1000 || *ms / 1000 > 24 * 24 * 3600) return error("Invalid timeout value.\n");
-  in.session.timeout = core::Millis(*ms / 1000 * 1000);
+  using conf::TimeUnit;
+  const auto t = conf::parse_time(in.arg(3), TimeUnit::S, TimeUnit::S, kMaxCliTimeoutS);
+  if (t.error != conf::ParsedTime::Error::None || t.count < 1)
+    return error("Invalid timeout value.\n");
+  in.session.timeout = core::Millis(t.count * 1000);
   return done();
 }
 
@@ -116,10 +122,11 @@ Reply wait(Invocation& in) {
   const std::string_view delay = in.arg(1);
   if (delay.empty()) return error("Expects a duration in milliseconds.\n");
   if (delay == "-h") return info(std::string(kWaitUsage));
-  const auto ms = parse_delay_ms(delay, 1);
-  if (!ms || *ms < 1 || *ms > 365LL * 86400 * 1000) return error("Invalid duration.\n");
+  using conf::TimeUnit;
+  const auto t = conf::parse_time(delay, TimeUnit::Ms, TimeUnit::Ms, kMaxWaitMs);
+  if (t.error != conf::ParsedTime::Error::None || t.count < 1) return error("Invalid duration.\n");
   WaitRequest w;
-  w.delay = core::Millis(*ms);
+  w.delay = core::Millis(t.count);
   const std::string_view cond = in.arg(2);
   if (cond == "srv-removable") {
     const std::string_view spec = in.arg(3);

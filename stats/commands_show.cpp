@@ -1,9 +1,11 @@
 // The read-only `show` commands: stat, info, activity, servers state, backend, version.
 #include <sys/time.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
-#include <cstdlib>
 
+#include "conf/number.hpp"
 #include "stats/command_handlers.hpp"
 #include "stats/server_state.hpp"
 #include "stats/stat_output.hpp"
@@ -12,14 +14,22 @@ namespace ferry::stats {
 
 namespace {
 
-// A proxy named like `text` (frontend or backend), else atoi(text), as HAProxy resolves the
+// A number of `show stat <iid> <type> <sid>` read as HAProxy reads it (atoi: the leading digits,
+// 0 for a word without any), except that a value beyond an int saturates instead of wrapping.
+int stat_number(std::string_view text) {
+  const auto n = conf::parse_leading_integer(text);
+  if (!n) return 0;
+  return static_cast<int>(std::clamp<long long>(n->value, INT_MIN, INT_MAX));
+}
+
+// A proxy named like `text` (frontend or backend), else its number, as HAProxy resolves the
 // first word of `show stat <iid> <type> <sid>`.
 int proxy_id(const core::Engine& engine, std::string_view text) {
   for (const auto& f : engine.frontends)
     if (f->name == text) return f->id;
   for (const auto& b : engine.backends)
     if (b->name == text) return b->id;
-  return std::atoi(std::string(text).c_str());
+  return stat_number(text);
 }
 
 void apply_stat_option(std::string_view word, StatRequest& req) {
@@ -49,8 +59,8 @@ Reply show_stat(Invocation& in) {
   if (!in.arg(next).empty() && !in.arg(next + 1).empty() && !in.arg(next + 2).empty()) {
     req.iid = proxy_id(in.ctx.engine, in.arg(next));
     if (req.iid == 0) return error("No such proxy.\n");
-    req.type_mask = std::atoi(std::string(in.arg(next + 1)).c_str());
-    req.sid = std::atoi(std::string(in.arg(next + 2)).c_str());
+    req.type_mask = stat_number(in.arg(next + 1));
+    req.sid = stat_number(in.arg(next + 2));
     next += 3;
   }
   for (size_t i = next; i < in.args.size(); ++i)

@@ -1,10 +1,12 @@
 #include "stats/ctl_reply.hpp"
 
 #include <algorithm>
-#include <cstdlib>
+#include <climits>
 #include <map>
 #include <utility>
 #include <vector>
+
+#include "conf/number.hpp"
 
 namespace ferry::stats {
 
@@ -62,8 +64,9 @@ std::vector<std::string> csv_lines(std::string_view text) {
 }
 
 std::string age_text(std::string_view seconds) {
-  if (seconds.empty()) return "-";
-  long s = std::atol(std::string(seconds).c_str());
+  const auto parsed = conf::parse_integer(seconds, 0, LLONG_MAX);
+  if (!parsed) return "-";
+  long long s = *parsed;
   std::string out;
   if (s >= 86400) out += std::to_string(s / 86400) + "d", s %= 86400;
   if (s >= 3600 || !out.empty()) out += std::to_string(s / 3600) + "h", s %= 3600;

@@ -1,9 +1,9 @@
 #include "stats/server_state.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <optional>
 
+#include "conf/number.hpp"
 #include "core/server_control.hpp"
 
 namespace ferry::stats {
@@ -33,12 +33,6 @@ std::string addr_host(const core::Server& s, bool unix_paths) {
   text.erase(text.rfind(':'));
   if (!text.empty() && text.front() == '[') text = text.substr(1, text.size() - 2);
   return text;
-}
-
-unsigned addr_port(const core::Server& s) {
-  if (s.addr.is_unix()) return 0;
-  const std::string text = s.addr.to_string();
-  return static_cast<unsigned>(std::atoi(text.c_str() + text.rfind(':') + 1));
 }
 
 // srv_check_result: 0 unknown, 1 neutral, 2 failed, 3 passed, 4 conditionally passed.
@@ -83,7 +77,7 @@ void server_rows(std::string& out, const core::Backend& b, core::Millis now, boo
            std::to_string(static_cast<int>(s.check.status)) + ' ' +
            std::to_string(check_result(s.check.status)) + ' ' +
            std::to_string(s.in_maint() ? 0 : s.check.health) + ' ' +
-           std::to_string(check_state(s)) + " 0 0 0 - " + std::to_string(addr_port(s)) +
+           std::to_string(check_state(s)) + " 0 0 0 - " + std::to_string(s.addr.port()) +
            " - 0 0 - - 0\n";
   }
 }
@@ -102,22 +96,15 @@ std::vector<std::string_view> words(std::string_view line) {
   return out;
 }
 
-std::optional<long> number(std::string_view w, long min, long max) {
-  const std::string s(w);
-  char* end = nullptr;
-  const long v = std::strtol(s.c_str(), &end, 10);
-  if (s.empty() || *end != '\0' || v < min || v > max) return std::nullopt;
-  return v;
-}
-
 // One server line (14 fields at least: through srv_check_state); the error, or "".
 std::string parse_server(const std::vector<std::string_view>& f, SavedServer& out) {
   if (f.size() < 14)
     return "has " + std::to_string(f.size()) + " fields, a server line has at least 14";
-  const auto op = number(f[5], 0, 3), admin = number(f[6], 0, 0xff);
-  const auto uw = number(f[7], 0, 256), iw = number(f[8], 0, 256);
-  const auto cs = number(f[13], 0, 0xff);
-  const auto port = f.size() > 18 ? number(f[18], 0, 65535) : std::optional<long>(0);
+  const auto op = conf::parse_integer(f[5], 0, 3), admin = conf::parse_integer(f[6], 0, 0xff);
+  const auto uw = conf::parse_integer(f[7], 0, 256), iw = conf::parse_integer(f[8], 0, 256);
+  const auto cs = conf::parse_integer(f[13], 0, 0xff);
+  const auto port =
+      f.size() > 18 ? conf::parse_integer(f[18], 0, 65535) : std::optional<long long>(0);
   if (!op || !admin || !uw || !iw || !cs || !port)
     return "has an invalid value (srv_op_state 0-3, srv_admin_state, weights 0-256, "
            "srv_check_state, srv_port)";

@@ -7,9 +7,11 @@
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "conf/duration.hpp"
 #include "stats/cli_parser.hpp"
 #include "stats/ctl_endpoint.hpp"
 #include "stats/ctl_reply.hpp"
@@ -44,6 +46,15 @@ constexpr const char* kUsage =
     "Exit status: 0 success, 1 error reply, 2 usage error, 3 cannot connect, 4 a wait that\n"
     "expired.\n";
 
+// A delay in milliseconds, as the server's `wait` takes it (at most 365 days); `bare` is the unit
+// of a bare number. Nothing when `text` is not a time or is out of that range.
+std::optional<long long> delay_ms(std::string_view text, conf::TimeUnit bare) {
+  constexpr long long kMaxDelayMs = 365LL * 86400 * 1000;
+  const auto t = conf::parse_time(text, bare, conf::TimeUnit::Ms, kMaxDelayMs);
+  if (t.error != conf::ParsedTime::Error::None) return std::nullopt;
+  return t.count;
+}
+
 struct Options {
   bool help = false;
   bool version = false;
@@ -77,7 +88,7 @@ std::string parse_options(int argc, char** argv, Options& o) {
     } else if (opt == "-s") {
       o.socket = argv[++i];
     } else if (opt == "-t") {
-      const auto ms = stats::parse_delay_ms(argv[++i], 1000);
+      const auto ms = delay_ms(argv[++i], conf::TimeUnit::S);
       if (!ms || *ms <= 0) return std::string("invalid timeout '") + argv[i] + "'";
       o.timeout = Millis(*ms);
     } else {
@@ -118,7 +129,7 @@ std::string shortcut(const std::vector<std::string>& a, Plan& plan) {
   if (a.size() == 2) return "";
   if (a.size() != 4 || a[2] != "--wait")
     return "expected: ferryctl disable BACKEND/SERVER [--wait DURATION]";
-  const auto ms = stats::parse_delay_ms(a[3], 1000);
+  const auto ms = delay_ms(a[3], conf::TimeUnit::S);
   if (!ms || *ms <= 0) return "invalid duration '" + a[3] + "' for --wait";
   plan.commands += "wait " + std::to_string(*ms) + "ms srv-removable " + srv + "\n";
   return "";
@@ -130,7 +141,7 @@ Millis waits_in(const std::string& commands) {
   std::string_view rest = commands;
   while (auto cmd = stats::next_command(rest, true)) {
     if (cmd->words.size() >= 2 && cmd->words[0] == "wait")
-      if (auto ms = stats::parse_delay_ms(cmd->words[1], 1)) total += Millis(*ms);
+      if (auto ms = delay_ms(cmd->words[1], conf::TimeUnit::Ms)) total += Millis(*ms);
     rest.remove_prefix(cmd->consumed);
   }
   return total;

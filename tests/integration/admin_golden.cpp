@@ -367,6 +367,29 @@ TEST_CASE("golden: error replies, levels and framing") {
   CHECK(p.ferry_process().stop_cleanly());
 }
 
+// Issue 10 finding 5: numbers from the socket beyond any integer. `set timeout cli
+// 18446744073709553` at level user overflowed a signed multiplication (the sanitizer build aborted
+// the whole process); each reply is HAProxy's, and the process lives on.
+TEST_CASE("golden: numbers out of range on the admin socket get HAProxy's replies") {
+  Pair p;
+  REQUIRE_MESSAGE(p.ready(), p.diagnostics());
+  for (const char* cmd :
+       {"set timeout cli 18446744073709553", "set timeout cli 9999999999999999999999",
+        "set timeout cli 2147483648", "set timeout cli 2147483647", "set timeout cli 2073601",
+        "set timeout cli -1", "set timeout cli 0", "set timeout cli 1x", "set timeout cli 1.5",
+        "set timeout cli 500ms", "set timeout cli 999us", "set timeout cli",
+        "show servers state 99999999999", "show servers state -1", "show servers state 3",
+        "show stat 99999999999 -1 -1", "show stat -1 abc -1", "get weight be/#99999999999"})
+    same_reply(p, std::string(cmd) + "\n", "user");
+  for (const char* cmd :
+       {"set server be/s1 weight 99999999999999", "set server be/s1 weight 18446744073709551617",
+        "set weight be/s1 4294967297", "set server be/s1 weight 257",
+        "set server be/s1 weight 0x10", "set server be/s1 weight 99999999999999%",
+        "get weight be/s1", "set weight be/s1 100%"})
+    same_reply(p, std::string(cmd) + "\n");
+  CHECK(p.ferry_process().stop_cleanly());
+}
+
 // The counters HAProxy keeps for traffic (sessions, bytes, balancer picks, connection attempts,
 // need_conn_est...), after the same sequential sessions through both. Masked besides the usual:
 // rates and times, which depend on when each ran, and the maxima of concurrent sessions, which

@@ -85,5 +85,74 @@ TEST_CASE("number: strict decimal integers in a range") {
   CHECK(out == 7);
 }
 
+TEST_CASE("number: the boundaries of a long long and of a range") {
+  CHECK(parse_integer("9223372036854775807") == LLONG_MAX);
+  CHECK(parse_integer("-9223372036854775808") == LLONG_MIN);
+  CHECK_FALSE(parse_integer("9223372036854775808"));
+  CHECK_FALSE(parse_integer("-9223372036854775809"));
+  CHECK_FALSE(parse_integer("18446744073709553000"));
+  CHECK(parse_integer("256", 0, 256) == 256);
+  CHECK(parse_integer("0", 0, 256) == 0);
+  CHECK_FALSE(parse_integer("257", 0, 256));
+  CHECK_FALSE(parse_integer("-1", 0, 256));
+  CHECK_FALSE(parse_integer("4294967552", 0, 256));  // 2^32 + 256: no wrapping into the range
+  CHECK_FALSE(parse_integer("1x", 0, 256));
+}
+
+TEST_CASE("number: a leading integer as strtol reads it, saturated instead of undefined") {
+  auto lead = [](std::string_view t) { return parse_leading_integer(t); };
+  CHECK(lead("42")->value == 42);
+  CHECK(lead("42")->rest.empty());
+  CHECK(lead("+7%")->value == 7);
+  CHECK(lead("+7%")->rest == "%");
+  CHECK(lead("-3x")->value == -3);
+  CHECK(lead("-3x")->rest == "x");
+  CHECK(lead("9223372036854775807")->value == LLONG_MAX);
+  CHECK(lead("9223372036854775808")->value == LLONG_MAX);
+  CHECK(lead("99999999999999999999999%")->value == LLONG_MAX);
+  CHECK(lead("99999999999999999999999%")->rest == "%");
+  CHECK(lead("-9223372036854775808")->value == LLONG_MIN);
+  CHECK(lead("-99999999999999999999999")->value == LLONG_MIN);
+  CHECK_FALSE(lead(""));
+  CHECK_FALSE(lead("-"));
+  CHECK_FALSE(lead("+"));
+  CHECK_FALSE(lead("x1"));
+  CHECK_FALSE(lead(" 1"));
+}
+
+ParsedTime seconds(std::string_view text) {
+  return parse_time(text, TimeUnit::S, TimeUnit::S, 2147483647);
+}
+
+TEST_CASE("time: counted in the caller's unit, rounded up, bounded without overflow") {
+  using E = ParsedTime::Error;
+  CHECK(seconds("5").count == 5);
+  CHECK(seconds("999us").count == 1);
+  CHECK(seconds("500ms").count == 1);
+  CHECK(seconds("1001ms").count == 2);
+  CHECK(seconds("1d").count == 86400);
+  CHECK(seconds("0").count == 0);
+  CHECK(seconds("2147483647").count == 2147483647);
+  CHECK(seconds("2147483647000ms").count == 2147483647);
+  // Issue 10 finding 5: these overflowed a signed multiplication in the runtime API's parser.
+  CHECK(seconds("18446744073709553").error == E::Overflow);
+  CHECK(seconds("2147483648").error == E::Overflow);
+  CHECK(seconds("9223372036854775807").error == E::Overflow);  // fits, but not in microseconds
+  CHECK(seconds("9223372036854775808").error == E::Overflow);  // the digits alone overflow
+  CHECK(seconds("99999999999999999999999d").error == E::Overflow);
+  CHECK(seconds("106751992d").error == E::Overflow);  // just past LLONG_MAX microseconds
+  CHECK(seconds("").error == E::Empty);
+  CHECK(seconds("-1").error == E::BadCharacter);
+  CHECK(seconds("-1").bad == '-');
+  CHECK(seconds("5x").bad == 'x');
+  CHECK(seconds("1.5").bad == '.');
+  const auto ms = parse_time("1500us", TimeUnit::Ms, TimeUnit::Ms, LLONG_MAX);
+  CHECK(ms.count == 2);
+  CHECK(parse_time("1500", TimeUnit::Us, TimeUnit::Ms, LLONG_MAX).count == 2);
+  CHECK(parse_time("106751991167d", TimeUnit::Ms, TimeUnit::Ms, LLONG_MAX).error == E::Overflow);
+  CHECK(parse_time("106751991d", TimeUnit::Ms, TimeUnit::Ms, LLONG_MAX).count ==
+        106751991LL * 86400000);
+}
+
 }  // namespace
 }  // namespace ferry::conf

@@ -128,10 +128,17 @@ TEST_CASE("LISTEN_FDS for another pid or malformed adopts nothing") {
   CHECK(r.warnings == std::vector<std::string>{
                           "socket activation: LISTEN_FDS is meant for pid 42, not this process "
                           "(pid 43); the sockets are left alone"});
-  env.listen_fds = "two";
+  for (const char* bad : {"two", "-1", "99999999999", "2147483648"}) {
+    CAPTURE(bad);
+    env.listen_fds = bad;
+    r = core::adopt_listen_fds(env, 42, table);
+    CHECK(r.errors.size() == 1);
+    CHECK(table.empty());
+  }
+  env.listen_fds = "0";
+  env.listen_pid = "4294967338";  // 2^32 + 42: no wrapping onto pid 42
   r = core::adopt_listen_fds(env, 42, table);
   CHECK(r.errors.size() == 1);
-  CHECK(table.empty());
 }
 
 TEST_CASE("LISTEN_FDS adopts fds 3.. named by LISTEN_FDNAMES") {

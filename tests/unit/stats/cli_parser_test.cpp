@@ -93,21 +93,5 @@ TEST_CASE("framing: a command is at most 16100 bytes, as HAProxy 2.6 answers") {
   CHECK(commands(list + "\n").size() == 3001);
 }
 
-TEST_CASE("delays: units us ms s m h d, default unit chosen by the caller") {
-  CHECK(parse_delay_ms("100", 1) == 100);
-  CHECK(parse_delay_ms("5", 1000) == 5000);
-  CHECK(parse_delay_ms("1500us", 1) == 1);
-  CHECK(parse_delay_ms("250ms", 1000) == 250);
-  CHECK(parse_delay_ms("2s", 1) == 2000);
-  CHECK(parse_delay_ms("3m", 1) == 180000);
-  CHECK(parse_delay_ms("1h", 1) == 3600000);
-  CHECK(parse_delay_ms("1d", 1) == 86400000);
-  CHECK_FALSE(parse_delay_ms("", 1));
-  CHECK_FALSE(parse_delay_ms("abc", 1));
-  CHECK_FALSE(parse_delay_ms("5x", 1));
-  CHECK_FALSE(parse_delay_ms("-5", 1));
-  CHECK_FALSE(parse_delay_ms("99999999999999999999999", 1));
-}
-
 }  // namespace
 }  // namespace ferry::stats::test

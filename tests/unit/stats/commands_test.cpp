@@ -164,11 +164,74 @@ TEST_CASE("weights: relative to the initial weight, capped, static algorithms") 
   CHECK(s1.uweight == 10);
 }
 
+// Issue 10 finding 5: `set timeout cli 18446744073709553` overflowed a signed multiplication
+// (the sanitizer build aborted, Release wrapped to 1 s). HAProxy 2.6 takes seconds below 2^31,
+// rounds a smaller unit up, and answers "Invalid timeout value." to anything else.
+TEST_CASE("set timeout cli: overflow and range as HAProxy 2.6") {
+  Runtime rt;
+  for (const char* bad : {"18446744073709553", "9999999999999999999999", "9223372036854775807",
+                          "2147483648", "-1", "0", "0s", "1x", "1.5", "+5", "25000000000d"}) {
+    CAPTURE(bad);
+    CliSession s;
+    CHECK(run_command({"set", "timeout", "cli", bad}, s, rt.ctx).text ==
+          "Invalid timeout value.\n");
+    CHECK(s.timeout == CliSession{}.timeout);
+  }
+  const std::pair<const char*, long long> good[] = {{"1", 1000},
+                                                    {"999us", 1000},
+                                                    {"500ms", 1000},
+                                                    {"1001ms", 2000},
+                                                    {"2073601", 2073601000},
+                                                    {"24d", 2073600000},
+                                                    {"2147483647", 2147483647000},
+                                                    {"2147483647000ms", 2147483647000}};
+  for (const auto& [text, ms] : good) {
+    CAPTURE(text);
+    CliSession s;
+    s.level = s.bind_level = Level::User;
+    CHECK(run_command({"set", "timeout", "cli", text}, s, rt.ctx).text.empty());
+    CHECK(s.timeout == Millis(ms));
+  }
+}
+
+TEST_CASE("weights: numbers beyond any integer are out of range or capped as in HAProxy") {
+  Runtime rt;
+  core::Server& s1 = rt.server(0);
+  const std::string range = "Absolute weight can only be between 0 and 256 inclusive.\n";
+  for (const char* w :
+       {"99999999999999", "18446744073709551617", "4294967297", "257", "-9223372036854775809"}) {
+    CAPTURE(w);
+    CHECK(run(rt, std::string("set server be_app/s1 weight ") + w).text == range);
+  }
+  CHECK(s1.uweight == 1);
+  CHECK(run(rt, "set server be_app/s1 weight 99999999999999999999999%").text.empty());
+  CHECK(s1.uweight == 256);  // 25600% of 1 at most, then 256 at most, as HAProxy caps
+  CHECK(run(rt, "set server be_app/s1 weight -99999999999999999999999%").text ==
+        "Relative weight must be positive.\n");
+  CHECK(run(rt, "set server be_app/s1 weight 0x10").text == "Trailing garbage in weight string");
+}
+
+TEST_CASE("show stat: odd numbers are read as HAProxy's atoi reads them, without wrapping") {
+  Runtime rt;
+  const std::string all = run(rt, "show stat").text;
+  const std::string header = all.substr(0, all.find('\n') + 1);
+  CHECK(run(rt, "show stat -1 -1 -1").text == all);
+  CHECK(run(rt, "show stat abc -1 -1").text == "No such proxy.\n");
+  CHECK(run(rt, "show stat 99999999999 -1 -1").text == header);
+  CHECK(run(rt, "show stat 99999999999999999999999 -1 -1").text == header);
+  CHECK(run(rt, "show stat -1 abc -1").text == header);
+  CHECK(run(rt, "show stat -1 -1 99999999999999999999999").text.find(",s1,") == std::string::npos);
+  CHECK(run(rt, "show stat 3x -1 -1").text == run(rt, "show stat 3 -1 -1").text);
+}
+
 TEST_CASE("servers are also found by #id") {
   Runtime rt;
   CHECK(run(rt, "get weight #3/#2").text == "1 (initial 1)\n");
   CHECK(run(rt, "get weight #9/#2").text == "No such backend.\n");
   CHECK(run(rt, "get weight be_app/#7").text == "No such server.\n");
+  CHECK(run(rt, "get weight be_app/#4294967298").text == "No such server.\n");
+  CHECK(run(rt, "get weight be_app/#99999999999999999999").text == "No such server.\n");
+  CHECK(run(rt, "get weight be_app/#-2").text == "No such server.\n");
 }
 
 TEST_CASE("enable health needs a configured check") {
@@ -347,6 +410,9 @@ TEST_CASE("wait: HAProxy 3.0 syntax and errors") {
   CHECK(run(rt, "wait").text == "Expects a duration in milliseconds.\n");
   CHECK(run(rt, "wait abc").text == "Invalid duration.\n");
   CHECK(run(rt, "wait 0").text == "Invalid duration.\n");
+  CHECK(run(rt, "wait 18446744073709553s").text == "Invalid duration.\n");
+  CHECK(run(rt, "wait 99999999999999999999").text == "Invalid duration.\n");
+  CHECK(run(rt, "wait 366d").text == "Invalid duration.\n");
   CHECK(run(rt, "wait 1s srv-removable").text == "Missing server name (<backend>/<server>).\n");
   CHECK(run(rt, "wait 1s srv-removable be_app").text == "Require 'backend/server'.\n");
   CHECK(starts_with(run(rt, "wait 1s bogus").text,
