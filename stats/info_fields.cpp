@@ -107,6 +107,12 @@ Value nbthread(const InfoContext& c) {
 Value maxconn(const InfoContext& c) {
   return Value::num(c.engine.maxconn);
 }
+Value pipes_used(const InfoContext& c) {
+  return Value::num(c.engine.pipes_in_use());
+}
+Value pipes_free(const InfoContext& c) {
+  return Value::num(c.engine.pipes_free());
+}
 Value curr_conns(const InfoContext& c) {
   return Value::num(c.engine.actconn);
 }
@@ -196,8 +202,8 @@ constexpr std::array<InfoField, 72> kInfo{{
     {"CurrSslConns", U32, kMGP, "SSL connections open now", zero},
     {"CumSslConns", U32, kMCP, "SSL connections since start", zero},
     {"Maxpipes", U32, kCLP, "Pipe limit", zero},
-    {"PipesUsed", U32, kMGP, "Pipes in use", zero},
-    {"PipesFree", U32, kMGP, "Pipes free", zero},
+    {"PipesUsed", U32, kMGP, "Splice pipes holding bytes now", pipes_used},
+    {"PipesFree", U32, kMGP, "Splice pipes kept open for reuse (two fds each)", pipes_free},
     {"ConnRate", U32, kMRP, "Connections over the last second", rate},
     {"ConnRateLimit", U32, kCLP, "Connection rate limit", zero},
     {"MaxConnRate", U32, kMMP, "Highest connection rate seen", max_rate},
