@@ -63,7 +63,7 @@ void add_backend(const conf::Config& config, const conf::ProxyConf& p, core::Eng
   st.allbackups = p.allbackups;
   st.connect_timeout = p.timeouts.connect;
   st.server_timeout = p.timeouts.server;
-  st.queue_timeout = p.timeouts.queue ? p.timeouts.queue : p.timeouts.connect;
+  st.queue_timeout = p.timeouts.queue;
   st.tunnel_timeout = p.timeouts.tunnel;
   st.listen_section = p.kind == conf::ProxyKind::Listen;
   st.log_tag = p.log_tag;

@@ -14,7 +14,7 @@ LeastConn::LeastConn(std::vector<core::Server*> servers, bool allbackups)
 }
 
 uint64_t LeastConn::key_of(const core::Server& server, int64_t ew) const {
-  const uint64_t inflight = uint64_t{server.served} + server.queued;
+  const uint64_t inflight = server.served;  // HAProxy adds the server's queue: never used here
   return inflight == 0 ? 0 : (inflight + 1) * kEwMax / static_cast<uint64_t>(ew);
 }
 

@@ -1,5 +1,6 @@
 // `balance leastconn` (reference 4.3): each tier keeps its usable servers ordered by
-// key = 0 when idle, else (inflight + 1) * 4096 / eweight, with inflight = served + queued.
+// key = 0 when idle, else (inflight + 1) * 4096 / eweight, with inflight = served (HAProxy adds
+// the server's own queue, which ferry never fills: it has no persistence).
 // The lowest key wins; equal keys go to the server (re)inserted earliest, and a server moves
 // behind its equals whenever its key changes (taken, released) or its weight changes.
 #pragma once

@@ -47,6 +47,7 @@ struct BackendSettings {
   int retries = 3;
   bool redispatch = false;
   bool allbackups = false;
+  // queue_timeout is `timeout queue`, which the config's validation defaults to `timeout connect`.
   std::optional<Millis> connect_timeout, server_timeout, queue_timeout, tunnel_timeout;
   unsigned fullconn = 0;
   bool listen_section = false;  // messages say "proxy 'x'" rather than "backend 'x'"

@@ -49,9 +49,6 @@ class Log {
   void alert(const std::string& text) { message(Severity::Alert, text); }
   void warning(const std::string& text) { message(Severity::Warning, text); }
   void notice(const std::string& text) { message(Severity::Notice, text); }
-  void debug_msg(const std::string& text) {
-    if (debug_) message(Severity::Debug, text);
-  }
   // Only to stderr (in the foreground), with the `[LEVEL]    (pid) : ` prefix.
   void console(Severity sev, const std::string& text);
   // Only to the targets that take `sev`; `tag` empty = the Log's own.

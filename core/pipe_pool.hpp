@@ -24,7 +24,6 @@ class PipePool {
   PipePool(const PipePool&) = delete;
   PipePool& operator=(const PipePool&) = delete;
 
-  void set_max(size_t max_pipes) { max_ = max_pipes; }
   // False when the cap is reached or the kernel refuses: the caller copies instead.
   bool take(Pipe& pipe);
   // `pipe` must be empty. It is kept for reuse (or closed beyond what is kept).

@@ -119,8 +119,6 @@ class Server {
 
   unsigned served = 0;             // sessions assigned to this server (connecting or established)
   bool session_connected = false;  // a session has tried to connect here (need_conn_est)
-  unsigned queued =
-      0;  // sessions waiting in this server's own queue (always 0 without persistence)
   ServerCounters counters;
   CheckInfo check;
   IntrusiveList<Session, ServerSessionsTag> sessions;  // established or connecting here
@@ -132,8 +130,9 @@ class Server {
   bool running() const { return op == OpState::Running || op == OpState::Starting; }
   // May the balancer send new traffic here?
   bool usable() const { return eweight() > 0 && !in_maint() && !in_drain() && running(); }
-  // No free connection slot (a queued session on the server also counts as full).
-  bool full() const { return maxconn != 0 && (served >= maxconn || queued > 0); }
+  // No free connection slot. (HAProxy also counts a server with a queue of its own as full;
+  // ferry has no persistence, so no session ever waits in a server's queue.)
+  bool full() const { return maxconn != 0 && served >= maxconn; }
 };
 
 }  // namespace ferry::core

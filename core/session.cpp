@@ -156,7 +156,7 @@ Session::Next Session::enqueue() {
   const auto qlen = static_cast<uint32_t>(backend_.queue.size());
   backend_.counters.qmax = std::max(backend_.counters.qmax, qlen);
   const auto& st = backend_.settings;
-  if (auto t = st.queue_timeout ? st.queue_timeout : st.connect_timeout) timer_.start(*t);
+  if (st.queue_timeout) timer_.start(*st.queue_timeout);
   return Next::Wait;
 }
 

@@ -91,11 +91,6 @@ std::string log_stopping_changed(const LogSubject& who, std::string_view from, S
          online_tail(online, counts);
 }
 
-std::string log_no_server_available(std::string_view backend, bool is_listen) {
-  std::string s = is_listen ? "proxy '" : "backend '";
-  return s.append(backend).append("' has no server available!");
-}
-
 std::string log_unix_backlog_full(std::string_view backend) {
   std::string s = "Connect() failed for backend ";
   return s.append(backend).append(

@@ -61,10 +61,6 @@ std::string log_up_changed(const LogSubject& who, std::string_view from, Servers
 std::string log_stopping_changed(const LogSubject& who, std::string_view from, ServersLeft online,
                                  SessionCounts counts);
 
-// The alert after the last usable server is gone: `backend 'x' has no server available!`
-// (`proxy 'x'` for a listen section).
-std::string log_no_server_available(std::string_view backend, bool is_listen);
-
 // Logged when connect() to a UNIX socket fails with EAGAIN (the listener's backlog is full).
 std::string log_unix_backlog_full(std::string_view backend);
 

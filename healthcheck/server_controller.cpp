@@ -21,7 +21,7 @@ ServersLeft servers_left(const core::Backend& b) {
 }
 
 SessionCounts session_counts(const core::Server& s) {
-  return {s.served, 0, s.queued};  // no server queue is redistributed without persistence
+  return {s.served, 0, 0};  // no server queue without persistence: nothing waits there
 }
 
 // Kills the sessions on `s` (now on this thread, on their own thread soon for the others). A

@@ -149,7 +149,7 @@ WaitStatus wait_status(const WaitRequest& w, const core::Engine& engine) {
   const ServerRef ref = find_server(engine, w.backend + "/" + w.server);
   if (!ref.server || !ref.server->in_maint()) return WaitStatus::Failed;
   const core::Server& s = *ref.server;
-  const bool idle = s.served == 0 && s.queued == 0 && s.sessions.empty();
+  const bool idle = s.served == 0 && s.sessions.empty();
   return idle ? WaitStatus::Done : WaitStatus::Pending;
 }
 

@@ -218,8 +218,9 @@ bool check_shown(const core::Server& s) {
 Value sv_name(const RowContext& c) {
   return Value::str(sv(c).name);
 }
-Value sv_qcur(const RowContext& c) {
-  return Value::num(sv(c).queued);
+// A server's own queue only holds sessions bound to it (persistence), which ferry never has.
+Value sv_qcur(const RowContext&) {
+  return Value::num(0);
 }
 Value sv_scur(const RowContext& c) {
   return Value::num(sv(c).served);

@@ -31,21 +31,23 @@ defaults
     timeout connect 2s
     timeout client 30s
     timeout server 30s
-    timeout queue {QUEUE}
-frontend fe
+{QUEUE}frontend fe
     bind 127.0.0.1:{PORT}
     default_backend be
 backend be
     balance roundrobin
 {SERVERS})";
 
-// ferry on kQueueConfig with `servers` (lines; `{DIR}` is the temp dir), listening.
+// ferry on kQueueConfig with `servers` (lines; `{DIR}` is the temp dir), listening. Without
+// `queue_timeout`, the config has no `timeout queue` line.
 std::unique_ptr<FerryProcess> queue_ferry(const TempDir& dir, uint16_t port,
                                           const std::string& queue_timeout,
                                           const std::string& servers) {
   const std::string cfg = fill_template(
       kQueueConfig,
-      {{"PORT", std::to_string(port)}, {"QUEUE", queue_timeout}, {"SERVERS", servers}});
+      {{"PORT", std::to_string(port)},
+       {"QUEUE", queue_timeout.empty() ? "" : "    timeout queue " + queue_timeout + "\n"},
+       {"SERVERS", servers}});
   auto ferry = std::make_unique<FerryProcess>(dir, fill_template(cfg, {{"DIR", dir.path()}}));
   REQUIRE_MESSAGE(ferry->wait_listening_tcp(port), ferry->output());
   return ferry;
@@ -193,6 +195,19 @@ TEST_CASE("server maxconn queues extra clients and timeout queue closes them aft
   CHECK(farm.s2.accepted() == 1);
   CHECK(first.stays_silent(10ms));
   CHECK(second.stays_silent(10ms));
+  CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
+}
+
+// The default is applied once, by the config's validation; the runtime takes it from there.
+TEST_CASE("without timeout queue a queued client is closed after timeout connect (2s)") {
+  QueueFarm farm("");
+  Held h = fill(farm);
+  const auto queued_at = Clock::now();
+  const Received r = h.third.read_until_eof(Deadline(5s));
+  CHECK(r.closed);
+  CHECK(r.data.empty());
+  CHECK(elapsed_ms(queued_at) >= 1700);  // fill() spent up to ~300 ms of it already
+  CHECK(elapsed_ms(queued_at) < 2600);
   CHECK_MESSAGE(farm.ferry->stop_cleanly(), farm.ferry->output());
 }
 

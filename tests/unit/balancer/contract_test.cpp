@@ -102,19 +102,6 @@ TEST_CASE("every algorithm: full servers are skipped, saturated when only full o
   }
 }
 
-TEST_CASE("every algorithm: a server with a queue of its own counts as full") {
-  for (Balance algo : kAll) {
-    CAPTURE(algo_name(algo));
-    Farm f;
-    f.add(1, false, 5);
-    f.add(1);
-    auto lb = f.make(algo);
-    f[0].queued = 1;
-    lb->updated(f[0]);
-    CHECK(reached(*lb) == "b2");
-  }
-}
-
 TEST_CASE("every algorithm: backups only when no active server is usable") {
   for (Balance algo : kAll) {
     CAPTURE(algo_name(algo));

@@ -91,14 +91,5 @@ TEST_CASE("leastconn: a full server is skipped") {
   CHECK(connect(*lb, true) == &f[0]);
 }
 
-TEST_CASE("leastconn: the queued count weighs like served") {
-  Farm f;
-  f.weights({1, 1});
-  auto lb = f.make(Balance::LeastConn);
-  f[0].queued = 1;  // not full without maxconn, but busier
-  lb->updated(f[0]);
-  CHECK(connect(*lb, true) == &f[1]);
-}
-
 }  // namespace
 }  // namespace ferry::balancer::test

@@ -102,8 +102,6 @@ TEST_CASE("maintenance, drain and CLI lines, backups say so") {
 }
 
 TEST_CASE("alerts") {
-  CHECK(log_no_server_available("be3", false) == "backend 'be3' has no server available!");
-  CHECK(log_no_server_available("lst", true) == "proxy 'lst' has no server available!");
   CHECK(log_unix_backlog_full("be_app") ==
         "Connect() failed for backend be_app: can't connect to destination unix socket, check "
         "backlog size on the server.");
