@@ -167,6 +167,13 @@ size_t Engine::buffer_size() const {
   return main_worker().buffers.buffer_size();
 }
 
+size_t Engine::pipes_max() const {
+  size_t n = 0;
+  for (const auto& w : workers)
+    n += w->pipes.max();
+  return n;
+}
+
 size_t Engine::pipes_in_use() const {
   size_t n = 0;
   for (const auto& w : workers)

@@ -106,6 +106,7 @@ class Engine {
   // Totals over the workers, for the stats.
   size_t buffers_in_use() const;
   size_t buffer_size() const;
+  size_t pipes_max() const;  // the caps of the workers' pools (maxconn / 4 in all)
   size_t pipes_in_use() const;
   size_t pipes_free() const;
 

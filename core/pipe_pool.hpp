@@ -30,13 +30,15 @@ class PipePool {
   void give_back(Pipe& pipe);
   // A pipe left with bytes in it (the connection died) cannot be reused: it is closed.
   void discard(Pipe& pipe);
+  // The cap given at construction.
+  size_t max() const { return max_; }
   // Readable from any thread (the stats), changed only by the owning loop's thread.
   size_t in_use() const { return in_use_.load(std::memory_order_relaxed); }
   size_t free_count() const { return free_count_.load(std::memory_order_relaxed); }
 
  private:
   void count_free() { free_count_.store(free_.size(), std::memory_order_relaxed); }
-  size_t max_;
+  const size_t max_;
   std::atomic<size_t> in_use_{0};
   std::atomic<size_t> free_count_{0};
   std::vector<Pipe> free_;

@@ -107,6 +107,9 @@ Value nbthread(const InfoContext& c) {
 Value maxconn(const InfoContext& c) {
   return Value::num(c.engine.maxconn);
 }
+Value pipes_max(const InfoContext& c) {
+  return Value::num(c.engine.pipes_max());
+}
 Value pipes_used(const InfoContext& c) {
   return Value::num(c.engine.pipes_in_use());
 }
@@ -201,7 +204,7 @@ constexpr std::array<InfoField, 72> kInfo{{
     {"MaxSslConns", U32, kMMP, "SSL connection limit", zero},
     {"CurrSslConns", U32, kMGP, "SSL connections open now", zero},
     {"CumSslConns", U32, kMCP, "SSL connections since start", zero},
-    {"Maxpipes", U32, kCLP, "Pipe limit", zero},
+    {"Maxpipes", U32, kCLP, "Splice pipes at most (maxconn / 4)", pipes_max},
     {"PipesUsed", U32, kMGP, "Splice pipes holding bytes now", pipes_used},
     {"PipesFree", U32, kMGP, "Splice pipes kept open for reuse (two fds each)", pipes_free},
     {"ConnRate", U32, kMRP, "Connections over the last second", rate},

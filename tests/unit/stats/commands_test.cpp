@@ -355,7 +355,7 @@ TEST_CASE("show info: every key hatop needs, in HAProxy's order") {
        {"Name: HAProxy\n", "Version: 2.6.0-ferry-0.1.0\n", "Release_date: ", "Nbthread: 1\n",
         "Nbproc: 1\n", "Process_num: 1\n", "Pid: 4242\n", "Uptime: 0d 0h00m00s\n",
         "Uptime_sec: 0\n", "Ulimit-n: 20000\n", "Maxconn: 9983\n", "CurrConns: 0\n",
-        "Maxpipes: 0\n", "PipesUsed: 0\n", "Tasks: ", "Run_queue: 0\n", "node: testhost\n",
+        "Maxpipes: 2495\n", "PipesUsed: 0\n", "Tasks: ", "Run_queue: 0\n", "node: testhost\n",
         "Listeners: 0\n", "Tainted: 0\n"}) {
     CAPTURE(key);
     const size_t found = out.find(key, at);
