@@ -111,7 +111,6 @@ std::vector<std::string> carry_server_state(const CommandLine& cmd, const conf::
 // Runs one process carrying the traffic: a single process, or a worker forked by the master
 // (`worker` set), which listens on the master's sockets and leaves the pidfile to it.
 int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker = nullptr) {
-  const unsigned maxconn = raise_limits_for(config);
   core::EventLoop loop;
   core::Log log;
   log.set_debug(cmd.debug);
@@ -122,7 +121,12 @@ int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker 
       log.alert(e);
     return 1;
   }
-  core::Engine engine(loop, log, maxconn,
+  // A worker's master has raised the limit already, and said what there was to say.
+  const ProcessLimits limits = raise_limits_for(config);
+  for (const auto& w : limits.warnings)
+    if (!worker) log.warning(w);
+  if (!limits.error.empty()) return log.alert(limits.error), 1;
+  core::Engine engine(loop, log, limits.maxconn,
                       static_cast<unsigned>(std::max(1, config.global.nbthread)));
   engine.hard_stop_after = config.global.hard_stop_after;
   BuildOptions build;

@@ -107,7 +107,11 @@ bool Master::start() {
     log_.warning(e);
   if (cmd_.systemd_notify) notify_ = SystemdNotify::from_environment();
   if (!adopt_systemd_sockets(sockets_.inherited, log_)) return false;
-  const auto errors = sockets_.bind_for(*config_, raise_limits_for(*config_));
+  const ProcessLimits limits = raise_limits_for(*config_);
+  for (const auto& w : limits.warnings)
+    log_.warning(w);
+  if (!limits.error.empty()) return log_.alert(limits.error), false;
+  const auto errors = sockets_.bind_for(*config_, limits.maxconn);
   if (!errors.empty()) {
     for (const auto& e : errors)
       log_.alert(e);
@@ -225,7 +229,11 @@ void Master::reload() {
     if (error && first_error.empty()) first_error = d.to_string();
   }
   if (!first_error.empty()) return reload_failed("configuration error: " + first_error);
-  const auto errors = sockets_.bind_for(loaded.config, raise_limits_for(loaded.config));
+  const ProcessLimits limits = raise_limits_for(loaded.config);
+  for (const auto& w : limits.warnings)
+    log_.warning(w);
+  if (!limits.error.empty()) return reload_failed(limits.error);
+  const auto errors = sockets_.bind_for(loaded.config, limits.maxconn);
   if (!errors.empty()) {
     for (const auto& e : errors)
       log_.alert(e);

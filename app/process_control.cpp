@@ -12,16 +12,16 @@
 
 namespace ferry::app {
 
-unsigned long raise_fd_limit(unsigned long wanted) {
+FdLimit raise_fd_limit(unsigned long wanted) {
   rlimit rl{};
-  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return {1024, 1024};
   if (wanted > 0 && rl.rlim_cur < wanted) {
     rlimit want = rl;
     want.rlim_cur = (rl.rlim_max == RLIM_INFINITY || wanted <= rl.rlim_max) ? wanted : rl.rlim_max;
     if (want.rlim_cur > rl.rlim_max && rl.rlim_max != RLIM_INFINITY) want.rlim_cur = rl.rlim_max;
     if (::setrlimit(RLIMIT_NOFILE, &want) == 0) rl = want;
   }
-  return rl.rlim_cur;
+  return {rl.rlim_cur, rl.rlim_max};
 }
 
 std::string daemonize() {

@@ -9,8 +9,12 @@
 
 namespace ferry::app {
 
-// Raises the soft fd limit to `wanted` (or to the hard limit); returns the limit now in force.
-unsigned long raise_fd_limit(unsigned long wanted);
+struct FdLimit {
+  unsigned long soft = 0;  // in force now
+  unsigned long hard = 0;
+};
+// Raises the soft fd limit to `wanted` (or to the hard limit); returns the limits now in force.
+FdLimit raise_fd_limit(unsigned long wanted);
 
 // Forks into the background, detaches from the terminal, points stdio at /dev/null.
 // Returns an error message, or "" in the child (the parent exits 0).

@@ -213,19 +213,51 @@ void add_frontend(const conf::Config& config, const conf::ProxyConf& p, core::En
 
 unsigned resolve_global_maxconn(const conf::Config& config, rlim_t fd_limit) {
   if (config.global.maxconn > 0) return static_cast<unsigned>(config.global.maxconn);
+  return maxconn_for_fds(fd_limit);
+}
+
+unsigned maxconn_for_fds(rlim_t fd_limit) {
   if (fd_limit == RLIM_INFINITY || fd_limit > 2000000) fd_limit = 2000000;
   const rlim_t usable = fd_limit > kFdReserve * 2 ? fd_limit - kFdReserve : fd_limit / 2;
   // Each session needs 2 fds, and up to maxconn/4 splice pipes take 2 more each: 2.5 per session.
   return static_cast<unsigned>(std::max<rlim_t>(1, usable * 2 / 5));
 }
 
-unsigned raise_limits_for(const conf::Config& config) {
+ProcessLimits raise_limits_for(const conf::Config& config) {
   const auto& g = config.global;
-  const unsigned long fd_limit =
-      raise_fd_limit(g.ulimit_n > 0  ? static_cast<unsigned long>(g.ulimit_n)
-                     : g.maxconn > 0 ? 5ul * static_cast<unsigned long>(g.maxconn) / 2 + 200
-                                     : 0);
-  return resolve_global_maxconn(config, fd_limit);
+  // Each session needs 2 fds, each of the maxconn/4 splice pipes 2, plus listeners and checks.
+  const unsigned long need =
+      g.maxconn > 0 ? 5ul * static_cast<unsigned long>(g.maxconn) / 2 + 200 : 0;
+  const unsigned long wanted = g.ulimit_n > 0 ? static_cast<unsigned long>(g.ulimit_n) : need;
+  const FdLimit got = raise_fd_limit(wanted);
+  ProcessLimits out;
+  out.maxconn = resolve_global_maxconn(config, got.soft);
+  const std::string keyword = g.ulimit_n > 0 ? "ulimit-n" : "maxconn";
+  if (got.soft < wanted) {
+    const std::string cannot = "cannot raise the fd limit (RLIMIT_NOFILE) to " +
+                               std::to_string(wanted) + " for '" + keyword + " " +
+                               std::to_string(g.ulimit_n > 0 ? g.ulimit_n : g.maxconn) +
+                               "': the hard limit is " + std::to_string(got.hard);
+    if (g.strict_limits) {
+      out.error = cannot +
+                  "; raise the hard limit (ulimit -Hn, LimitNOFILE= in a systemd unit), "
+                  "lower '" +
+                  keyword +
+                  "', or add 'no strict-limits' to the global "
+                  "section to start anyway";
+      return out;
+    }
+    out.warnings.push_back(cannot);
+  }
+  if (got.soft < need)
+    out.warnings.push_back(
+        "the fd limit (" + std::to_string(got.soft) + ") is too low for maxconn " +
+        std::to_string(g.maxconn) + ", which needs about " + std::to_string(need) +
+        " fds: accepts beyond about " + std::to_string(maxconn_for_fds(got.soft)) +
+        " connections will fail (EMFILE); raise 'ulimit-n' (and the hard "
+        "limit) to " +
+        std::to_string(need) + " or more, or lower 'maxconn'");
+  return out;
 }
 
 std::vector<std::string> build_runtime(const conf::Config& config, core::Engine& engine,

@@ -17,9 +17,18 @@ namespace ferry::app {
 // The process-wide connection limit: `maxconn` from the config, or derived from the fd limit
 // as HAProxy does (each session needs two fds, plus a reserve for listeners and checks).
 unsigned resolve_global_maxconn(const conf::Config& config, rlim_t fd_limit);
-// Raises the fd limit for `config` (`ulimit-n`, else what `maxconn` needs) and returns the
-// process-wide connection limit under the limit now in force.
-unsigned raise_limits_for(const conf::Config& config);
+// The sessions `fd_limit` fds leave room for (2.5 fds each, after the reserve).
+unsigned maxconn_for_fds(rlim_t fd_limit);
+struct ProcessLimits {
+  unsigned maxconn = 0;               // the process-wide connection limit under the fd limit
+  std::string error;                  // set: ferry must not start (strict-limits)
+  std::vector<std::string> warnings;  // to print, and start anyway
+};
+// Raises the fd limit for `config` (`ulimit-n`, else what `maxconn` needs), as HAProxy 2.6: a
+// limit that cannot be had is an error under `strict-limits` (the default), else a warning;
+// a limit below what `maxconn` needs is a warning (HAProxy 2.6 says nothing when `ulimit-n`
+// set it so).
+ProcessLimits raise_limits_for(const conf::Config& config);
 
 struct BuildOptions {
   // Replacing an older process (-sf/-st, or a master's worker), whose live UNIX sockets may be

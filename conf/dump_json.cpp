@@ -247,6 +247,7 @@ json global_json(const GlobalConf& g) {
           {"uid", optional(g.uid)},
           {"gid", optional(g.gid)},
           {"ulimit_n", g.ulimit_n},
+          {"strict_limits", g.strict_limits},
           {"hard_stop_after", g.hard_stop_after.count()},
           {"master_worker", g.master_worker},
           {"exit_on_failure", g.exit_on_failure},

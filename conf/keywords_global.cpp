@@ -30,6 +30,10 @@ void ulimit_n(ParseContext& ctx, const Call& call) {
   int_arg(ctx, call, 0, 0, INT_MAX, global(ctx).ulimit_n);
 }
 
+void strict_limits(ParseContext& ctx, const Call& call) {
+  global(ctx).strict_limits = !call.negated;
+}
+
 void pidfile(ParseContext& ctx, const Call& call) {
   global(ctx).pidfile = call.args[0];
 }
@@ -119,6 +123,11 @@ constexpr Keyword kTable[] = {
      .usage = "ulimit-n <number>",
      .min_args = 1,
      .max_args = 1},
+    {.name = "strict-limits",
+     .sections = kGlobal,
+     .handler = strict_limits,
+     .usage = "[no] strict-limits",
+     .negatable = true},
     {.name = "pidfile",
      .sections = kGlobal,
      .handler = pidfile,

@@ -201,6 +201,7 @@ struct GlobalConf {
   std::string server_state_file;  // `server-state-file`: loaded at start-up
   std::string server_state_base;  // `server-state-base`: directory of relative state files
   int ulimit_n = 0;
+  bool strict_limits = true;    // `no strict-limits`: start even when the fd limit cannot be had
   Millis hard_stop_after{0};    // 0: a soft-stopping process waits for its last session
   bool master_worker = false;   // `master-worker`: as -W
   bool exit_on_failure = true;  // `master-worker no-exit-on-failure` clears it

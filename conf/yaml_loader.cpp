@@ -40,6 +40,15 @@ void flag(YamlWalker& w, const Node& key, const Node& value) {
   if (w.boolean(value, key.Scalar()).value_or(false)) w.statement(value, {Keyword.text});
 }
 
+// `key: false` writes `no <keyword>`, `key: true` the keyword.
+template <Word Keyword>
+void on_off(YamlWalker& w, const Node& key, const Node& value) {
+  const auto on = w.boolean(value, key.Scalar());
+  if (!on) return;
+  if (*on) return w.statement(value, {Keyword.text});
+  w.statement(value, {"no", Keyword.text});
+}
+
 void each_log(YamlWalker& w, const Node&, const Node& value) {
   for (const auto& item : YamlWalker::items(value))
     yaml_log(w, item);
@@ -69,6 +78,7 @@ constexpr YamlKey kGlobal[] = {
     {"uid", one_arg<"uid">},
     {"gid", one_arg<"gid">},
     {"ulimit_n", one_arg<"ulimit-n">},
+    {"strict_limits", on_off<"strict-limits">},
     {"hard_stop_after", one_arg<"hard-stop-after">},
     {"master_worker", flag<"master-worker">},
     {"chroot", one_arg<"chroot">},

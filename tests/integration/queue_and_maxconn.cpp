@@ -1,6 +1,7 @@
 // Limits: server maxconn with the backend queue and `timeout queue`, and global / frontend
 // maxconn that leave extra clients waiting in the kernel backlog.
 #include <doctest/doctest.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <memory>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "tests/support/admin_client.hpp"
+#include "tests/support/admin_programs.hpp"
 #include "tests/support/client_conn.hpp"
 #include "tests/support/ferry_process.hpp"
 #include "tests/support/socket_address.hpp"
@@ -399,4 +401,66 @@ TEST_CASE("the bytes of a client whose queue wait times out count in bin") {
   CHECK(stat_cell(q.admin(), "fe", "FRONTEND", "bin") == std::to_string(5 + 5));
   CHECK(q.cell("s1", "bin") == "5");
   CHECK_MESSAGE(q.ferry->stop_cleanly(), q.ferry->output());
+}
+
+namespace {
+
+// ferry on kMaxconnConfig with maxconn 1000 and `global_lines`, started by `sh` under `limits`
+// (ulimit options) and stopped once it said "started" (or after 10 s); its stderr.
+ProgramResult ferry_under(const std::string& limits, const std::string& global_lines) {
+  TempDir dir;
+  const std::string cfg = dir.write_file(
+      "ferry.cfg", fill_template(kMaxconnConfig, {{"PORT", std::to_string(free_tcp_port())},
+                                                  {"DIR", dir.path()},
+                                                  {"GLOBAL_MAXCONN", "1000\n" + global_lines},
+                                                  {"FRONTEND_MAXCONN", ""}}));
+  const std::string err = dir.file("err");
+  return run_program(
+      shell("ulimit " + limits + " || exit 9\n" + FERRY_BIN + " -db -f " + cfg + " 2>" + err +
+            " & p=$!\n"
+            "i=0; while [ $i -lt 100 ] && ! grep -q started " +
+            err +
+            "; do sleep 0.1; i=$((i+1)); done\n"
+            "kill $p 2>/dev/null; wait $p; s=$?; cat " +
+            err + " >&2; exit $s"),
+      20s);
+}
+
+}  // namespace
+
+// As HAProxy 2.6 (strict-limits is on by default): a limit maxconn needs and the hard limit
+// forbids stops the start with an alert.
+TEST_CASE("maxconn needing more fds than the hard limit allows stops the start") {
+  const ProgramResult r = ferry_under("-n 256", "");
+  CHECK_MESSAGE(r.status.code == 1, r.describe());
+  CHECK_MESSAGE(r.err.find("[ALERT]") != std::string::npos, r.describe());
+  CHECK_MESSAGE(
+      r.err.find("cannot raise the fd limit (RLIMIT_NOFILE) to 2700 for 'maxconn "
+                 "1000': the hard limit is 256; raise the hard limit") != std::string::npos,
+      r.describe());
+  CHECK(r.err.find("started") == std::string::npos);
+}
+
+TEST_CASE("no strict-limits starts anyway and warns that the fd limit is too low for maxconn") {
+  const ProgramResult r = ferry_under("-n 256", "    no strict-limits\n");
+  CHECK_MESSAGE(r.err.find("started (pid") != std::string::npos, r.describe());
+  CHECK(r.err.find("[WARNING]") != std::string::npos);
+  CHECK(r.err.find("cannot raise the fd limit (RLIMIT_NOFILE) to 2700 for 'maxconn 1000': the "
+                   "hard limit is 256\n") != std::string::npos);
+  CHECK(r.err.find("the fd limit (256) is too low for maxconn 1000, which needs about 2700 fds: "
+                   "accepts beyond about 90 connections will fail (EMFILE)") != std::string::npos);
+}
+
+// Where the hard limit allows, ferry raises the soft limit itself, as HAProxy does: no message.
+// An explicit ulimit-n below what maxconn needs gets a warning (HAProxy 2.6 says nothing).
+TEST_CASE("the soft fd limit is raised for maxconn and a low ulimit-n is warned about") {
+  rlimit rl{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &rl) == 0);
+  if (rl.rlim_max < 3000) return;  // this machine's hard limit is below what maxconn 1000 needs
+  const ProgramResult raised = ferry_under("-S -n 256", "");
+  CHECK_MESSAGE(raised.err.find("started (pid") != std::string::npos, raised.describe());
+  CHECK(raised.err.find("fd limit") == std::string::npos);
+  const ProgramResult low = ferry_under("-S -n 100", "    ulimit-n 300\n");
+  CHECK_MESSAGE(low.err.find("started (pid") != std::string::npos, low.describe());
+  CHECK(low.err.find("the fd limit (300) is too low for maxconn 1000") != std::string::npos);
 }

@@ -7,6 +7,12 @@ namespace {
 
 using V = std::vector<std::string>;
 
+TEST_CASE("global: strict-limits is on unless written no strict-limits") {
+  CHECK(load("global\n  maxconn 10\n").config.global.strict_limits);
+  CHECK_FALSE(load("global\n  no strict-limits\n").config.global.strict_limits);
+  CHECK(load("global\n  no strict-limits\n  strict-limits\n").config.global.strict_limits);
+}
+
 TEST_CASE("global: every keyword lands in its field") {
   const auto r = load(R"(global
   maxconn 4000

@@ -134,6 +134,11 @@ TEST_CASE("yaml: the same config in YAML and HAProxy format gives the same model
         without_positions(to_json(yaml.config)).dump(1));
 }
 
+TEST_CASE("yaml: strict_limits false is no strict-limits") {
+  CHECK_FALSE(load("global: { strict_limits: false }\n", "t.yml").config.global.strict_limits);
+  CHECK(load("global: { strict_limits: true }\n", "t.yml").config.global.strict_limits);
+}
+
 TEST_CASE("yaml: proxies are declared in document order, ids as in HAProxy") {
   const auto r = load(R"(
 global: { stats: { socket: [ /run/s.sock ] } }
