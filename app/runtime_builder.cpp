@@ -8,6 +8,7 @@
 #include "app/process_control.hpp"
 #include "balancer/balancer.hpp"
 #include "core/socket_ops.hpp"
+#include "http/error_reply.hpp"
 #include "http/http_protocol.hpp"
 
 namespace ferry::app {
@@ -152,7 +153,8 @@ void open_listeners(const conf::ProxyConf& p, const conf::BindConf& bind, const 
 }
 
 // The HTTP settings of a `mode http` frontend and its backend: the stronger connection mode,
-// `option forwardfor` from either (the frontend's first), timeouts from where HAProxy takes them.
+// `option forwardfor` from either (the frontend's first), the errorfiles (the backend's first),
+// timeouts from where HAProxy takes them.
 http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyConf& fe) {
   const conf::ProxyConf* be = config.find_backend(
       fe.kind == conf::ProxyKind::Listen && fe.default_backend.empty() ? fe.name
@@ -168,6 +170,9 @@ http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyCo
   st.forwardfor = ff.enabled;
   st.forwardfor_header = ff.header;
   st.forwardfor_if_none = ff.if_none;
+  for (const conf::ProxyConf* p : {be, &fe})
+    for (const conf::ErrorFile& e : p->errorfiles)
+      if (!st.errorfile(e.status)) st.errorfiles.emplace_back(e.status, http::errorfile_reply(e));
   st.request_timeout =
       fe.timeouts.http_request ? fe.timeouts.http_request : be->timeouts.http_request;
   st.keep_alive_timeout =

@@ -262,6 +262,9 @@ json proxy_json(const ProxyConf& p) {
     binds.push_back(bind_json(b));
   for (const auto& s : p.servers)
     servers.push_back(server_json(s));
+  json errorfiles = json::array();
+  for (const auto& e : p.errorfiles)
+    errorfiles.push_back({{"pos", pos_json(e.pos)}, {"status", e.status}, {"path", e.path}});
   return {{"pos", pos_json(p.pos)},
           {"kind", name(p.kind)},
           {"name", p.name},
@@ -275,6 +278,7 @@ json proxy_json(const ProxyConf& p) {
           {"forwardfor", p.forwardfor.enabled ? json{{"header", p.forwardfor.header},
                                                      {"if_none", p.forwardfor.if_none}}
                                               : json(nullptr)},
+          {"errorfiles", errorfiles},
           {"servers", servers},
           {"timeouts", timeouts_json(p.timeouts)},
           {"maxconn", p.maxconn},

@@ -1,7 +1,18 @@
 // Keywords of `mode http` proxies that ferry applies: the connection mode options and
-// `option forwardfor` (the HTTP timeouts are with the others, in keywords_proxy.cpp). HTTP keywords
-// it does not implement yet are rows of keywords_unsupported.cpp, refused with a message.
+// `option forwardfor`, `errorfile` (the HTTP timeouts are with the others, in keywords_proxy.cpp).
+// HTTP keywords it does not implement yet are rows of keywords_unsupported.cpp, refused with a
+// message.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "conf/errorfile.hpp"
 #include "conf/keyword_table.hpp"
+#include "conf/number.hpp"
 
 namespace ferry::conf {
 
@@ -38,6 +49,60 @@ void forwardfor(ParseContext& ctx, const Call& call) {
   ctx.proxy().forwardfor = ff;
 }
 
+// Up to `limit` bytes of the regular file at `path` into `out`; an error message otherwise. Opened
+// without blocking, so that a FIFO or a device named by mistake cannot hang the load.
+std::optional<std::string> read_small_file(const std::string& path, size_t limit,
+                                           std::string& out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return std::strerror(errno);
+  struct stat st {};
+  std::optional<std::string> error;
+  if (::fstat(fd, &st) != 0) {
+    error = std::strerror(errno);
+  } else if (!S_ISREG(st.st_mode)) {
+    error = "not a regular file";
+  } else {
+    out.resize(limit);
+    size_t got = 0;
+    while (got < limit) {
+      const ssize_t n = ::read(fd, out.data() + got, limit - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) error = std::strerror(errno);
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    out.resize(got);
+  }
+  ::close(fd);
+  return error;
+}
+
+// errorfile <code> <file>: read now (a file that changes later does not change the reply).
+void errorfile(ParseContext& ctx, const Call& call) {
+  ErrorFile ef;
+  ef.pos = call.pos();
+  ef.path = call.args[1];
+  const auto code = parse_integer(call.args[0]);
+  if (!code || std::find(std::begin(kErrorfileStatuses), std::end(kErrorfileStatuses), *code) ==
+                   std::end(kErrorfileStatuses)) {
+    std::string list;
+    for (int s : kErrorfileStatuses)
+      list += (list.empty() ? "" : ", ") + std::to_string(s);
+    return fail(
+        ctx, call,
+        "status code '" + call.args[0] + "' is not one errorfile handles; use one of " + list);
+  }
+  ef.status = static_cast<int>(*code);
+  std::string bytes;
+  if (auto err = read_small_file(ef.path, kErrorfileMaxSize + 1, bytes))
+    return fail(ctx, call, "cannot read the errorfile '" + ef.path + "': " + *err);
+  if (auto err = parse_errorfile(bytes, ef))
+    return fail(ctx, call, "errorfile '" + ef.path + "' is not a response ferry can send: " + *err);
+  auto& files = ctx.proxy().errorfiles;
+  std::erase_if(files, [&](const ErrorFile& f) { return f.status == ef.status; });
+  files.push_back(std::move(ef));
+}
+
 constexpr Keyword kTable[] = {
     {.name = "option http-keep-alive",
      .sections = kAnyProxy,
@@ -59,6 +124,12 @@ constexpr Keyword kTable[] = {
      .handler = forwardfor,
      .usage = "option forwardfor [header <name>] [if-none]",
      .max_args = -1},
+    {.name = "errorfile",
+     .sections = kAnyProxy,
+     .handler = errorfile,
+     .usage = "errorfile <code> <file>",
+     .min_args = 2,
+     .max_args = 2},
 };
 
 }  // namespace

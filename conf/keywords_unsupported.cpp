@@ -87,7 +87,6 @@ constexpr Keyword kTable[] = {
     {.name = "http-reuse", .sections = kP, .usage = kHttp},
     {.name = "retry-on", .sections = kP, .usage = kHttp},
     {.name = "redirect", .sections = kP, .usage = kHttp},
-    {.name = "errorfile", .sections = kP, .usage = kHttp},
     {.name = "errorfiles", .sections = kP, .usage = kHttp},
     {.name = "compression", .sections = kP, .usage = kHttp},
     {.name = "capture", .sections = kP, .usage = kHttp},

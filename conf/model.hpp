@@ -150,6 +150,18 @@ struct HealthProbeConf {
   bool http_expect_negate = false;  // the `!`
 };
 
+// `errorfile <code> <file>`, read and parsed at load (conf/errorfile.hpp). An empty file (HAProxy:
+// close without a reply) has an empty `version`.
+struct ErrorFile {
+  SourcePos pos;
+  int status = 0;           // the code it replaces
+  std::string path;         // as written
+  std::string version;      // "HTTP/1.0" or "HTTP/1.1"
+  std::string status_text;  // what follows the version on the status line: "503 Service ..."
+  std::vector<std::pair<std::string, std::string>> headers;  // as written, Connection dropped
+  std::string body;
+};
+
 struct ProxyConf {
   SourcePos pos;
   ProxyKind kind = ProxyKind::Listen;
@@ -162,6 +174,7 @@ struct ProxyConf {
   ProxyMode mode = ProxyMode::Tcp;
   HttpConnMode http_conn_mode = HttpConnMode::KeepAlive;
   ForwardFor forwardfor;
+  std::vector<ErrorFile> errorfiles;  // one per status, a proxy's own replacing the defaults'
   std::vector<ServerConf> servers;
   Timeouts timeouts;
   int maxconn = 0;

@@ -2,9 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <map>
 
 #include "conf/did_you_mean.hpp"
+#include "conf/errorfile.hpp"
 
 namespace ferry::conf {
 
@@ -69,6 +71,17 @@ void check_modes(const Config& config, const ProxyConf& p, std::vector<Diagnosti
 // HAProxy warns about `option forwardfor` outside HTTP mode; so do we, and about the
 // connection-mode options too.
 void check_http_only(const ProxyConf& p, std::vector<Diagnostic>& diags) {
+  for (const ErrorFile& e : p.errorfiles) {
+    const std::string what = "'errorfile " + std::to_string(e.status) + "' of " + describe_proxy(p);
+    if (p.mode != ProxyMode::Http)
+      warning(diags, e.pos, what + " ignored as it requires HTTP mode");
+    else if (std::find(std::begin(kErrorfileApplied), std::end(kErrorfileApplied), e.status) ==
+             std::end(kErrorfileApplied))
+      warning(diags, e.pos,
+              what + " is never sent: ferry replaces only its own 502, 503 and 504 answers " +
+                  "(its 400 and 408 answer requests it could not read, where HAProxy 2.6 sends " +
+                  "its built-in reply too); remove it");
+  }
   if (p.mode == ProxyMode::Http) return;
   if (p.forwardfor.enabled)
     warning(diags, p.pos,

@@ -139,6 +139,16 @@ void proxy_log(YamlWalker& w, const Node&, const Node& value) {
   }
 }
 
+// `errorfile: { 503: /etc/ferry/errors/503.http }`: each entry is an `errorfile` line.
+void errorfiles(YamlWalker& w, const Node&, const Node& value) {
+  if (!value.IsMap()) return w.error(value, "errorfile expects a mapping of status code to file");
+  for (const auto& entry : value) {
+    const auto code = w.scalar(entry.first, "errorfile");
+    const auto path = w.scalar(entry.second, "errorfile");
+    if (code && path) w.statement(entry.first, {"errorfile", *code, *path});
+  }
+}
+
 void default_server(YamlWalker& w, const Node&, const Node& value) {
   yaml_default_server(w, value);
 }
@@ -160,6 +170,7 @@ constexpr YamlKey kProxy[] = {
     {"server_state_file_name", one_arg<"server-state-file-name">},
     {"timeout", timeouts},
     {"options", options},
+    {"errorfile", errorfiles},
     {"log", proxy_log},
     {"log_tag", one_arg<"log-tag">},
     {"default_server", default_server},

@@ -1,6 +1,8 @@
 #include "http/error_reply.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <string_view>
 
 namespace ferry::http {
@@ -54,6 +56,19 @@ std::string error_reply(int status, bool closing) {
     if (closing) out += "connection: close\r\n";
   }
   return out + "\r\n" + body;
+}
+
+std::string errorfile_reply(const conf::ErrorFile& file) {
+  if (file.version.empty()) return "";
+  std::string out = file.version + " " + file.status_text + "\r\n";
+  for (const auto& [name, value] : file.headers) {
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out += lower + ": " + value + "\r\n";
+  }
+  if (file.version == "HTTP/1.1") out += "connection: close\r\n";
+  return out + "\r\n" + file.body;
 }
 
 }  // namespace ferry::http

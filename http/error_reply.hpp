@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "conf/model.hpp"
+
 namespace ferry::http {
 
 // The statuses ferry answers on its own.
@@ -17,5 +19,11 @@ inline constexpr int kErrorStatuses[] = {400, 403, 408, 500, 502, 503, 504};
 std::string error_reply(int status, bool closing);
 // Whether the connection always closes after `status` (400, 408).
 bool error_always_closes(int status);
+
+// An errorfile's response as HAProxy 2.6 sends it before closing the connection: the status line
+// as written, header names in lower case (values as written), the file's Connection header
+// replaced by `connection: close` on HTTP/1.1 (HTTP/1.0 closes by default), the body as is. An
+// empty file gives an empty reply: the connection closes without one.
+std::string errorfile_reply(const conf::ErrorFile& file);
 
 }  // namespace ferry::http

@@ -329,7 +329,9 @@ void HttpConnection::refuse(int status, const std::string& why, char who, char p
 
 void HttpConnection::send_error(int status, const std::string& why) {
   log_refusal(status, why);
-  const std::string reply = error_reply(status, true);
+  const std::string* custom = settings_.errorfile(status);
+  const std::string reply = custom ? *custom : error_reply(status, true);
+  if (reply.empty()) return;  // an empty errorfile: close without a reply
   const ssize_t n = ::send(session_.client_fd(), reply.data(), reply.size(), MSG_NOSIGNAL);
   if (n > 0) session_.count_out(static_cast<uint64_t>(n));
 }

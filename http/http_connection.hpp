@@ -38,7 +38,16 @@ struct HttpSettings {
   bool forwardfor = false;
   std::string forwardfor_header = "X-Forwarded-For";
   bool forwardfor_if_none = false;
+  // The replies of the errorfiles that apply (the backend's, else the frontend's), by status.
+  std::vector<std::pair<int, std::string>> errorfiles;
   Limits limits;
+
+  // The errorfile reply for `status`, or nullptr (ferry's own reply then).
+  const std::string* errorfile(int status) const {
+    for (const auto& [s, reply] : errorfiles)
+      if (s == status) return &reply;
+    return nullptr;
+  }
 };
 
 class HttpConnection final : public core::SessionProtocol {

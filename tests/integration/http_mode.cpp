@@ -1,7 +1,8 @@
 // `mode http` end to end (issue 12): real gunicorn processes and nginx on UNIX sockets behind
 // ferry, per-request balancing on one keep-alive client connection, pooled server connections,
 // X-Forwarded-For, pipelining, bodies both ways with checksums, the smuggling cases answered 400
-// without reaching a server, ferry's own 502/503/504 answers, and an Upgrade turned tunnel.
+// without reaching a server, ferry's own 502/503/504 answers (and errorfiles in their place),
+// and an Upgrade turned tunnel.
 #include <doctest/doctest.h>
 #include <sys/socket.h>
 
@@ -437,4 +438,56 @@ TEST_CASE("nginx on two UNIX paths: server connections are pooled per exact addr
   CHECK(conns["b"].size() == 1);
   CHECK(conns["a"] != conns["b"]);
   CHECK(ferry.stop_cleanly());
+}
+
+TEST_CASE("errorfile: the backend's then the frontend's file, sent as HAProxy 2.6 sends it") {
+  REQUIRE_MESSAGE(!find_program("haproxy").empty(),
+                  "haproxy is not installed (scripts/packages.sh)");
+  TempDir dir;
+  HoldServer hold(UnixAddress::path(dir.file("hold.sock")));
+  ScriptedServer garbage(UnixAddress::path(dir.file("garbage.sock")), "NOT HTTP\r\n\r\n", false);
+  const std::string fe503 = dir.write_file(
+      "fe503.http",
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html\r\nCache-Control: no-cache\r\n"
+      "X-Custom: Yes\r\n\r\n<html>sorry</html>\n");
+  const std::string be502 = dir.write_file(
+      "be502.http", "HTTP/1.0 502 Down\nContent-Type: text/plain\nConnection: close\n\ndown\n");
+  const std::string be504 = dir.write_file("be504.http", "");  // empty: close, no reply
+  struct Case {
+    std::string server;
+    std::string expected;  // what HAProxy 2.6.12 sends (also checked against it below)
+  };
+  const Case cases[] = {
+      {"unix@" + dir.file("none.sock"),
+       "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/html\r\ncache-control: "
+       "no-cache\r\nx-custom: Yes\r\nconnection: close\r\n\r\n<html>sorry</html>\n"},
+      {"unix@" + dir.file("garbage.sock"),
+       "HTTP/1.0 502 Down\r\ncontent-type: text/plain\r\n\r\ndown\n"},
+      {"unix@" + dir.file("hold.sock"), ""},
+  };
+  for (const Case& k : cases) {
+    CAPTURE(k.server);
+    const uint16_t port = free_tcp_port(), hport = free_tcp_port();
+    auto text = [&](uint16_t p) {
+      return config(p, "    errorfile 503 " + fe503 + "\n    errorfile 502 " + dir.file("x") + "\n",
+                    "    timeout server 300ms\n    errorfile 502 " + be502 +
+                        "\n    errorfile 504 " + be504 + "\n    server s " + k.server + "\n");
+    };
+    dir.write_file("x", "HTTP/1.1 502 From the frontend\r\n\r\n");  // the backend's file wins
+    FerryProcess ferry(dir, text(port));
+    REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
+    Program haproxy(
+        dir, "haproxy",
+        ProgramSpec{{"haproxy", "-db", "-f", dir.write_file("h.cfg", text(hport))}, "", {}});
+    REQUIRE_MESSAGE(poll_until([&] { return ClientConn::tcp(hport).ok(); }, 10s), haproxy.err());
+    for (uint16_t p : {port, hport}) {
+      CAPTURE(p == port ? "ferry" : "haproxy");
+      ClientConn c = ClientConn::tcp(p);
+      REQUIRE(c.send_all("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+      const Received r = c.read_until_eof(Deadline(5s));
+      CHECK(r.closed);
+      CHECK(r.data == k.expected);
+    }
+    CHECK(ferry.stop_cleanly());
+  }
 }
