@@ -406,7 +406,8 @@ TEST_CASE("the bytes of a client whose queue wait times out count in bin") {
 namespace {
 
 // ferry on kMaxconnConfig with maxconn 1000 and `global_lines`, started by `sh` under `limits`
-// (ulimit options) and stopped once it said "started" (or after 10 s); its stderr.
+// (ulimit options) and stopped once it said "started" (or after 10 s, or when it exited by
+// itself); its stderr.
 ProgramResult ferry_under(const std::string& limits, const std::string& global_lines) {
   TempDir dir;
   const std::string cfg = dir.write_file(
@@ -418,7 +419,7 @@ ProgramResult ferry_under(const std::string& limits, const std::string& global_l
   return run_program(
       shell("ulimit " + limits + " || exit 9\n" + FERRY_BIN + " -db -f " + cfg + " 2>" + err +
             " & p=$!\n"
-            "i=0; while [ $i -lt 100 ] && ! grep -q started " +
+            "i=0; while [ $i -lt 100 ] && kill -0 $p 2>/dev/null && ! grep -q started " +
             err +
             "; do sleep 0.1; i=$((i+1)); done\n"
             "kill $p 2>/dev/null; wait $p; s=$?; cat " +
