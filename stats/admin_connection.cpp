@@ -154,7 +154,7 @@ bool AdminConnection::begin_wait(const WaitRequest& wait) {
   wait_ = wait;
   wait_deadline_ = owner_.loop().now() + wait.delay;
   const WaitStatus status = wait_status(wait, owner_.context().engine);
-  if (status != WaitStatus::Pending && !wait.backend.empty()) {
+  if (status != WaitStatus::Pending && wait.kind != WaitRequest::Kind::Sleep) {
     end_wait(status);
     return false;
   }
@@ -165,7 +165,8 @@ bool AdminConnection::begin_wait(const WaitRequest& wait) {
 
 void AdminConnection::schedule_wait_tick() {
   const core::Millis left = wait_deadline_ - owner_.loop().now();
-  core::Millis step = wait_->backend.empty() ? left : std::min(kMaxPoll, wait_->delay / 10);
+  core::Millis step =
+      wait_->kind == WaitRequest::Kind::Sleep ? left : std::min(kMaxPoll, wait_->delay / 10);
   step = std::clamp(step, core::Millis(1), std::max(left, core::Millis(1)));
   wait_timer_.start(step);
 }

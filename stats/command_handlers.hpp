@@ -59,6 +59,15 @@ Reply set_server(Invocation& in);
 Reply set_weight(Invocation& in);
 Reply get_weight(Invocation& in);
 Reply shutdown_sessions(Invocation& in);
+// `safe disable|drain server`: MAINT or DRAIN only while the backend keeps `keep-up` other
+// usable servers, checked and made under the state lock, so that two callers racing cannot both
+// pass. The wait form retries from the connection (wait_status).
+Reply safe_take_out(Invocation& in);
+struct TakeOut {
+  bool made = false;
+  int others = 0;  // usable servers of the backend besides this one, before the change
+};
+TakeOut take_out(core::Engine& engine, core::Server& s, bool drain, int keep_up);
 // session, counters, wait
 Reply help(Invocation& in);
 Reply prompt(Invocation& in);

@@ -19,11 +19,16 @@ namespace ferry::stats {
 enum class Severity { Output, Info, Error };
 enum class SeverityOutput { None, Number, String };
 
-// `wait <delay> [srv-removable <backend>/<server>]`, carried out by the connection.
+// A wait, carried out by the connection: `wait <delay> [srv-removable <backend>/<server>]`, or
+// the guarded take-out of `safe disable|drain server ... wait <delay>` retried until it passes.
 struct WaitRequest {
+  enum class Kind : uint8_t { Sleep, SrvRemovable, TakeOut };
+  Kind kind = Kind::Sleep;
   core::Millis delay{0};
-  std::string backend;  // empty: just sleep
+  std::string backend;  // SrvRemovable, TakeOut
   std::string server;
+  bool drain = false;  // TakeOut: to DRAIN (else MAINT)
+  int keep_up = 1;     // TakeOut: usable servers the backend must keep besides this one
 };
 
 struct Reply {
@@ -66,8 +71,9 @@ Reply run_command(const std::vector<std::string>& words, CliSession& session, Cl
 std::string format_reply(const Reply& reply, const CliSession& session);
 
 enum class WaitStatus { Pending, Done, Failed };
-// Where a wait stands now; a plain sleep stays Pending until its deadline.
-WaitStatus wait_status(const WaitRequest& wait, const core::Engine& engine);
+// Where a wait stands now (a TakeOut is tried, and made when it passes); a plain sleep stays
+// Pending until its deadline.
+WaitStatus wait_status(const WaitRequest& wait, core::Engine& engine);
 // The final reply of a wait: Done, Failed, or the deadline passed while Pending.
 Reply finish_wait(const WaitRequest& wait, WaitStatus status);
 

@@ -4,6 +4,7 @@
 #include <climits>
 #include <variant>
 
+#include "conf/duration.hpp"
 #include "conf/number.hpp"
 #include "stats/command_handlers.hpp"
 
@@ -80,8 +81,7 @@ Reply apply_weight(Invocation& in, core::Server& s, std::string_view text) {
 
 // `state ready|drain|maint`: maintenance and drain exclude each other. A change the server
 // already has is not made again (HAProxy logs each transition once).
-Reply set_state(Invocation& in, core::Server& s, std::string_view state) {
-  core::ServerControl& ctl = *control(in);
+Reply set_state(core::ServerControl& ctl, core::Server& s, std::string_view state) {
   if (state == "ready") {
     if (s.in_maint()) ctl.set_maint(s, false);
     if (s.in_drain()) ctl.set_drain(s, false);
@@ -118,6 +118,18 @@ bool haproxy_only_option(std::string_view sub) {
   return false;
 }
 
+// The servers of `s`'s backend, other than `s`, that may take new traffic now.
+int usable_besides(const core::Server& s) {
+  int n = 0;
+  for (const auto& other : s.backend->servers)
+    if (other.get() != &s && other->usable()) ++n;
+  return n;
+}
+
+constexpr std::string_view kSafeUsage =
+    "Usage: safe disable|drain server <bk>/<srv> [keep-up <n>] [wait <delay>]\n";
+constexpr long long kMaxSafeWaitMs = 365LL * 86400 * 1000;
+
 }  // namespace
 
 core::Backend* find_backend(const core::Engine& engine, std::string_view name) {
@@ -149,13 +161,13 @@ ServerRef find_server(const core::Engine& engine, std::string_view spec) {
 Reply disable_server(Invocation& in) {
   auto t = target(in, 2);
   if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
-  return set_state(in, *std::get<core::Server*>(t), "maint");
+  return set_state(*control(in), *std::get<core::Server*>(t), "maint");
 }
 
 Reply enable_server(Invocation& in) {
   auto t = target(in, 2);
   if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
-  return set_state(in, *std::get<core::Server*>(t), "ready");
+  return set_state(*control(in), *std::get<core::Server*>(t), "ready");
 }
 
 Reply disable_health(Invocation& in) {
@@ -180,7 +192,7 @@ Reply set_server(Invocation& in) {
   if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
   core::Server& s = *std::get<core::Server*>(t);
   const std::string_view sub = in.arg(3);
-  if (sub == "state") return set_state(in, s, in.arg(4));
+  if (sub == "state") return set_state(*control(in), s, in.arg(4));
   if (sub == "health") return set_health(in, s, in.arg(4));
   if (sub == "weight") return apply_weight(in, s, in.arg(4));
   if (haproxy_only_option(sub))
@@ -206,6 +218,65 @@ Reply shutdown_sessions(Invocation& in) {
   if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
   control(in)->shutdown_sessions(*std::get<core::Server*>(t));
   return done();
+}
+
+TakeOut take_out(core::Engine& engine, core::Server& s, bool drain, int keep_up) {
+  TakeOut t;
+  t.others = usable_besides(s);
+  // A server that takes no new traffic now can change state without weakening its backend.
+  if (s.usable() && t.others < keep_up) return t;
+  t.made = true;
+  set_state(*engine.server_control, s, drain ? "drain" : "maint");
+  return t;
+}
+
+namespace {
+
+std::string kept_up_text(const core::Server& s, int others, int keep_up) {
+  return "Kept up: " + s.backend->name + "/" + s.name + " stays in rotation: backend '" +
+         s.backend->name + "' has " + std::to_string(others) + " other usable server" +
+         (others == 1 ? "" : "s") + " and must keep " + std::to_string(keep_up) +
+         " (keep-up). Retry when more are UP, or use 'disable server' to force.\n";
+}
+
+}  // namespace
+
+Reply safe_take_out(Invocation& in) {
+  const std::string_view verb = in.arg(1);
+  if ((verb != "disable" && verb != "drain") || in.arg(2) != "server")
+    return error(std::string(kSafeUsage));
+  auto t = target(in, 3);
+  if (auto* r = std::get_if<Reply>(&t)) return std::move(*r);
+  core::Server& s = *std::get<core::Server*>(t);
+  WaitRequest w;
+  w.kind = WaitRequest::Kind::TakeOut;
+  w.drain = verb == "drain";
+  w.backend = s.backend->name;
+  w.server = s.name;
+  for (size_t i = 4; i < in.args.size(); i += 2) {
+    const std::string_view opt = in.arg(i), value = in.arg(i + 1);
+    if (opt == "keep-up" && !value.empty()) {
+      const auto n = conf::parse_integer(value, 0, INT_MAX);
+      if (!n) return error("'keep-up' expects a number of servers (0 or more).\n");
+      w.keep_up = static_cast<int>(*n);
+    } else if (opt == "wait" && !value.empty()) {
+      using conf::TimeUnit;
+      const auto d = conf::parse_time(value, TimeUnit::Ms, TimeUnit::Ms, kMaxSafeWaitMs);
+      if (d.error != conf::ParsedTime::Error::None || d.count < 1)
+        return error("Invalid duration for 'wait'.\n");
+      w.delay = core::Millis(d.count);
+    } else {
+      return error(std::string(kSafeUsage));
+    }
+  }
+  if (w.delay.count() > 0) {  // tried by the connection now, then at each tick until the delay
+    Reply r;
+    r.wait = std::move(w);
+    return r;
+  }
+  const TakeOut made = take_out(in.ctx.engine, s, w.drain, w.keep_up);
+  if (!made.made) return error(kept_up_text(s, made.others, w.keep_up));
+  return finish_wait(w, WaitStatus::Done);
 }
 
 }  // namespace ferry::stats

@@ -129,6 +129,7 @@ Reply wait(Invocation& in) {
   w.delay = core::Millis(t.count);
   const std::string_view cond = in.arg(2);
   if (cond == "srv-removable") {
+    w.kind = WaitRequest::Kind::SrvRemovable;
     const std::string_view spec = in.arg(3);
     if (spec.empty()) return error("Missing server name (<backend>/<server>).\n");
     const size_t slash = spec.find('/');
@@ -143,20 +144,31 @@ Reply wait(Invocation& in) {
   return r;
 }
 
-WaitStatus wait_status(const WaitRequest& w, const core::Engine& engine) {
-  if (w.backend.empty()) return WaitStatus::Pending;
+WaitStatus wait_status(const WaitRequest& w, core::Engine& engine) {
+  if (w.kind == WaitRequest::Kind::Sleep) return WaitStatus::Pending;
   auto lk = engine.lock_state();
   const ServerRef ref = find_server(engine, w.backend + "/" + w.server);
-  if (!ref.server || !ref.server->in_maint()) return WaitStatus::Failed;
-  const core::Server& s = *ref.server;
+  if (!ref.server) return WaitStatus::Failed;
+  core::Server& s = *ref.server;
+  if (w.kind == WaitRequest::Kind::TakeOut)
+    return take_out(engine, s, w.drain, w.keep_up).made ? WaitStatus::Done : WaitStatus::Pending;
+  if (!s.in_maint()) return WaitStatus::Failed;
   const bool idle = s.served == 0 && s.sessions.empty();
   return idle ? WaitStatus::Done : WaitStatus::Pending;
 }
 
 Reply finish_wait(const WaitRequest& w, WaitStatus status) {
+  const bool take_out = w.kind == WaitRequest::Kind::TakeOut;
+  const std::string srv = w.backend + "/" + w.server;
+  if (status == WaitStatus::Done && take_out)
+    return info(srv + (w.drain ? " is draining.\n" : " is in maintenance.\n"));
   if (status == WaitStatus::Done) return info("Done.\n");
-  if (status == WaitStatus::Failed) return error("Failed.\n");
-  if (w.backend.empty()) return info("Done.\n");  // a plain sleep ends at its deadline
+  if (status == WaitStatus::Failed) return error(take_out ? "No such server.\n" : "Failed.\n");
+  if (w.kind == WaitRequest::Kind::Sleep) return info("Done.\n");  // ends at its deadline
+  if (take_out)
+    return error("Kept up: " + srv + " stays in rotation: backend '" + w.backend +
+                 "' did not have " + std::to_string(w.keep_up) +
+                 " other usable server(s) before the wait expired (keep-up).\n");
   return error("Wait delay expired.\n");
 }
 

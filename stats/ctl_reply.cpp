@@ -132,6 +132,7 @@ CtlOutcome interpret_replies(std::string_view raw) {
     if (mark >= 0) line.remove_prefix(5);
     if (mark >= 0 && mark <= 3) out.error = true;
     if (mark >= 0 && mark <= 3 && starts_with(line, "Wait delay expired.")) out.wait_expired = true;
+    if (mark >= 0 && mark <= 3 && starts_with(line, "Kept up: ")) out.kept_up = true;
     if (starts_with(line, "Unknown command")) out.error = true;
     const bool after_reply = out.text.empty() || ends_with(out.text, "\n\n");
     if (line == "\n" && after_reply) continue;  // a command that printed nothing

@@ -16,6 +16,7 @@ enum CtlExit : int {
   kCtlUsage = 2,
   kCtlCannotConnect = 3,
   kCtlWaitExpired = 4,
+  kCtlKeptUp = 5,  // `safe disable|drain` left the server in rotation (keep-up)
 };
 
 struct CtlOutcome {
@@ -23,7 +24,12 @@ struct CtlOutcome {
   std::string text;
   bool error = false;
   bool wait_expired = false;
-  int exit_code() const { return wait_expired ? kCtlWaitExpired : error ? kCtlErrorReply : kCtlOk; }
+  bool kept_up = false;
+  int exit_code() const {
+    if (kept_up) return kCtlKeptUp;
+    if (wait_expired) return kCtlWaitExpired;
+    return error ? kCtlErrorReply : kCtlOk;
+  }
 };
 
 // `raw`: everything received, starting with the reply to `set severity-output number`.

@@ -3,6 +3,8 @@
 // trust: 0 success, 1 error reply, 2 usage error, 3 cannot connect, 4 a wait that expired.
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "conf/duration.hpp"
+#include "conf/number.hpp"
 #include "stats/cli_parser.hpp"
 #include "stats/ctl_endpoint.hpp"
 #include "stats/ctl_reply.hpp"
@@ -24,10 +27,10 @@ namespace {
 using Millis = std::chrono::milliseconds;
 
 constexpr const char* kUsage =
-    "usage: ferryctl [-s SOCKET|HOST:PORT] [-t TIMEOUT] COMMAND...\n"
-    "       ferryctl [-s ...] disable BACKEND/SERVER [--wait DURATION]\n"
+    "usage: ferryctl [-s SOCKET|HOST:PORT]... [-t TIMEOUT] COMMAND...\n"
+    "       ferryctl [-s ...] disable BACKEND/SERVER [--wait DURATION] [--keep-up N] [--force]\n"
+    "       ferryctl [-s ...] drain BACKEND/SERVER [--wait DURATION] [--keep-up N] [--force]\n"
     "       ferryctl [-s ...] enable BACKEND/SERVER\n"
-    "       ferryctl [-s ...] drain BACKEND/SERVER\n"
     "       ferryctl [-s ...] status\n"
     "\n"
     "Sends runtime API commands (`show stat`, `disable server app/web1`, ...) to a stats\n"
@@ -35,16 +38,23 @@ constexpr const char* kUsage =
     "one per line (or separated by ';').\n"
     "\n"
     "  -s SOCKET   a UNIX socket path (/run/ferry.sock, unix@PATH) or a TCP address\n"
-    "              (127.0.0.1:9999, ipv4@HOST:PORT, [::1]:9999); default: $FERRY_SOCKET\n"
+    "              (127.0.0.1:9999, ipv4@HOST:PORT, [::1]:9999); default: $FERRY_SOCKET.\n"
+    "              Repeat it to send the same commands to several instances, one after\n"
+    "              another: success only when every one succeeded\n"
     "  -t TIMEOUT  give up after this long (default 30s; a `wait` adds its own delay)\n"
     "  disable     put the server in maintenance; with --wait, then wait until no\n"
     "              connection is left on it (DURATION: 30s, 5m, ...; bare number = seconds)\n"
-    "  enable      take the server out of maintenance or drain (state ready)\n"
     "  drain       stop sending new connections to the server (state drain)\n"
+    "              disable and drain refuse when the backend would be left with fewer than\n"
+    "              N (--keep-up, default 1) other usable servers; with --wait they wait for\n"
+    "              that too, within the same DURATION. --force skips this guard (and is\n"
+    "              needed against HAProxy, which has no such command)\n"
+    "  enable      take the server out of maintenance or drain (state ready)\n"
     "  status      a table of every backend and server\n"
     "\n"
     "Exit status: 0 success, 1 error reply, 2 usage error, 3 cannot connect, 4 a wait that\n"
-    "expired.\n";
+    "expired, 5 the guard kept the server in rotation (--keep-up); with several sockets, the\n"
+    "highest of theirs.\n";
 
 // A delay in milliseconds, as the server's `wait` takes it (at most 365 days); `bare` is the unit
 // of a bare number. Nothing when `text` is not a time or is out of that range.
@@ -58,7 +68,7 @@ std::optional<long long> delay_ms(std::string_view text, conf::TimeUnit bare) {
 struct Options {
   bool help = false;
   bool version = false;
-  std::string socket;
+  std::vector<std::string> sockets;
   Millis timeout{30000};
   std::vector<std::string> args;
 };
@@ -67,6 +77,14 @@ struct Options {
 struct Plan {
   std::string commands;  // LF-terminated command lines
   bool status_table = false;
+  // Set by a shortcut with --wait: the whole of its waiting, which the commands' own `wait`
+  // delays share (otherwise they are summed from the commands).
+  std::optional<Millis> wait;
+  // `safe disable|drain ...` with --wait: sent as `commands` with what is left of the wait.
+  bool guard_waits = false;
+  // After `commands` succeeded: wait, within what is left of `wait`, until this server (in
+  // maintenance) has no connection left.
+  std::string then_removable;
 };
 
 int usage_error(const std::string& message) {
@@ -76,7 +94,8 @@ int usage_error(const std::string& message) {
 
 // Parses the options before the command; returns a usage error text, or "".
 std::string parse_options(int argc, char** argv, Options& o) {
-  if (const char* env = std::getenv("FERRY_SOCKET")) o.socket = env;
+  std::string env_socket;
+  if (const char* env = std::getenv("FERRY_SOCKET")) env_socket = env;
   int i = 1;
   for (; i < argc && argv[i][0] == '-' && std::string(argv[i]) != "--"; ++i) {
     const std::string opt = argv[i];
@@ -86,7 +105,7 @@ std::string parse_options(int argc, char** argv, Options& o) {
     } else if (opt == "-v" || opt == "--version") {
       o.version = true;
     } else if (opt == "-s") {
-      o.socket = argv[++i];
+      o.sockets.emplace_back(argv[++i]);
     } else if (opt == "-t") {
       const auto ms = delay_ms(argv[++i], conf::TimeUnit::S);
       if (!ms || *ms <= 0) return std::string("invalid timeout '") + argv[i] + "'";
@@ -97,13 +116,54 @@ std::string parse_options(int argc, char** argv, Options& o) {
   }
   if (i < argc && std::string(argv[i]) == "--") ++i;
   o.args.assign(argv + i, argv + argc);
-  if (o.socket.empty() && !o.help && !o.version)
+  if (o.sockets.empty() && !env_socket.empty()) o.sockets.push_back(env_socket);
+  if (o.sockets.empty() && !o.help && !o.version)
     return "no stats socket given (-s SOCKET, or set FERRY_SOCKET)";
   return "";
 }
 
 bool is_server_spec(const std::string& s) {
   return s.find('/') != std::string::npos;
+}
+
+// `disable|drain BACKEND/SERVER [--wait D] [--keep-up N] [--force]`.
+std::string take_out_plan(const std::vector<std::string>& a, Plan& plan) {
+  const std::string& verb = a[0];
+  const std::string& srv = a[1];
+  std::optional<long long> wait_ms, keep_up;
+  bool force = false;
+  for (size_t i = 2; i < a.size(); ++i) {
+    if (a[i] == "--force") {
+      force = true;
+    } else if ((a[i] == "--wait" || a[i] == "--keep-up") && i + 1 < a.size()) {
+      const std::string& value = a[++i];
+      if (a[i - 1] == "--wait") {
+        wait_ms = delay_ms(value, conf::TimeUnit::S);
+        if (!wait_ms || *wait_ms <= 0) return "invalid duration '" + value + "' for --wait";
+      } else {
+        keep_up = conf::parse_integer(value, 0, INT_MAX);
+        if (!keep_up) return "invalid number '" + value + "' for --keep-up";
+      }
+    } else {
+      return "expected: ferryctl " + verb +
+             " BACKEND/SERVER [--wait DURATION] [--keep-up N] [--force]";
+    }
+  }
+  if (force && keep_up) return "--keep-up and --force exclude each other";
+  if (wait_ms) plan.wait = Millis(*wait_ms);
+  if (force) {
+    if (verb == "drain") return plan.commands = "set server " + srv + " state drain\n", "";
+    plan.commands = "disable server " + srv + "\n";
+    if (wait_ms)
+      plan.commands += "wait " + std::to_string(*wait_ms) + "ms srv-removable " + srv + "\n";
+    return "";
+  }
+  plan.commands =
+      "safe " + verb + " server " + srv + " keep-up " + std::to_string(keep_up.value_or(1));
+  plan.guard_waits = wait_ms.has_value();  // " wait Dms" is added when it is sent
+  if (!plan.guard_waits) plan.commands += "\n";
+  if (wait_ms && verb == "disable") plan.then_removable = srv;
+  return "";
 }
 
 // The shortcuts; returns a usage error text, or "" (plan filled, or not a shortcut).
@@ -120,18 +180,9 @@ std::string shortcut(const std::vector<std::string>& a, Plan& plan) {
     if (verb == "drain") return "expected: ferryctl drain BACKEND/SERVER";
     return "";  // `disable server b/s` and the like: a plain command
   }
-  const std::string& srv = a[1];
-  if (verb == "enable" && a.size() == 2) return plan.commands = "enable server " + srv + "\n", "";
-  if (verb == "drain" && a.size() == 2)
-    return plan.commands = "set server " + srv + " state drain\n", "";
-  if (verb != "disable") return "too many arguments for '" + verb + "'";
-  plan.commands = "disable server " + srv + "\n";
-  if (a.size() == 2) return "";
-  if (a.size() != 4 || a[2] != "--wait")
-    return "expected: ferryctl disable BACKEND/SERVER [--wait DURATION]";
-  const auto ms = delay_ms(a[3], conf::TimeUnit::S);
-  if (!ms || *ms <= 0) return "invalid duration '" + a[3] + "' for --wait";
-  plan.commands += "wait " + std::to_string(*ms) + "ms srv-removable " + srv + "\n";
+  if (verb != "enable") return take_out_plan(a, plan);
+  if (a.size() != 2) return "too many arguments for 'enable'";
+  plan.commands = "enable server " + a[1] + "\n";
   return "";
 }
 
@@ -161,27 +212,77 @@ std::string build_plan(const Options& o, Plan& plan) {
   return "";
 }
 
-int run(const Options& o, const Plan& plan) {
-  std::string error;
-  const auto endpoint = stats::parse_endpoint(o.socket, error);
-  if (!endpoint) return usage_error(error);
-  const auto deadline = Clock::now() + o.timeout + waits_in(plan.commands);
-  Connected c = connect_to(*endpoint, deadline);
+// One exchange with one instance; returns its exit status, the text to print in `text`.
+int send(const stats::CtlEndpoint& endpoint, const std::string& commands,
+         Clock::time_point deadline, std::string& text) {
+  Connected c = connect_to(endpoint, deadline);
   if (!c.fd) {
-    std::cerr << "ferryctl: cannot connect to " << endpoint->text() << ": " << c.error << "\n";
+    text = "ferryctl: cannot connect to " + endpoint.text() + ": " + c.error + "\n";
     return stats::kCtlCannotConnect;
   }
-  const Exchange ex = exchange(c.fd, "set severity-output number\n" + plan.commands, deadline);
+  const Exchange ex = exchange(c.fd, "set severity-output number\n" + commands, deadline);
   if (!ex.error.empty()) {
-    std::cerr << "ferryctl: " << endpoint->text() << ": " << ex.error << "\n";
+    text = "ferryctl: " + endpoint.text() + ": " + ex.error + "\n";
     return stats::kCtlCannotConnect;
   }
   const stats::CtlOutcome out = stats::interpret_replies(ex.received);
-  const int code = out.exit_code();
-  const std::string text =
-      plan.status_table && code == 0 ? stats::status_table(out.text) : out.text;
-  (code == 0 ? std::cout : std::cerr) << text << std::flush;
-  return code;
+  text = out.text;
+  return out.exit_code();
+}
+
+// Every instance in turn, each within the same deadlines; the highest exit status. What an
+// exchange that succeeded printed goes to standard output, the rest to standard error.
+int run(const Options& o, const Plan& plan) {
+  std::vector<stats::CtlEndpoint> endpoints;
+  for (const auto& socket : o.sockets) {
+    std::string error;
+    auto endpoint = stats::parse_endpoint(socket, error);
+    if (!endpoint) return usage_error(error);
+    endpoints.push_back(std::move(*endpoint));
+  }
+  const auto start = Clock::now();
+  const Millis waits = plan.wait ? *plan.wait : waits_in(plan.commands);
+  const auto deadline = start + o.timeout + waits;
+  // What is left of the waiting, in milliseconds (at least 1: a condition is still checked).
+  const auto left = [&] {
+    const auto ms = std::chrono::duration_cast<Millis>(start + waits - Clock::now()).count();
+    return std::to_string(std::max<long long>(ms, 1)) + "ms";
+  };
+  struct Outcome {
+    int code = stats::kCtlOk;
+    std::string out, err;
+    void add(int c, std::string text) {
+      code = c;
+      (c == stats::kCtlOk ? out : err) += text;
+    }
+  };
+  std::vector<Outcome> outcomes(endpoints.size());
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    const std::string commands =
+        plan.guard_waits ? plan.commands + " wait " + left() + "\n" : plan.commands;
+    std::string text;
+    const int code = send(endpoints[i], commands, deadline, text);
+    if (plan.status_table && code == stats::kCtlOk) text = stats::status_table(text);
+    outcomes[i].add(code, std::move(text));
+  }
+  // Each server taken out: wait for its connections to end, within what is left of --wait.
+  for (size_t i = 0; i < endpoints.size() && !plan.then_removable.empty(); ++i) {
+    if (outcomes[i].code != stats::kCtlOk) continue;
+    const std::string wait = "wait " + left() + " srv-removable " + plan.then_removable + "\n";
+    std::string text;
+    const int code = send(endpoints[i], wait, deadline, text);
+    outcomes[i].add(code, std::move(text));
+  }
+  int worst = stats::kCtlOk;
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    const std::string header =
+        endpoints.size() > 1 ? "==> " + endpoints[i].text() + " <==\n" : std::string();
+    if (!outcomes[i].out.empty() || outcomes[i].err.empty())
+      std::cout << header << outcomes[i].out << std::flush;
+    if (!outcomes[i].err.empty()) std::cerr << header << outcomes[i].err << std::flush;
+    worst = std::max(worst, outcomes[i].code);
+  }
+  return worst;
 }
 
 }  // namespace

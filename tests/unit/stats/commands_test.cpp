@@ -430,19 +430,48 @@ TEST_CASE("wait: HAProxy 3.0 syntax and errors") {
 
 TEST_CASE("wait srv-removable: done once in maintenance with nothing left on it") {
   Runtime rt;
-  WaitRequest w{Millis(1000), "be_app", "s1"};
+  WaitRequest w{WaitRequest::Kind::SrvRemovable, Millis(1000), "be_app", "s1"};
   CHECK(wait_status(w, rt.engine) == WaitStatus::Failed);  // not in maintenance
   rt.control.set_maint(rt.server(0), true);
   rt.server(0).served = 1;
   CHECK(wait_status(w, rt.engine) == WaitStatus::Pending);
   rt.server(0).served = 0;
   CHECK(wait_status(w, rt.engine) == WaitStatus::Done);
-  CHECK(wait_status(WaitRequest{Millis(1), "nosuch", "s1"}, rt.engine) == WaitStatus::Failed);
+  CHECK(wait_status(WaitRequest{WaitRequest::Kind::SrvRemovable, Millis(1), "nosuch", "s1"},
+                    rt.engine) == WaitStatus::Failed);
   CHECK(finish_wait(w, WaitStatus::Done).text == "Done.\n");
   CHECK(finish_wait(w, WaitStatus::Pending).text == "Wait delay expired.\n");
   CHECK(finish_wait(w, WaitStatus::Pending).severity == Severity::Error);
   CHECK(finish_wait(w, WaitStatus::Failed).text == "Failed.\n");
-  CHECK(finish_wait(WaitRequest{Millis(5), "", ""}, WaitStatus::Pending).text == "Done.\n");
+  CHECK(finish_wait(WaitRequest{WaitRequest::Kind::Sleep, Millis(5), "", ""}, WaitStatus::Pending)
+            .text == "Done.\n");
+}
+
+TEST_CASE("safe disable: made only while the backend keeps keep-up other usable servers") {
+  Runtime rt;
+  // s1 and s2 are up, s3 is down: s1 has one other usable server.
+  WaitRequest w{WaitRequest::Kind::TakeOut, Millis(1000), "be_app", "s1"};
+  w.keep_up = 2;
+  CHECK(wait_status(w, rt.engine) == WaitStatus::Pending);
+  CHECK_FALSE(rt.server(0).in_maint());
+  w.keep_up = 1;
+  CHECK(wait_status(w, rt.engine) == WaitStatus::Done);
+  CHECK(rt.server(0).in_maint());
+  CHECK(finish_wait(w, WaitStatus::Done).text == "be_app/s1 is in maintenance.\n");
+  // Down servers do not count as usable; a server already out changes freely.
+  w.server = "s2";
+  CHECK(wait_status(w, rt.engine) == WaitStatus::Pending);
+  w.drain = true;
+  w.server = "s1";
+  CHECK(wait_status(w, rt.engine) == WaitStatus::Done);
+  CHECK(rt.server(0).in_drain());
+  CHECK_FALSE(rt.server(0).in_maint());
+  const Reply expired = finish_wait(w, WaitStatus::Pending);
+  CHECK(expired.severity == Severity::Error);
+  CHECK(expired.text.rfind("Kept up: be_app/s1 stays in rotation", 0) == 0);
+  const Reply r = run(rt, "safe disable server be_app/s2 keep-up 0");
+  CHECK(r.text == "be_app/s2 is in maintenance.\n");
+  CHECK(rt.server(1).in_maint());
 }
 
 TEST_CASE(
