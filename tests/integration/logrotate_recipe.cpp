@@ -378,3 +378,96 @@ TEST_CASE("ferry-drain: ferry unreachable still rotates, a failed reopen keeps t
   CHECK(rig.ferry().wait_status("web1", "UP"));
   CHECK(rig.ferry().process().stop_cleanly());
 }
+
+// Issue 16: every backend host's hook fires at the same minute. Four servers, four logrotate
+// runs started at the same instant (each for its own server's logs, the recipe unchanged but for
+// the path), against an HA pair of ferry instances (FERRY_SOCKET names both), while clients go
+// through both: the keep-up guard lets at most three out at once on each instance, so a server
+// is always UP, no connection fails, and every log is rotated. (With FERRY_KEEP_UP=0 all four go
+// out together and both checks fail.)
+TEST_CASE("four hooks at the same instant on an HA pair: one server always UP and all rotated") {
+  const std::vector<std::string> names = {"web1", "web2", "web3", "web4"};
+  auto options = [&] {
+    AdminFerryOptions o = AdminFerryOptions::checked(names);
+    o.backend = "app";
+    return o;
+  };
+  AdminFerry a(options()), b(options());
+  REQUIRE_MESSAGE(a.start(), a.process().output());
+  REQUIRE_MESSAGE(b.start(), b.process().output());
+  for (AdminFerry* f : {&a, &b})
+    for (const auto& n : names)
+      REQUIRE(f->wait_status(n, "UP"));
+  const TempDir& dir = a.dir();
+  const std::string recipe = read_file(kExamples + "app-logs.logrotate");
+  const std::string glob = "/var/log/app/*.log";
+  REQUIRE(recipe.find(glob) != std::string::npos);
+
+  // The fewest servers UP on either instance, sampled until told to stop.
+  std::atomic<bool> stop{false};
+  std::atomic<int> fewest_up{static_cast<int>(names.size())};
+  std::thread watch([&] {
+    while (!stop) {
+      for (AdminFerry* f : {&a, &b}) {
+        std::string error;
+        const auto table = StatTable::parse(f->query("show stat"), error);
+        if (!table) continue;
+        int up = 0;
+        for (const auto& n : names)
+          up += table->get("app", n, "status") == "UP";
+        if (up < fewest_up) fewest_up = up;
+      }
+    }
+  });
+  Traffic to_a(a.port()), to_b(b.port());
+  check_served(to_a);
+  check_served(to_b);
+
+  std::vector<std::unique_ptr<Program>> runs;
+  for (const auto& n : names) {
+    const std::string logs = dir.file("log-" + n);
+    REQUIRE(::mkdir(logs.c_str(), 0755) == 0);
+    REQUIRE(::chmod(logs.c_str(), 0755) == 0);
+    dir.write_file("log-" + n + "/app.log", n + " lines\n");
+    std::string config = recipe;
+    config.replace(config.find(glob), glob.size(), logs + "/*.log");
+    const std::string path = dir.write_file(n + ".logrotate", config);
+    REQUIRE(::chmod(path.c_str(), 0644) == 0);
+    // The service's reopen takes a moment, so that the hooks overlap; it records what
+    // instance a shows meanwhile.
+    const std::string reopen = "\"$FERRYCTL\" -s " + a.admin().path + " show stat > " +
+                               dir.file(n + "-during.csv") + " && sleep 0.3";
+    ProgramSpec spec{{"logrotate", "-f", "-s", dir.file(n + ".state"), path},
+                     "",
+                     {{"FERRY_DRAIN", kExamples + "ferry-drain"},
+                      {"FERRYCTL", ferryctl_binary()},
+                      {"FERRY_SOCKET", a.admin().path + " " + b.admin_tcp().ctl_address()},
+                      {"FERRY_SERVER", "app/" + n},
+                      {"FERRY_STATE_DIR", dir.file("drain-state-" + n)},
+                      {"FERRY_REOPEN_CMD", reopen}}};
+    runs.push_back(std::make_unique<Program>(dir, "logrotate-" + n, spec));
+  }
+  for (size_t i = 0; i < runs.size(); ++i) {
+    CAPTURE(names[i]);
+    const auto status = runs[i]->wait_exit(30s);
+    REQUIRE_MESSAGE(status, runs[i]->err());
+    CHECK_MESSAGE(*status == (ExitStatus{true, 0, 0}), runs[i]->out() << runs[i]->err());
+    CHECK_MESSAGE(runs[i]->err().empty(), runs[i]->err());
+    // Rotated, and its server was out of rotation (on instance a) while it was.
+    CHECK(read_file(dir.file("log-" + names[i] + "/app.log.1")) == names[i] + " lines\n");
+    std::string error;
+    const auto during = StatTable::parse(read_file(dir.file(names[i] + "-during.csv")), error);
+    REQUIRE_MESSAGE(during, error);
+    CHECK(during->get("app", names[i], "status") == "MAINT");
+  }
+  for (AdminFerry* f : {&a, &b})
+    for (const auto& n : names)
+      CHECK(f->wait_status(n, "UP"));
+  stop = true;
+  watch.join();
+  CHECK(fewest_up >= 1);
+  check_no_failed_connection(to_a);
+  check_no_failed_connection(to_b);
+  CHECK(a.process().stop_cleanly());
+  CHECK(b.process().stop_cleanly());
+}
