@@ -152,8 +152,21 @@ void open_listeners(const conf::ProxyConf& p, const conf::BindConf& bind, const 
         std::make_unique<core::Listener>(b.addr, std::move(b.fds), std::move(b.file), bind.name));
 }
 
+// `option forwardfor` as HAProxy 2.6 combines the frontend's and the backend's: the header is
+// added when either enables it, under the backend's name when the backend enables it (its
+// default name if it gave none), only if none is there when every side that enables it says
+// if-none, and not for a client in the `except` network of either.
+void forwardfor_settings(const conf::ForwardFor& fe, const conf::ForwardFor& be,
+                         http::HttpSettings& st) {
+  st.forwardfor = fe.enabled || be.enabled;
+  st.forwardfor_header = be.enabled ? be.header : fe.header;
+  st.forwardfor_if_none = (!fe.enabled || fe.if_none) && (!be.enabled || be.if_none);
+  for (const conf::ForwardFor* ff : {&fe, &be})
+    if (ff->enabled && ff->except) st.forwardfor_except.push_back(*ff->except);
+}
+
 // The HTTP settings of a `mode http` frontend and its backend: the stronger connection mode,
-// `option forwardfor` from either (the frontend's first), the errorfiles (the backend's first),
+// `option forwardfor` from either, the errorfiles (the backend's first),
 // timeouts from where HAProxy takes them.
 http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyConf& fe) {
   const conf::ProxyConf* be = config.find_backend(
@@ -166,10 +179,7 @@ http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyCo
                  : mode == conf::HttpConnMode::ServerClose
                      ? http::HttpSettings::ConnMode::ServerClose
                      : http::HttpSettings::ConnMode::KeepAlive;
-  const conf::ForwardFor& ff = fe.forwardfor.enabled ? fe.forwardfor : be->forwardfor;
-  st.forwardfor = ff.enabled;
-  st.forwardfor_header = ff.header;
-  st.forwardfor_if_none = ff.if_none;
+  forwardfor_settings(fe.forwardfor, be->forwardfor, st);
   for (const conf::ProxyConf* p : {be, &fe})
     for (const conf::ErrorFile& e : p->errorfiles)
       if (!st.errorfile(e.status)) st.errorfiles.emplace_back(e.status, http::errorfile_reply(e));

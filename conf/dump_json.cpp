@@ -219,6 +219,13 @@ std::string_view http_conn_mode_name(HttpConnMode m) {
   return "unknown";
 }
 
+json forwardfor_json(const ForwardFor& ff) {
+  if (!ff.enabled) return nullptr;
+  return {{"header", ff.header},
+          {"if_none", ff.if_none},
+          {"except", ff.except ? json(ff.except->text) : json(nullptr)}};
+}
+
 json timeouts_json(const Timeouts& t) {
   return {{"connect", ms(t.connect)},
           {"client", ms(t.client)},
@@ -275,9 +282,7 @@ json proxy_json(const ProxyConf& p) {
           {"balance", to_string(p.balance)},
           {"mode", p.mode == ProxyMode::Http ? "http" : "tcp"},
           {"http_connection_mode", http_conn_mode_name(p.http_conn_mode)},
-          {"forwardfor", p.forwardfor.enabled ? json{{"header", p.forwardfor.header},
-                                                     {"if_none", p.forwardfor.if_none}}
-                                              : json(nullptr)},
+          {"forwardfor", forwardfor_json(p.forwardfor)},
           {"errorfiles", errorfiles},
           {"servers", servers},
           {"timeouts", timeouts_json(p.timeouts)},

@@ -12,6 +12,7 @@
 
 #include "conf/errorfile.hpp"
 #include "conf/keyword_table.hpp"
+#include "conf/network.hpp"
 #include "conf/number.hpp"
 
 namespace ferry::conf {
@@ -37,13 +38,14 @@ void forwardfor(ParseContext& ctx, const Call& call) {
       ff.if_none = true;
     } else if (a == "header" && i + 1 < call.args.size()) {
       ff.header = call.args[++i];
-    } else if (a == "except") {
-      return fail(ctx, call,
-                  "'option forwardfor except' is not supported by ferry yet; remove 'except "
-                  "<network>' (every client's address is then added)");
+    } else if (a == "except" && i + 1 < call.args.size()) {
+      ff.except.emplace();
+      if (auto err = parse_network(call.args[++i], *ff.except))
+        return fail(ctx, call, "'option forwardfor except' " + *err);
     } else {
       return fail(ctx, call,
-                  "unexpected '" + a + "'; use 'option forwardfor [header <name>] [if-none]'");
+                  "unexpected '" + a +
+                      "'; use 'option forwardfor [except <network>] [header <name>] [if-none]'");
     }
   }
   ctx.proxy().forwardfor = ff;
@@ -122,7 +124,7 @@ constexpr Keyword kTable[] = {
     {.name = "option forwardfor",
      .sections = kAnyProxy,
      .handler = forwardfor,
-     .usage = "option forwardfor [header <name>] [if-none]",
+     .usage = "option forwardfor [except <network>] [header <name>] [if-none]",
      .max_args = -1},
     {.name = "errorfile",
      .sections = kAnyProxy,

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "conf/network.hpp"
+
 namespace ferry::conf {
 
 using Millis = std::chrono::milliseconds;
@@ -112,11 +114,12 @@ enum class ProxyMode { Tcp, Http };
 // backend's applies.
 enum class HttpConnMode { KeepAlive, ServerClose, Close };
 
-// option forwardfor [header NAME] [if-none]
+// option forwardfor [except NET] [header NAME] [if-none]
 struct ForwardFor {
   bool enabled = false;
   std::string header = "X-Forwarded-For";
   bool if_none = false;
+  std::optional<Network> except;  // clients in this network get no header
 };
 
 struct LogTarget {

@@ -92,16 +92,23 @@ constexpr YamlKey kGlobal[] = {
 };
 
 constexpr YamlKey kTimeouts[] = {
-    {"connect", one_arg<"timeout connect">}, {"client", one_arg<"timeout client">},
-    {"server", one_arg<"timeout server">},   {"queue", one_arg<"timeout queue">},
-    {"check", one_arg<"timeout check">},     {"tunnel", one_arg<"timeout tunnel">},
+    {"connect", one_arg<"timeout connect">},
+    {"client", one_arg<"timeout client">},
+    {"server", one_arg<"timeout server">},
+    {"queue", one_arg<"timeout queue">},
+    {"check", one_arg<"timeout check">},
+    {"tunnel", one_arg<"timeout tunnel">},
+    {"http_request", one_arg<"timeout http-request">},
+    {"http_keep_alive", one_arg<"timeout http-keep-alive">},
 };
 
 void timeouts(YamlWalker& w, const Node&, const Node& value) {
   w.walk(value, kTimeouts, "timeout");
 }
 
-constexpr std::string_view kOptionNames[] = {"redispatch", "allbackups", "tcplog", "dontlognull"};
+constexpr std::string_view kOptionNames[] = {"redispatch",  "allbackups",      "tcplog",
+                                             "dontlognull", "http-keep-alive", "http-server-close",
+                                             "httpclose",   "forwardfor"};
 
 // `options: [redispatch, "no tcplog"]`: each item is an `option` line.
 void options(YamlWalker& w, const Node&, const Node& value) {
@@ -118,6 +125,29 @@ void options(YamlWalker& w, const Node&, const Node& value) {
     }
     w.statement(item, std::move(words));
   }
+}
+
+// `forwardfor: true` or `forwardfor: { except: NET, header: NAME, if_none: true }`: one
+// `option forwardfor` line with those arguments.
+void forwardfor(YamlWalker& w, const Node& key, const Node& value) {
+  std::vector<std::string> words{"option", "forwardfor"};
+  if (value.IsScalar()) {
+    const auto on = w.boolean(value, key.Scalar());
+    if (on && !*on)
+      w.error(value,
+              "forwardfor: false cannot be undone (there is no 'no option forwardfor'); remove "
+              "the key");
+    if (on && *on) w.statement(value, std::move(words));
+    return;
+  }
+  // The keys are read below, in HAProxy's argument order; walk() only refuses unknown ones.
+  if (!w.walk(value, {}, "forwardfor", {"except", "header", "if_none"})) return;
+  for (const char* arg : {"except", "header"})
+    if (const Node v = value[arg])
+      if (const auto text = w.scalar(v, arg)) words.insert(words.end(), {arg, *text});
+  if (const Node v = value["if_none"]; v && w.boolean(v, "if_none").value_or(false))
+    words.emplace_back("if-none");
+  w.statement(value, std::move(words));
 }
 
 void binds(YamlWalker& w, const Node&, const Node& value) {
@@ -170,6 +200,7 @@ constexpr YamlKey kProxy[] = {
     {"server_state_file_name", one_arg<"server-state-file-name">},
     {"timeout", timeouts},
     {"options", options},
+    {"forwardfor", forwardfor},
     {"errorfile", errorfiles},
     {"log", proxy_log},
     {"log_tag", one_arg<"log-tag">},

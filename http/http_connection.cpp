@@ -142,8 +142,8 @@ void HttpConnection::request_ready() {
 void HttpConnection::server_ready() {
   RequestForward how;
   how.close_server = settings_.conn_mode != ConnMode::KeepAlive;
-  const std::string client = client_address();
-  if (settings_.forwardfor && !client.empty()) {
+  const std::string client = settings_.forwardfor ? forwarded_client() : std::string();
+  if (!client.empty()) {
     how.forwarded_for = settings_.forwardfor_header;
     how.forwarded_for_if_none = settings_.forwardfor_if_none;
     how.client = client;
@@ -160,17 +160,20 @@ void HttpConnection::server_ready() {
   exchange();
 }
 
-std::string HttpConnection::client_address() const {
+std::string HttpConnection::forwarded_client() const {
   const core::SockAddr& peer = session_.peer();
+  const void* addr = nullptr;
+  if (peer.family() == AF_INET)
+    addr = &reinterpret_cast<const sockaddr_in*>(peer.get())->sin_addr;
+  else if (peer.family() == AF_INET6)
+    addr = &reinterpret_cast<const sockaddr_in6*>(peer.get())->sin6_addr;
+  else
+    return {};  // a client of a UNIX socket has no address to give
+  for (const conf::Network& net : settings_.forwardfor_except)
+    if (net.contains(peer.family(), static_cast<const uint8_t*>(addr))) return {};
   char text[INET6_ADDRSTRLEN] = {};
-  if (peer.family() == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(peer.get());
-    ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
-  } else if (peer.family() == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(peer.get());
-    ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
-  }
-  return text;  // empty for a client of a UNIX socket: it has no address to give
+  ::inet_ntop(peer.family(), addr, text, sizeof text);
+  return text;
 }
 
 void HttpConnection::exchange() {

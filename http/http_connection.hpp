@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "conf/network.hpp"
 #include "core/event_loop.hpp"
 #include "core/session.hpp"
 #include "http/h1_head.hpp"
@@ -38,6 +39,7 @@ struct HttpSettings {
   bool forwardfor = false;
   std::string forwardfor_header = "X-Forwarded-For";
   bool forwardfor_if_none = false;
+  std::vector<conf::Network> forwardfor_except;  // the frontend's and the backend's
   // The replies of the errorfiles that apply (the backend's, else the frontend's), by status.
   std::vector<std::pair<int, std::string>> errorfiles;
   Limits limits;
@@ -83,7 +85,9 @@ class HttpConnection final : public core::SessionProtocol {
   void arm_timer();
   void on_timer();
   void log_refusal(int status, const std::string& why);
-  std::string client_address() const;
+  // The client's address for X-Forwarded-For; empty when there is none to add (a client of a
+  // UNIX socket, or one in an `except` network).
+  std::string forwarded_client() const;
 
   core::Session& session_;
   const HttpSettings& settings_;

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <cstring>
 #include <map>
 #include <set>
@@ -235,6 +236,35 @@ TEST_CASE("three gunicorn processes share one keep-alive client connection, requ
     CHECK(field(read_response(c, extra).body, "path") == path);
   c.close();
   CHECK(ferry.stop_cleanly());
+}
+
+TEST_CASE("option forwardfor except: no header for a client in the network of either side") {
+  const std::string python = python_with_gunicorn();
+  REQUIRE_MESSAGE(!python.empty(), "python3-gunicorn is missing: scripts/packages.sh lists it");
+  TempDir dir;
+  Gunicorns apps(dir, python, 1);
+  // {frontend's option, backend's option, what the app sees from 127.0.0.1}
+  const std::vector<std::array<std::string, 3>> cases = {
+      {"option forwardfor except 127.0.0.0/8", "", "None"},
+      {"option forwardfor except 10.0.0.0/8", "", "127.0.0.1"},
+      {"option forwardfor except ::1", "", "127.0.0.1"},  // another family never matches
+      {"option forwardfor", "option forwardfor except 127.0.0.1/255.255.255.0", "None"},
+  };
+  for (const auto& [fe, be, xff] : cases) {
+    CAPTURE(fe);
+    CAPTURE(be);
+    const uint16_t port = free_tcp_port();
+    FerryProcess ferry(dir, config(port, "    " + fe + "\n", "    " + be + "\n" + servers(dir, 1)));
+    REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
+    ClientConn c = ClientConn::tcp(port);
+    REQUIRE(c.send_all("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+    std::string extra;
+    const Response r = read_response(c, extra);
+    REQUIRE_MESSAGE(r.status == 200, r.head << ferry.output());
+    CHECK(field(r.body, "xff") == xff);
+    c.close();
+    CHECK(ferry.stop_cleanly());
+  }
 }
 
 TEST_CASE(
