@@ -24,6 +24,10 @@ GOALS = [
     ("rr", "proxy_cpu_us_per_request", "vs_haproxy_max", 0.8),
     ("connrate", "rate", "vs_haproxy_min", 1.15),
     ("idle", "proxy_rss_bytes_per_conn", "vs_haproxy_max", 0.35),
+    # issue 12 (`mode http`); "abs_max": ferry's own figure <= bound
+    ("http_ka", "rate", "vs_haproxy_min", 1.15), ("http_ka", "proxy_cpu_us_per_request", "vs_haproxy_max", 0.85),
+    ("http_ka", "p99_us", "vs_haproxy_max", 1.0), ("http_ka", "server_conns_per_request", "abs_max", 0.01),
+    ("http_idle", "proxy_rss_bytes_per_conn", "vs_haproxy_max", 0.35),
 ]
 
 
@@ -42,7 +46,8 @@ def goal_text(sc, key):
     for (s, k, kind, bound) in GOALS:
         if s == sc and k == key:
             out.append({"vs_haproxy_min": "≥ %g× HAProxy", "vs_haproxy_max": "≤ %g× HAProxy",
-                        "vs_direct_min": "≥ %g%% of direct"}[kind] % (bound * 100 if kind == "vs_direct_min" else bound))
+                        "vs_direct_min": "≥ %g%% of direct", "abs_max": "ferry ≤ %g"}[kind] % (
+                            bound * 100 if kind == "vs_direct_min" else bound))
     return "; ".join(out)
 
 
@@ -51,6 +56,12 @@ def check_goals(chosen_names, med):
     verdicts = []
     for (s, k, kind, bound) in GOALS:
         if s not in chosen_names:
+            continue
+        if kind == "abs_max":
+            v = med.get((s, "ferry", k))
+            if v is not None:
+                verdicts.append((v <= bound, "%s %s ferry = %.5f: %s" % (
+                    s, k, v, "met" if v <= bound else "missed (at most %g wanted)" % bound)))
             continue
         other = "direct" if kind == "vs_direct_min" else "haproxy"
         r = ratio(med.get((s, "ferry", k)), med.get((s, other, k)))
@@ -136,6 +147,8 @@ def machine_lines(bench, load_before, load_after):
             os.cpu_count(), cpu, platform.release(), resource.getrlimit(resource.RLIMIT_NOFILE)[0]),
         "Load average before/after: %s / %s (other work on the machine skews results)." % (
             load_before, load_after),
+        "CPU over the whole run (`/proc/stat`, all processes on the machine): %.0f%% busy, %.1f%% "
+        "stolen by the hypervisor." % (bench.steal[1] * 100, bench.steal[0] * 100),
         "ferry %s (git), Release build; %s." % (rev, hap[0] if hap else "haproxy ?"),
         "Threads seen: ferry %s, HAProxy %s (config `nbthread %d`)." % (
             bench.threads.get("ferry", "?"), bench.threads.get("haproxy", "?"), bench.a.nbthread),
@@ -152,6 +165,8 @@ def command_lines(bench, chosen, argv):
         for via in ("direct", "direct-tcp"):
             if via == "direct" or via in bench.a.targets:
                 out.append(shorten("%s/bench/bench-%s --listen %s &" % (bench.bin, kind, bench.endpoints[(kind, via)])))
+    if bench.http:
+        out.append(shorten(" ".join(bench.nginx_argv) + " &"))
     for sc in chosen:
         for t in TARGETS:
             if (sc["name"], t) in bench.commands:
@@ -164,6 +179,9 @@ def command_lines(bench, chosen, argv):
     out.append("```")
     out.append(shorten(bench.config_text).rstrip())
     out.append("```")
+    if bench.http:
+        out += ["", "nginx's generated config (`$D/nginx.conf`):", "", "```",
+                shorten(bench.nginx_text).rstrip(), "```"]
     return out
 
 

@@ -1,5 +1,6 @@
 // The bench's load generator (bench/) in every scenario, with tiny sizes, through the real ferry
-// and the bench's own backends: its JSON result parses and its counts are exact. Figures are for
+// and the bench's own backends: its JSON result parses and its counts are exact; and the driver's
+// `mode http` scenarios (wrk and nginx through ferry) for about a second each. Figures are for
 // bench/RESULTS.md; this only keeps the tools from rotting. No HAProxy needed.
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -221,4 +222,36 @@ TEST_CASE("the bench's generator measures every scenario through ferry, exactly"
     CHECK(r.result["requests"] == 0);
   }
   CHECK_MESSAGE(rig.ferry.stop_cleanly(), rig.ferry.output());
+}
+
+TEST_CASE("the bench driver's HTTP scenarios run through ferry with wrk and nginx") {
+  TempDir dir;
+  const std::string runs = dir.file("runs.json");
+  {
+    Child driver({"/usr/bin/python3", FERRY_SOURCE_DIR "/bench/run.py", "--no-build", "--build-dir",
+                  FERRY_BUILD_DIR, "--targets", "ferry", "--scenarios",
+                  "http_ka,http_close,http_idle", "--reps", "1", "--quick", "--http-conns", "8",
+                  "--http-idle-conns", "40", "--no-write", "--runs-json", runs},
+                 dir.file("driver.out"));
+    CHECK_MESSAGE(driver.wait(120s) == 0, read_file(dir.file("driver.out")));
+  }
+  const json all = json::parse(read_file(runs), nullptr, false);
+  REQUIRE_MESSAGE(all.is_array(), read_file(dir.file("driver.out")));
+  REQUIRE(all.size() == 3);
+  for (const json& r : all) {
+    CAPTURE(r.dump());
+    CHECK(r["target"] == "ferry");
+    CHECK(r["errors"] == 0);
+    if (r["scenario"] == "http_idle") {
+      CHECK(r["held"] == 40);
+      continue;
+    }
+    CHECK(r["requests"].get<int64_t>() > 0);
+    CHECK(r["rate"].get<double>() > 0);
+    CHECK(r["p99_us"].get<double>() >= r["p50_us"].get<double>());
+    CHECK(r["proxy_cpu_s"].get<double>() >= 0);
+    // Server connections are pooled: far fewer than requests, with or without client keep-alive.
+    CHECK(r["server_conns"].get<int64_t>() >= 1);
+    CHECK(r["server_conns"].get<int64_t>() < r["requests"].get<int64_t>());
+  }
 }
