@@ -41,7 +41,7 @@ core::Fd HttpConnection::idle_connection(core::Server& server) {
 }
 
 void HttpConnection::client_io(int revents) {
-  if (revents & EdgePoller::kInput) c2s_.mark_readable();
+  if (revents & EdgePoller::kInput) c2s_.mark_readable(revents & EdgePoller::kDrainFully);
   switch (state_) {
     case State::Request:
       return read_request();
@@ -54,7 +54,7 @@ void HttpConnection::client_io(int revents) {
 }
 
 void HttpConnection::server_io(int revents) {
-  if (revents & EdgePoller::kInput) s2c_.mark_readable();
+  if (revents & EdgePoller::kInput) s2c_.mark_readable(revents & EdgePoller::kDrainFully);
   if (state_ == State::Exchange || state_ == State::Tunnel) exchange();
 }
 

@@ -29,8 +29,12 @@ MessageFlow::Status MessageFlow::read(int from, core::BufferPool& pool, uint64_t
       buf_.tail -= buf_.head;
       buf_.head = 0;
     }
-    const ssize_t n = ::recv(from, buf_.data + buf_.tail, cap_ - buf_.tail, 0);
+    const uint32_t room = cap_ - buf_.tail;
+    const ssize_t n = ::recv(from, buf_.data + buf_.tail, room, 0);
     if (n > 0) {
+      // A short read emptied the socket's queue: another recv() would only say EAGAIN, a
+      // wasted syscall per message. Input arriving from now on is reported anew.
+      if (static_cast<uint32_t>(n) < room && !drain_fully_) readable_ = false;
       buf_.tail += static_cast<uint32_t>(n);
       moved += static_cast<uint64_t>(n);
     } else if (n == 0) {

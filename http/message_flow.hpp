@@ -32,7 +32,13 @@ class MessageFlow {
     BadBody,     // a malformed chunked body (see error())
   };
 
-  void mark_readable() { readable_ = true; }
+  // The source reported input that no read has consumed yet. `drain_fully`: its EOF, an error or
+  // urgent data is queued (EdgePoller::kDrainFully), so a short read is not the end of it; from
+  // then on the flow reads until a read returns nothing.
+  void mark_readable(bool drain_fully = false) {
+    readable_ = true;
+    drain_fully_ = drain_fully_ || drain_fully;
+  }
   bool can_read() const { return readable_ && !eof_ && !full(); }
   bool at_eof() const { return eof_; }
   // The buffer holds as much as it can: a head that does not fit is too large.
@@ -75,6 +81,7 @@ class MessageFlow {
   bool in_body_ = false;
   bool body_done_ = false;
   bool readable_ = false;
+  bool drain_fully_ = false;  // short reads are not trusted to empty the socket
   bool eof_ = false;
 };
 
