@@ -95,6 +95,9 @@ def scenarios(a):
     ] + http_scenarios(a)
 
 
+HTTP_SCENARIOS = ("http_ka", "http_close", "http_idle")
+
+
 def http_scenarios(a):
     """`mode http` through the proxies to nginx on 3 UNIX sockets (bench/http_load.py)."""
     wrk = ["wrk", "-t1", "-c%d" % a.http_conns, "-d%gs" % a.duration, "--latency"]
@@ -454,7 +457,9 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="1 repetition, small sizes (about a minute)")
     p.add_argument("--reps", type=int, help="repetitions (default 7, --quick 1)")
-    p.add_argument("--scenarios", default="bulk1,bulk8,rr,connrate,idle,http_ka,http_close,http_idle")
+    p.add_argument("--scenarios", default="bulk1,bulk8,rr,connrate,idle")
+    p.add_argument("--http", action="store_true",
+                   help="the mode http scenarios instead: --scenarios " + ",".join(HTTP_SCENARIOS))
     p.add_argument("--targets", default=",".join(TARGETS))
     p.add_argument("--front", choices=("tcp", "unix"), default="tcp",
                    help="how clients reach the proxies (default: loopback TCP)")
@@ -476,7 +481,7 @@ def parse_args(argv):
                    help="attach perf record / strace -c to each proxy run (implies --no-write)")
     p.add_argument("--profile-dir", default=os.path.join(ROOT, "build-bench", "profiles"))
     a = p.parse_args(argv)
-    a.scenarios = a.scenarios.split(",")
+    a.scenarios = list(HTTP_SCENARIOS) if a.http else a.scenarios.split(",")
     a.targets = a.targets.split(",")
     a.reps = a.reps or (1 if a.quick else 7)
     a.duration = a.duration or (1.0 if a.quick else 3.0)
@@ -555,7 +560,9 @@ def main(argv):
     print()
     print(text)
     if not a.no_write:
-        write_results(text, "(front %s, nbthread %d%s)" % (a.front, a.nbthread, ", pinned" if a.pin else ""))
+        http = sum(n in HTTP_SCENARIOS for n in a.scenarios)
+        kind = "" if not http else ", mode http" if http == len(a.scenarios) else ", tcp and http"
+        write_results(text, "(front %s, nbthread %d%s%s)" % (a.front, a.nbthread, ", pinned" if a.pin else "", kind))
         print("\nwritten to " + os.path.relpath(RESULTS, os.getcwd()))
     return 0 if all(r["errors"] == 0 for (_, _, _, r) in bench.runs) else 1
 
