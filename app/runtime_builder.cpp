@@ -30,6 +30,9 @@ std::unique_ptr<core::Server> make_server(const conf::ServerConf& sc, size_t ind
   s->iweight = s->uweight = sc.weight;
   s->maxconn = static_cast<unsigned>(sc.maxconn);
   s->maxqueue = static_cast<unsigned>(sc.maxqueue);
+  const conf::ProxyProtocolConf& pp = sc.proxy_protocol;
+  s->proxy = {
+      .version = pp.version, .crc32c = pp.crc32c, .peer_creds = pp.peer_creds, .check = pp.check};
   s->last_change = now;
   if (sc.disabled) {
     s->admin_flags |= core::admin::kConfigMaint | core::admin::kForcedMaint;
@@ -218,8 +221,11 @@ void add_frontend(const conf::Config& config, const conf::ProxyConf& p, core::En
   fe->backend = engine.find_backend(
       p.kind == conf::ProxyKind::Listen && p.default_backend.empty() ? p.name : p.default_backend);
   for (const auto& bind : p.binds) {
+    const size_t before = fe->listeners.size();
     for (const auto& a : bind.addrs)
       open_listeners(p, bind, a, engine, opts, *fe, errors);
+    for (size_t i = before; i < fe->listeners.size(); ++i)
+      fe->listeners[i]->accept_proxy = bind.accept_proxy;
   }
   engine.frontends.push_back(std::move(fe));
 }

@@ -148,7 +148,8 @@ json bind_json(const BindConf& b) {
           {"maxconn", b.maxconn},
           {"perms", perms_json(b.perms)},
           {"level", to_string(b.level)},
-          {"expose_fd_listeners", b.expose_fd_listeners}};
+          {"expose_fd_listeners", b.expose_fd_listeners},
+          {"accept_proxy", b.accept_proxy}};
 }
 
 json server_json(const ServerConf& s) {
@@ -172,7 +173,12 @@ json server_json(const ServerConf& s) {
           {"error_limit", s.error_limit},
           {"observe", s.observe == Observe::Layer4 ? "layer4" : "none"},
           {"on_error", to_string(s.on_error)},
-          {"slowstart", ms(s.slowstart)}};
+          {"slowstart", ms(s.slowstart)},
+          {"proxy_protocol",
+           {{"version", s.proxy_protocol.version},
+            {"crc32c", s.proxy_protocol.crc32c},
+            {"peer_creds", s.proxy_protocol.peer_creds},
+            {"check", s.proxy_protocol.check}}}};
 }
 
 json probe_json(const HealthProbeConf& p) {

@@ -38,6 +38,7 @@ struct BindOption {
   BindApply apply = nullptr;  // nullptr: not supported; `note` says what to do
   std::string_view note = {};
   bool stats_only = false;
+  bool frontend_only = false;
 };
 
 bool parse_mode(BindCtx& b, const std::string& arg) {
@@ -110,7 +111,9 @@ const BindOption kOptions[] = {
     {.name = "ssl", .note = "TLS is not supported; terminate TLS in front of ferry"},
     {.name = "crt", .note = "TLS is not supported; terminate TLS in front of ferry"},
     {.name = "alpn", .note = "TLS is not supported; terminate TLS in front of ferry"},
-    {.name = "accept-proxy", .note = "the PROXY protocol is not supported; remove the option"},
+    {.name = "accept-proxy",
+     .apply = [](BindCtx& b, const std::string&) { return b.bind.accept_proxy = true, true; },
+     .frontend_only = true},
     {.name = "v4v6", .note = "bind an IPv6 address and an IPv4 address separately"},
     {.name = "v6only", .note = "bind an IPv6 address and an IPv4 address separately"},
     {.name = "transparent", .note = "remove the option"},
@@ -203,10 +206,16 @@ void apply_bind_options(ParseContext& ctx, BindConf& bind, const std::string& la
     if (!opt->apply)
       return ctx.error(
           pos, label + ": '" + words[i] + "' is not supported by ferry; " + std::string(opt->note));
-    if (takes_no_value(opt->name)) continue;
+    if (opt->frontend_only && stats_socket)
+      return ctx.error(
+          pos, label + ": '" + words[i] + "' is not supported on a stats socket; " + "remove it");
+    BindCtx b{ctx, bind, label, pos, opt->name};
+    if (takes_no_value(opt->name)) {
+      opt->apply(b, std::string());
+      continue;
+    }
     if (i + 1 >= words.size())
       return ctx.error(pos, label + ": '" + words[i] + "' expects a value");
-    BindCtx b{ctx, bind, label, pos, opt->name};
     opt->apply(b, words[++i]);
   }
 }

@@ -75,6 +75,15 @@ struct BindConf {
   UnixPerms perms;
   Level level = Level::Operator;     // `stats socket` only
   bool expose_fd_listeners = false;  // `stats socket` only: `-x` may take the listeners over
+  bool accept_proxy = false;         // clients send a PROXY protocol header first
+};
+
+// `send-proxy`, `send-proxy-v2`, `proxy-v2-options`, `check-send-proxy` of a server.
+struct ProxyProtocolConf {
+  int version = 0;  // 0: none, 1: send-proxy, 2: send-proxy-v2
+  bool crc32c = false;
+  bool peer_creds = false;  // ferry's TLV with the client's pid/uid/gid
+  bool check = false;       // check-send-proxy
 };
 
 struct ServerConf {
@@ -100,6 +109,7 @@ struct ServerConf {
   Observe observe = Observe::None;
   OnError on_error = OnError::FailCheck;
   std::optional<Millis> slowstart;
+  ProxyProtocolConf proxy_protocol;
 };
 
 struct Timeouts {

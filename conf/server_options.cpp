@@ -2,6 +2,7 @@
 // number of values it takes. Options ferry does not implement are rows with a note; `uid`,
 // `gid`, `mode`, `user` and `group` (which people paste from bind lines) are ignored with a
 // warning.
+#include <algorithm>
 #include <climits>
 
 #include "conf/did_you_mean.hpp"
@@ -119,6 +120,40 @@ void bind_only(OptCtx& o, const std::string&) {
                            "listening side");
 }
 
+template <int Version>
+void no_send_proxy(OptCtx& o, const std::string&) {
+  if (o.s.proxy_protocol.version == Version) o.s.proxy_protocol.version = 0;
+}
+
+// HAProxy 2.6's proxy-v2-options that need a TLS connection, which ferry does not terminate.
+constexpr std::string_view kPp2TlsOptions[] = {"ssl",      "cert-cn",  "ssl-cipher",
+                                               "cert-sig", "cert-key", "authority"};
+
+void proxy_v2_option(OptCtx& o, std::string_view name) {
+  if (name == "crc32c") return void(o.s.proxy_protocol.crc32c = true);
+  if (name == "peer-creds") return void(o.s.proxy_protocol.peer_creds = true);
+  const std::string quoted = "proxy-v2-options '" + std::string(name) + "'";
+  if (std::find(std::begin(kPp2TlsOptions), std::end(kPp2TlsOptions), name) !=
+      std::end(kPp2TlsOptions))
+    return o.fail(quoted + " describes a TLS connection, which ferry does not terminate; " +
+                  "remove it");
+  if (name == "unique-id")
+    return o.fail(quoted + " needs 'unique-id-format', which ferry does not support; remove it");
+  o.fail("unknown " + quoted + "; ferry takes 'crc32c' and 'peer-creds'" +
+         did_you_mean(name, {"crc32c", "peer-creds"}));
+}
+
+// `proxy-v2-options crc32c,peer-creds`
+void proxy_v2_options(OptCtx& o, const std::string& arg) {
+  std::string_view rest = arg;
+  while (true) {
+    const size_t comma = rest.find(',');
+    proxy_v2_option(o, rest.substr(0, comma));
+    if (comma == std::string_view::npos) return;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
 // `mode http` keeps idle server connections without limits of its own (README).
 constexpr std::string_view kIdlePool =
     "ferry does not limit or purge idle server connections yet; remove it";
@@ -184,10 +219,23 @@ const ServerOption kOptions[] = {
     {.name = "check-ssl", .values = 0, .note = kNoTls},
     {.name = "verify", .values = 1, .note = kNoTls},
     {.name = "sni", .values = 1, .note = kNoTls},
-    {.name = "send-proxy", .values = 0, .note = "the PROXY protocol is not supported; remove it"},
+    {.name = "send-proxy",
+     .values = 0,
+     .apply = [](OptCtx& o, const std::string&) { o.s.proxy_protocol.version = 1; }},
     {.name = "send-proxy-v2",
      .values = 0,
-     .note = "the PROXY protocol is not supported; remove it"},
+     .apply = [](OptCtx& o, const std::string&) { o.s.proxy_protocol.version = 2; }},
+    {.name = "no-send-proxy", .values = 0, .apply = no_send_proxy<1>},
+    {.name = "no-send-proxy-v2", .values = 0, .apply = no_send_proxy<2>},
+    {.name = "proxy-v2-options", .values = 1, .apply = proxy_v2_options},
+    {.name = "check-send-proxy",
+     .values = 0,
+     .apply = [](OptCtx& o, const std::string&) { o.s.proxy_protocol.check = true; }},
+    {.name = "no-check-send-proxy",
+     .values = 0,
+     .apply = [](OptCtx& o, const std::string&) { o.s.proxy_protocol.check = false; }},
+    {.name = "send-proxy-v2-ssl", .values = 0, .note = kNoTls},
+    {.name = "send-proxy-v2-ssl-cn", .values = 0, .note = kNoTls},
     {.name = "cookie",
      .values = 1,
      .note = "ferry has no cookie persistence; use 'balance source'"},

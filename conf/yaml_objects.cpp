@@ -45,6 +45,17 @@ void bind_option(YamlWalker& w, const Node& key, const Node& value) {
                      Stats);
 }
 
+// `accept_proxy: true`; false leaves the option out.
+template <bool Stats, Word Option>
+void bind_flag(YamlWalker& w, const Node& key, const Node& value) {
+  const auto v = w.boolean(value, key.Scalar());
+  if (!v || !*v) return;
+  BindConf& b = current_bind(w, Stats);
+  const std::vector<std::string> words{Option.text};
+  apply_bind_options(w.ctx(), b, bind_label(w.ctx(), addresses_text(b), Stats), words, w.pos(value),
+                     Stats);
+}
+
 template <bool Stats>
 constexpr YamlKey kBindKeys[] = {
     {"address", ignore},
@@ -58,6 +69,7 @@ constexpr YamlKey kBindKeys[] = {
     {"group", bind_option<Stats, "group">},
     {"level", bind_option<Stats, "level">},
     {"expose_fd", bind_option<Stats, "expose-fd">},
+    {"accept_proxy", bind_flag<Stats, "accept-proxy">},
 };
 
 // --- servers --------------------------------------------------------------------------------
@@ -88,6 +100,25 @@ void server_flag(YamlWalker& w, const Node& key, const Node& value) {
     server_words(w, Default, value, {*v ? On.text : Off.text});
 }
 
+// `send_proxy: v1 | v2 | none`
+template <bool Default>
+void send_proxy(YamlWalker& w, const Node& key, const Node& value) {
+  const auto v = w.scalar(value, key.Scalar());
+  if (!v) return;
+  if (*v == "v1") return server_words(w, Default, value, {"send-proxy"});
+  if (*v == "v2") return server_words(w, Default, value, {"send-proxy-v2"});
+  if (*v == "none") return server_words(w, Default, value, {"no-send-proxy", "no-send-proxy-v2"});
+  w.error(value, "'send_proxy' expects 'v1', 'v2' or 'none' (got '" + *v + "')");
+}
+
+// `proxy_v2_options: [crc32c, peer-creds]` (or one name)
+template <bool Default>
+void proxy_v2_options(YamlWalker& w, const Node& key, const Node& value) {
+  for (const Node& item : YamlWalker::items(value))
+    if (const auto v = w.scalar(item, key.Scalar()))
+      server_words(w, Default, item, {"proxy-v2-options", *v});
+}
+
 template <bool D>
 constexpr YamlKey kServerKeys[] = {
     {"weight", server_option<D, "weight">},
@@ -108,6 +139,9 @@ constexpr YamlKey kServerKeys[] = {
     {"on_marked_down", server_option<D, "on-marked-down">},
     {"on_marked_up", server_option<D, "on-marked-up">},
     {"slowstart", server_option<D, "slowstart">},
+    {"send_proxy", send_proxy<D>},
+    {"proxy_v2_options", proxy_v2_options<D>},
+    {"check_send_proxy", server_flag<D, "check-send-proxy", "no-check-send-proxy">},
 };
 
 // --- health checks --------------------------------------------------------------------------

@@ -37,6 +37,12 @@ Frontend::Frontend(Engine& e, std::string n, int i, FrontendSettings s)
 
 Frontend::~Frontend() = default;
 
+void Frontend::count_session(Millis now) {
+  ++counters.stot;
+  counters.sess_rate.add(now);
+  if (feconn > counters.smax) counters.smax = feconn;
+}
+
 bool Frontend::logs_traffic() const {
   return settings.tcplog && ((settings.log_global && engine.log.accepts(Severity::Info)) ||
                              (own_log && own_log->accepts(Severity::Info)));

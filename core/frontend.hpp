@@ -45,6 +45,8 @@ class Listener {
   bool closed() const { return closed_; }
   bool shared() const { return shared_; }
   const std::vector<Fd>& fds() const { return fds_; }
+  // `accept-proxy`: clients send a PROXY protocol header first. Set by the builder.
+  bool accept_proxy = false;
   // Another process took these sockets over (`-x`): from now on they are shared, and the socket
   // file is the new process's to remove. State lock held.
   void hand_over() { shared_ = true; }
@@ -99,6 +101,8 @@ class Frontend {
   std::atomic<bool> stopped{false};  // soft-stop: no more accepting
 
   bool full() const { return feconn + reserved >= settings.maxconn; }
+  // State lock held: a connection became a session (stot, the session rate, smax).
+  void count_session(Millis now);
   // Where this frontend's traffic log lines go; false when nowhere.
   bool logs_traffic() const;
   void log_traffic(const std::string& line);

@@ -9,6 +9,7 @@
 
 #include "core/freq_counter.hpp"
 #include "core/intrusive_list.hpp"
+#include "core/proxy_protocol.hpp"
 #include "core/relaxed_counter.hpp"
 #include "core/session_times.hpp"
 #include "core/sockaddr.hpp"
@@ -105,11 +106,12 @@ class Server {
   SockAddr addr;
   std::string addr_text;  // for stats: "unix" or "ip:port"
 
-  int iweight = 1;         // initial (configured) weight, 0..256
-  int uweight = 1;         // user weight, changed by `set weight`
-  int throttle_pct = 100;  // slowstart ramp, 100 when not warming up
-  unsigned maxconn = 0;    // 0 = unlimited
-  unsigned maxqueue = 0;   // 0 = unlimited
+  int iweight = 1;                    // initial (configured) weight, 0..256
+  int uweight = 1;                    // user weight, changed by `set weight`
+  int throttle_pct = 100;             // slowstart ramp, 100 when not warming up
+  unsigned maxconn = 0;               // 0 = unlimited
+  unsigned maxqueue = 0;              // 0 = unlimited
+  proxy_protocol::SendOptions proxy;  // the PROXY header its connections (and checks) start with
 
   OpState op = OpState::Running;
   unsigned admin_flags = 0;

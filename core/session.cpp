@@ -35,11 +35,13 @@ void arm_reset(const Fd& fd) {
 
 }  // namespace
 
-Session::Session(Worker& worker, Frontend& frontend, Fd client, const SockAddr& peer)
+Session::Session(Worker& worker, Frontend& frontend, const Listener& listener, Fd client,
+                 const SockAddr& peer)
     : worker_(worker),
       engine_(worker.engine),
       frontend_(frontend),
       backend_(*frontend.backend),
+      listener_(listener),
       client_(std::move(client)),
       peer_(peer),
       accepted_at_(worker.loop.now()),
@@ -63,12 +65,12 @@ void Session::count_backend_session() {
   backend_.counters.smax = std::max(backend_.counters.smax, backend_.beconn);
 }
 
-void Session::start_protocol() {
+void Session::start_protocol(bool watched) {
   {
     auto lk = engine_.lock_state();
     count_backend_session();
   }
-  if (client_io_.add(client_.get()) != 0) return close('R', 'C');
+  if (!watched && client_io_.add(client_.get()) != 0) return close('R', 'C');
   phase_ = Phase::Idle;
   proto_ = frontend_.protocol->create(*this);
   proto_->start();
@@ -100,15 +102,27 @@ bool Session::reuse_idle() {
   if (!idle || server_io_.rebind(idle.get()) != 0) return false;
   server_fd_ = std::move(idle);
   count_server_session();
-  connected();
+  connected(false);
   return true;
 }
 
 void Session::start() {
-  if (frontend_.protocol) return start_protocol();
+  if (!listener_.accept_proxy) return begin();
+  if (client_io_.add(client_.get()) != 0) return drop_embryonic(proxy_protocol::reason::kAbort);
+  phase_ = Phase::ProxyHeader;
+  // HAProxy 2.6 bounds the header by `timeout client`.
+  if (frontend_.settings.client_timeout) timer_.start(*frontend_.settings.client_timeout);
+  read_proxy_header(false);  // it usually came with the connection
+}
+
+void Session::begin() {
+  // Already watched when a PROXY header came first.
+  const bool known = phase_ == Phase::ProxyHeader;
+  phase_ = Phase::New;
+  if (frontend_.protocol) return start_protocol(known);
   // Watched from now on, as HAProxy does: what the client sends while it waits for a server is
   // read (and counted), and a client that resets its connection meanwhile is let go at once.
-  const bool watched = client_io_.add(client_.get()) == 0;
+  const bool watched = known || client_io_.add(client_.get()) == 0;
   // The client has usually sent its first bytes already: read them now, as HAProxy does, rather
   // than after another trip through the poller. No server is needed for that.
   uint64_t moved = 0;
@@ -265,11 +279,15 @@ void Session::connect() {
   // HAProxy counts a session on the server once its connect() did not fail at once (a refused
   // UNIX connect counts an attempt, not a session).
   count_server_session();
-  if (!cr.in_progress) return connected();
+  if (!cr.in_progress) return connected(true);
   if (backend_.settings.connect_timeout) timer_.start(*backend_.settings.connect_timeout);
 }
 
-void Session::connected() {
+void Session::connected(bool fresh) {
+  if (fresh && server_->proxy.version != 0) {
+    int err = 0;
+    if (!send_proxy_header(err)) return connect_failed(err, false);
+  }
   timer_.stop();
   connected_at_ = worker_.loop.now();
   if (unattributed_in_ > 0) {  // read during a connect in progress (only this thread writes it)
@@ -395,6 +413,10 @@ void Session::count_out(uint64_t n) {
 }
 
 void Session::on_client_io(int revents) {
+  if (phase_ == Phase::ProxyHeader) {
+    if (revents & EdgePoller::kInput) read_proxy_header(revents & EdgePoller::kDrainFully);
+    return;
+  }
   if (proto_) {
     if (!closed()) proto_->client_io(revents);
     return;
@@ -414,7 +436,7 @@ void Session::on_server_io(int revents) {
     if (err) return connect_failed(err, false);
     // The server may have spoken first.
     if (revents & EdgePoller::kInput) s2c_.mark_readable(revents & EdgePoller::kDrainFully);
-    return connected();
+    return connected(true);
   }
   if (phase_ != Phase::Relaying) return;
   if (proto_) return proto_->server_io(revents);
@@ -478,6 +500,8 @@ void Session::count_abort(bool client_side, bool response_error) {
 
 void Session::on_timer() {
   switch (phase_) {
+    case Phase::ProxyHeader:
+      return drop_embryonic(proxy_protocol::reason::kTimeout);
     case Phase::Queued: {
       auto lk = engine_.lock_state();
       if (phase_ != Phase::Queued) return;  // just given a server: the hand-off follows
@@ -516,6 +540,7 @@ void Session::kill() {
 
 void Session::close(char who, char phase) {
   if (closed()) return;
+  if (phase_ == Phase::ProxyHeader) return drop_embryonic(nullptr);  // killed (hard stop)
   if (proto_) proto_->closing(who, phase);
   timer_.stop();
   worker_.forget_resume(*this);

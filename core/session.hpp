@@ -18,6 +18,7 @@
 #include "core/engine.hpp"
 #include "core/event_loop.hpp"
 #include "core/fd.hpp"
+#include "core/proxy_protocol.hpp"
 #include "core/relay.hpp"
 #include "core/server.hpp"
 #include "core/session_protocol.hpp"
@@ -26,6 +27,7 @@
 namespace ferry::core {
 
 class Frontend;
+class Listener;
 
 class Session : public ListHook<ServerSessionsTag>,
                 public ListHook<BackendQueueTag>,
@@ -33,12 +35,14 @@ class Session : public ListHook<ServerSessionsTag>,
                 public ListHook<HandoffTag>,
                 public ListHook<ResumeTag> {
  public:
-  Session(Worker& worker, Frontend& frontend, Fd client, const SockAddr& peer);
+  Session(Worker& worker, Frontend& frontend, const Listener& listener, Fd client,
+          const SockAddr& peer);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Assigns a server (or queues, or fails) and starts connecting.
+  // Reads the client's PROXY header first on an accept-proxy listener; then assigns a server (or
+  // queues, or fails) and starts connecting.
   void start();
   // State lock held, any thread: the backend queue hands this queued session a server with a
   // free slot (taken at once); the session connects on its own thread, and the connection
@@ -58,6 +62,7 @@ class Session : public ListHook<ServerSessionsTag>,
   void resume();
 
   Server* server() const { return server_; }
+  // The client: its socket's peer, or what its PROXY header said.
   const SockAddr& peer() const { return peer_; }
   bool closed() const { return phase_ == Phase::Closed; }
 
@@ -83,9 +88,20 @@ class Session : public ListHook<ServerSessionsTag>,
   void count_out(uint64_t n);
 
  private:
-  // Dequeued: given a server by the queue, not yet connecting (the hand-off is pending).
-  // Idle: a session with a protocol, between two exchanges (no server).
-  enum class Phase { New, Queued, Dequeued, Connecting, TurnAround, Relaying, Idle, Closed };
+  // ProxyHeader: waiting for the client's PROXY header (accept-proxy), not yet a session of its
+  // frontend or backend. Dequeued: given a server by the queue, not yet connecting (the
+  // hand-off is pending). Idle: a session with a protocol, between two exchanges (no server).
+  enum class Phase {
+    New,
+    ProxyHeader,
+    Queued,
+    Dequeued,
+    Connecting,
+    TurnAround,
+    Relaying,
+    Idle,
+    Closed
+  };
   // What to do once the state lock is released, after a server pick.
   enum class Next { Connect, Wait, Fail };
 
@@ -96,7 +112,21 @@ class Session : public ListHook<ServerSessionsTag>,
   void connect();  // to server_, whose slot is taken and the attempt counted
   // Takes an idle connection to server_ the protocol kept; false when it has none (or it failed).
   bool reuse_idle();
-  void start_protocol();
+  void begin();                       // start() once the client is known
+  void start_protocol(bool watched);  // `watched`: the client's socket is in the poller already
+  // accept-proxy (session_proxy.cpp): reads the header without taking a byte past it.
+  void read_proxy_header(bool closed);
+  // Drops a connection whose header failed (`why`: logged, counted) or that was killed (null).
+  void drop_embryonic(const char* why);
+  std::string embryonic_log_line(const char* why) const;
+  // send-proxy: the header for server_ goes out first on a new connection; false when it could
+  // not be written whole (errno in `err`).
+  bool send_proxy_header(int& err);
+  std::string proxy_header(const Server& server);
+  // The address the client reached (or its header's destination); found on first use.
+  const SockAddr& local_address();
+  // The client's peer credentials: from its PROXY header, else SO_PEERCRED of a UNIX client.
+  std::optional<proxy_protocol::PeerCreds> peer_creds() const;
   void count_backend_session();  // state lock held: the session's arrival on its backend
   void count_connect_attempt();
   void count_server_session();  // stot, rate, smax, lastsess of server_
@@ -107,7 +137,8 @@ class Session : public ListHook<ServerSessionsTag>,
   // cli_abrt or srv_abrt of the backend and server_ (an error or a timeout while relaying), and
   // eresp too for a `response_error`.
   void count_abort(bool client_side, bool response_error);
-  void connected();
+  // `fresh`: a new connection (a PROXY header goes first), not an idle one taken again.
+  void connected(bool fresh);
   void connect_failed(int err, bool synchronous);
   bool should_redispatch() const;
   // State lock held: a slot on `server`. `picked`: the balancer chose it (lbtot counts that, as
@@ -147,9 +178,12 @@ class Session : public ListHook<ServerSessionsTag>,
   Engine& engine_;
   Frontend& frontend_;
   Backend& backend_;
+  const Listener& listener_;
   Fd client_;
   Fd server_fd_;
   SockAddr peer_;
+  SockAddr local_;  // len 0 until local_address() or the PROXY header set it
+  std::optional<proxy_protocol::PeerCreds> header_creds_;
   Server* server_ = nullptr;
   std::vector<Server*> tried_;
   Server* redispatch_from_ = nullptr;  // the server a redispatch left, until the next pick

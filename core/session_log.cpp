@@ -59,6 +59,15 @@ void Session::record_times() {
   backend_.counters.times.add(t.tw, t.tc, t.tt);
 }
 
+std::string Session::embryonic_log_line(const char* why) const {
+  // HAProxy names the listener by its number in the frontend when it has no name.
+  std::string bind = listener_.name;
+  for (size_t i = 0; bind.empty() && i < frontend_.listeners.size(); ++i)
+    if (frontend_.listeners[i].get() == &listener_) bind = std::to_string(i + 1);
+  return client_text(peer_) + " [" + accept_date(accept_wall_us_) + "] " + frontend_.name + "/" +
+         bind + ": " + why;
+}
+
 std::string Session::log_line() const {
   if (frontend_.settings.dontlognull && bytes_in_ == 0 && bytes_out_ == 0) return {};
   const Timings t = timings();

@@ -32,7 +32,7 @@ bool Acceptor::admit() {
 }
 
 void Acceptor::take(Fd client, const SockAddr& peer) {
-  worker_.accepted(frontend_, std::move(client), peer);
+  worker_.accepted(frontend_, listener_, std::move(client), peer);
 }
 
 void Acceptor::refund() {
@@ -197,7 +197,7 @@ void Worker::slot_freed() {
   engine.maybe_finish_soft_stop();
 }
 
-void Worker::accepted(Frontend& fe, Fd client, const SockAddr& peer) {
+void Worker::accepted(Frontend& fe, const Listener& listener, Fd client, const SockAddr& peer) {
   activity.accepted.store(activity.accepted.load(std::memory_order_relaxed) + 1,
                           std::memory_order_relaxed);
   Session* session = nullptr;
@@ -211,11 +211,9 @@ void Worker::accepted(Frontend& fe, Fd client, const SockAddr& peer) {
     ++engine.cum_conns;
     engine.conn_rate.add(now);
     ++fe.counters.conn_tot;
-    ++fe.counters.stot;
     fe.counters.conn_rate.add(now);
-    fe.counters.sess_rate.add(now);
-    if (fe.feconn > fe.counters.smax) fe.counters.smax = fe.feconn;
-    session = session_memory_->create(*this, fe, std::move(client), peer);
+    if (!listener.accept_proxy) fe.count_session(now);  // else once its PROXY header is read
+    session = session_memory_->create(*this, fe, listener, std::move(client), peer);
   }
   session->start();
 }

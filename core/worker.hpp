@@ -103,8 +103,8 @@ class Worker {
   void resume_later(Session& session);
   void forget_resume(Session& session);
 
-  // An acceptor accepted `client`; a slot was reserved for it (reserve_slot).
-  void accepted(Frontend& frontend, Fd client, const SockAddr& peer);
+  // An acceptor accepted `client` on `listener`; a slot was reserved for it (reserve_slot).
+  void accepted(Frontend& frontend, const Listener& listener, Fd client, const SockAddr& peer);
   // State lock held: room for one more connection on `frontend`? Counts it if so, else pauses
   // this worker's acceptors until a slot frees.
   bool reserve_slot(Frontend& frontend);

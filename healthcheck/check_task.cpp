@@ -93,6 +93,14 @@ CheckTask::Next CheckTask::connect() {
 
 CheckTask::Next CheckTask::connected() {
   if (auto rest = timeouts_.after_connect()) deadline_.start(*rest);
+  // send-proxy (or check-send-proxy) servers get a header without a client first, as HAProxy
+  // sends it: v1 UNKNOWN, v2 LOCAL. With check-send-proxy alone, v1.
+  const auto& pp = server_.proxy;
+  if (pp.version != 0 || pp.check) {
+    out_ = core::proxy_protocol::encode_local({.version = pp.version != 0 ? pp.version : 1});
+    out_done_ = 0;
+    return send_pending();
+  }
   return run_->done();
 }
 

@@ -320,7 +320,10 @@ void HttpConnection::end_exchange() {
   const bool clean = request_done && s2c_.held().empty();
   s2c_.release(buffers_);
   core::Fd fd = session_.end_exchange();
-  if (reuse_server_ && clean && server) pool_.put(*server, std::move(fd));
+  // A connection that began with a PROXY header speaks for this client only: never pooled
+  // (HAProxy reuses one only for a request whose PROXY header would be the same).
+  if (reuse_server_ && clean && server && server->proxy.version == 0)
+    pool_.put(*server, std::move(fd));
   if (close_client_ || !request_done) return session_.finish('-', '-');
   wait_request();
 }

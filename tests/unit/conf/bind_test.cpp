@@ -29,12 +29,14 @@ TEST_CASE("bind: options land in their fields") {
   const auto r = load(kTimeouts + R"(frontend f
   bind 127.0.0.1:1 name web backlog 128 maxconn 50
   bind /run/f.sock mode 0660 uid 10 gid 20
-  bind unix@/run/g.sock mode 600 user root group root
+  bind unix@/run/g.sock mode 600 user root group root accept-proxy
   default_backend b
 )" + kBackend);
   CHECK(lines(r) == V{});
   const auto& b = proxy(r, "f").binds;
   REQUIRE(b.size() == 3);
+  CHECK_FALSE(b[0].accept_proxy);
+  CHECK(b[2].accept_proxy);
   CHECK(b[0].name == "web");
   CHECK(b[0].backlog == 128);
   CHECK(b[0].maxconn == 50);

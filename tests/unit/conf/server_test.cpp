@@ -151,15 +151,46 @@ TEST_CASE("server: unknown and unsupported options") {
   server c /c.sock chekc
   server d /d.sock ssl verify none
   server e /e.sock frobnicate
-  server f /f.sock send-proxy
+  server f /f.sock send-proxy-v2-ssl
 )") == V{
            "t.cfg:10: error: unknown keyword 'wieght' on server line 'a'; did you mean 'weight'?",
            "t.cfg:11: error: unknown keyword 'chekc' on server line 'c'; did you mean 'check'?",
            "t.cfg:12: error: server 'b/d': 'ssl' is not supported by ferry; TLS is not supported; "
            "remove it",
            "t.cfg:13: error: unknown keyword 'frobnicate' on server line 'e'",
-           "t.cfg:14: error: server 'b/f': 'send-proxy' is not supported by ferry; the PROXY "
-           "protocol is not supported; remove it",
+           "t.cfg:14: error: server 'b/f': 'send-proxy-v2-ssl' is not supported by ferry; TLS is "
+           "not supported; remove it",
+       });
+}
+
+TEST_CASE("server: PROXY protocol options from default-server and the server line") {
+  const auto r = load(kMinimal + R"(  default-server send-proxy-v2 proxy-v2-options crc32c
+  server a /a.sock proxy-v2-options peer-creds check-send-proxy
+  server b /b.sock send-proxy
+  server c /c.sock no-send-proxy-v2
+)");
+  CHECK(lines(r) == V{});
+  const auto& a = server(r, "b", 1).proxy_protocol;
+  CHECK(a.version == 2);
+  CHECK(a.crc32c);
+  CHECK(a.peer_creds);
+  CHECK(a.check);
+  CHECK(server(r, "b", 2).proxy_protocol.version == 1);
+  CHECK(server(r, "b", 3).proxy_protocol.version == 0);
+  CHECK(server(r, "b", 3).proxy_protocol.crc32c);
+}
+
+TEST_CASE("server: proxy-v2-options that need TLS or unique-id-format are refused") {
+  CHECK(diags(kMinimal + R"(  server a /a.sock send-proxy-v2 proxy-v2-options crc32c,authority
+  server c /c.sock send-proxy-v2 proxy-v2-options unique-id
+  server d /d.sock send-proxy-v2 proxy-v2-options crc32
+)") == V{
+           "t.cfg:10: error: server 'b/a': proxy-v2-options 'authority' describes a TLS "
+           "connection, which ferry does not terminate; remove it",
+           "t.cfg:11: error: server 'b/c': proxy-v2-options 'unique-id' needs "
+           "'unique-id-format', which ferry does not support; remove it",
+           "t.cfg:12: error: server 'b/d': unknown proxy-v2-options 'crc32'; ferry takes "
+           "'crc32c' and 'peer-creds'; did you mean 'crc32c'?",
        });
 }
 
