@@ -410,3 +410,40 @@ backend b
   CHECK(json_number(line, "gid") == std::to_string(::getgid()));
   CHECK(ferry.stop_cleanly());
 }
+
+TEST_CASE("health checks send a PROXY header without a client: v1 UNKNOWN and v2 LOCAL") {
+  TempDir dir;
+  EchoServer echo(UnixAddress::path(dir.file("echo.sock")));
+  const uint16_t port = free_tcp_port();
+  // The echo server sends the header back: a check passes only if it was the right one.
+  FerryProcess ferry(dir, fill_template(R"(global
+  stats socket {DIR}/admin.sock level admin
+defaults
+  mode tcp
+  timeout connect 2s
+  timeout client 5s
+  timeout server 5s
+  timeout check 2s
+frontend f
+  bind 127.0.0.1:{PORT}
+  default_backend v1
+backend v1
+  option tcp-check
+  tcp-check expect string PROXY\ UNKNOWN
+  server s unix@{DIR}/echo.sock check-send-proxy check inter 100ms
+backend v2
+  option tcp-check
+  tcp-check expect binary 0d0a0d0a000d0a515549540a20000000
+  server s unix@{DIR}/echo.sock send-proxy-v2 check inter 100ms
+)",
+                                        {{"DIR", dir.path()}, {"PORT", std::to_string(port)}}));
+  REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
+  const AdminTarget admin = AdminTarget::unix_socket(dir.file("admin.sock"));
+  for (const char* be : {"v1", "v2"}) {
+    CAPTURE(be);
+    CHECK(poll_until([&] { return stat_cell(admin, be, "s", "check_status") == "L7OK"; }, 5s));
+  }
+  CHECK(stat_cell(admin, "v1", "s", "chkfail") == "0");
+  CHECK(stat_cell(admin, "v2", "s", "chkfail") == "0");
+  CHECK(ferry.stop_cleanly());
+}

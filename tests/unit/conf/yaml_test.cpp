@@ -134,6 +134,46 @@ TEST_CASE("yaml: the same config in YAML and HAProxy format gives the same model
         without_positions(to_json(yaml.config)).dump(1));
 }
 
+TEST_CASE("yaml: PROXY protocol keys give the model of their HAProxy-format twin") {
+  const auto cfg = load(R"(defaults
+  timeout connect 1s
+  timeout client 1s
+  timeout server 1s
+frontend f
+  bind 127.0.0.1:8080 accept-proxy
+  default_backend b
+backend b
+  default-server send-proxy
+  server a /a.sock send-proxy-v2 proxy-v2-options crc32c,peer-creds check-send-proxy
+  server c /c.sock no-send-proxy
+)");
+  const auto yaml = load(R"(defaults: { timeout: { connect: 1s, client: 1s, server: 1s } }
+frontends:
+  - name: f
+    bind: [ { address: "127.0.0.1:8080", accept_proxy: true } ]
+    default_backend: b
+backends:
+  - name: b
+    default_server: { send_proxy: v1 }
+    servers:
+      - { name: a, address: /a.sock, send_proxy: v2, proxy_v2_options: [crc32c, peer-creds],
+          check_send_proxy: true }
+      - { name: c, address: /c.sock, send_proxy: none }
+)",
+                         "t.yaml");
+  CHECK(lines(cfg) == V{});
+  CHECK(lines(yaml) == V{});
+  CHECK(without_positions(to_json(cfg.config)).dump(1) ==
+        without_positions(to_json(yaml.config)).dump(1));
+  CHECK(proxy(yaml, "b").servers[0].proxy_protocol.peer_creds);
+  CHECK(lines(load("backends: [ { name: b, servers: [ { name: a, address: /a.sock, send_proxy: "
+                   "v3 } ] } ]\n",
+                   "t.yaml")) ==
+        V{"t.yaml:1:13: warning: missing timeouts for backend 'b': set 'timeout connect', 'timeout "
+          "server' (here or in defaults), or stalled connections stay open forever",
+          "t.yaml:1:76: error: 'send_proxy' expects 'v1', 'v2' or 'none' (got 'v3')"});
+}
+
 TEST_CASE("yaml: strict_limits false is no strict-limits") {
   CHECK_FALSE(load("global: { strict_limits: false }\n", "t.yml").config.global.strict_limits);
   CHECK(load("global: { strict_limits: true }\n", "t.yml").config.global.strict_limits);
