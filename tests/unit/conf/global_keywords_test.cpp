@@ -284,6 +284,12 @@ TEST_CASE("global: unknown keywords suggest the closest one") {
       });
 }
 
+TEST_CASE("stats socket: accept-proxy is refused") {
+  CHECK(diags("global\n  stats socket /run/ferry.sock level admin accept-proxy\n") ==
+        V{"t.cfg:2: error: stats socket '/run/ferry.sock': 'accept-proxy' is not supported on a "
+          "stats socket; remove it"});
+}
+
 TEST_CASE("stats socket: address, level and UNIX options") {
   const auto r = load(R"(global
   stats socket /run/ferry.sock mode 600 level admin user root group root name cli
