@@ -16,6 +16,7 @@
 #include "tests/support/client_conn.hpp"
 #include "tests/support/ferry_process.hpp"
 #include "tests/support/health_backends.hpp"
+#include "tests/support/hex_bytes.hpp"
 #include "tests/support/socket_address.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_backends.hpp"
@@ -23,13 +24,6 @@
 using namespace ferry::test;
 
 namespace {
-
-std::string unhex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2)
-    out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-  return out;
-}
 
 const std::string kSig = unhex("0d0a0d0a000d0a515549540a");
 

@@ -10,9 +10,12 @@
 #include <cstring>
 #include <string>
 
+#include "tests/support/hex_bytes.hpp"
+
 using namespace ferry::core;
 namespace conf = ferry::conf;
 namespace pp = ferry::core::proxy_protocol;
+using ferry::test::unhex;
 
 namespace {
 
@@ -37,13 +40,6 @@ SockAddr unnamed() {
   a.storage.ss_family = AF_UNIX;
   a.len = sizeof(sa_family_t);
   return a;
-}
-
-std::string unhex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2)
-    out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-  return out;
 }
 
 const std::string kSig = unhex("0d0a0d0a000d0a515549540a");
