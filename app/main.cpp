@@ -242,6 +242,10 @@ int ferry_main(int argc, char** argv) {
   }
   if (cmd.dump_config) return std::cout << conf::to_json(loaded.config).dump(2) << "\n", 0;
   if (cmd.check_only) {
+    const auto tls_errors = stats::AdminSockets::check_tls(loaded.config.global);
+    for (const auto& e : tls_errors)
+      std::cerr << "ferry: " << e << "\n";
+    if (!tls_errors.empty()) return 1;
     if (!cmd.quiet) std::cout << "Configuration file is valid\n";
     return 0;
   }

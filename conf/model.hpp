@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -66,6 +67,34 @@ struct UnixPerms {
   std::string group;  // resolved into gid by validation
 };
 
+// TLS on a TCP `stats socket`: `ssl crt <pem> [ca-file <pem>] [verify none|optional|required]
+// [ciphers <list>] [ssl-min-ver TLSv1.2|TLSv1.3]`.
+enum class Verify { None, Optional, Required };
+struct TlsConf {
+  bool enabled = false;                 // `ssl`
+  std::string crt;                      // certificate then key, one PEM file
+  std::string ca_file;                  // CAs that sign client certificates
+  Verify verify = Verify::None;         // HAProxy's default: no client certificate asked
+  std::string ciphers;                  // TLS 1.2 cipher list (OpenSSL syntax); empty: default
+  std::string min_version = "TLSv1.2";  // `ssl-min-ver`
+};
+
+// Who may use a `stats socket` and at which level, tried in order, the first match deciding:
+// `grant <level> <who> <value>` and `deny <who> <value>`, <who> one of `src` (a TCP client's
+// address in a network), `cn` (a TLS client certificate's subject CN, shell wildcards), `uid` /
+// `user`, `gid` / `group` (a UNIX client's peer credentials; a group matches its primary or
+// supplementary groups). A client no rule matches gets the line's `level`.
+struct ClientRule {
+  enum class Who { Src, Cn, Uid, Gid };
+  Who who = Who::Src;
+  bool deny = false;
+  Level level = Level::User;      // grant
+  std::string text;               // as written: "10.0.0.0/8", "ops-*", "root", "ferryadm"
+  std::array<uint8_t, 16> net{};  // Src: the network, IPv4 as v4-mapped IPv6
+  int prefix = 0;                 // Src: its length in bits of `net` (IPv4: 96 + /n)
+  uint32_t id = 0;                // Uid, Gid
+};
+
 struct BindConf {
   SourcePos pos;
   std::vector<Address> addrs;  // a comma list yields several
@@ -76,6 +105,9 @@ struct BindConf {
   Level level = Level::Operator;     // `stats socket` only
   bool expose_fd_listeners = false;  // `stats socket` only: `-x` may take the listeners over
   bool accept_proxy = false;         // clients send a PROXY protocol header first
+  TlsConf tls;                       // `stats socket` only
+  std::vector<ClientRule> clients;   // `stats socket` only: `grant` and `deny`, in order
+  bool audit = true;                 // `stats socket` only: `no-audit` turns the audit lines off
 };
 
 // `send-proxy`, `send-proxy-v2`, `proxy-v2-options`, `check-send-proxy` of a server.

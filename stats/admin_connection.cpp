@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
 
 #include "core/fd_passing.hpp"
 #include "stats/admin_socket.hpp"
@@ -23,9 +24,13 @@ constexpr core::Millis kMaxPoll{100};       // a wait re-checks its condition at
 }  // namespace
 
 AdminConnection::AdminConnection(AdminSockets& owner, core::Fd fd, conf::Level level,
-                                 core::Millis timeout)
+                                 core::Millis timeout, const AdminAccess& access,
+                                 const std::string& socket_text, AdminPeer peer)
     : owner_(owner),
       fd_(std::move(fd)),
+      access_(access),
+      socket_text_(socket_text),
+      peer_(std::move(peer)),
       io_(owner.loop(), this),
       idle_timer_(owner.loop(), this),
       wait_timer_(owner.loop(), this),
@@ -37,8 +42,72 @@ AdminConnection::AdminConnection(AdminSockets& owner, core::Fd fd, conf::Level l
 AdminConnection::~AdminConnection() = default;
 
 void AdminConnection::start() {
-  update_watchers();
-  arm_idle_timer();
+  arm_idle_timer();  // bounds the handshake too
+  if (!access_.tls) return admit();
+  tls_ = std::make_unique<TlsStream>(*access_.tls, fd_.get(), true);
+  continue_handshake();
+}
+
+void AdminConnection::continue_handshake() {
+  const ssize_t rc = tls_->handshake();
+  if (rc == TlsStream::kWait) {
+    io_.watch(fd_.get(), tls_->want() == TlsStream::Want::Write ? EV_WRITE : EV_READ);
+    return;
+  }
+  if (rc == TlsStream::kFailed) {
+    owner_.log().notice(socket_text_ + ": TLS handshake with " + peer_.describe() +
+                        " failed: " + tls_->error());
+    return close();
+  }
+  peer_.cn = tls_->peer_cn();
+  peer_.subject = tls_->peer_subject();
+  admit();
+}
+
+void AdminConnection::admit() {
+  const auto level = client_level(access_.clients, session_.bind_level, peer_);
+  if (!level) {
+    owner_.log().notice(socket_text_ + ": refused " + peer_.describe() + " (deny rule)");
+    return close();
+  }
+  admitted_ = true;
+  session_.bind_level = session_.level = *level;
+  work();
+}
+
+// Control characters of a command or reply are shown as '?' in the log.
+void AdminConnection::audit(const std::string& command, const std::string& reply) {
+  if (!access_.audit) return;
+  auto printable = [](std::string text) {
+    for (char& c : text)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return text;
+  };
+  const std::string first = reply.substr(0, reply.find('\n'));
+  owner_.log().notice("audit: " + socket_text_ + ": " + peer_.describe() + " level " +
+                      std::string(level_name(session_.level)) + ": '" + printable(command) +
+                      "' -> '" + printable(first) + "'");
+}
+
+ssize_t AdminConnection::receive(char* buf, size_t len) {
+  if (tls_) return tls_->read(buf, len);
+  for (;;) {
+    const ssize_t n = ::recv(fd_.get(), buf, len, 0);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? TlsStream::kWait : TlsStream::kFailed;
+  }
+}
+
+ssize_t AdminConnection::transmit(const char* buf, size_t len) {
+  if (tls_) return tls_->write(buf, len);
+  for (;;) {
+    const ssize_t n = ::send(fd_.get(), buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) return n;
+    if (n < 0 && errno == EINTR) continue;
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? TlsStream::kWait
+                                                              : TlsStream::kFailed;
+  }
 }
 
 bool AdminConnection::idle_partial() const {
@@ -47,11 +116,14 @@ bool AdminConnection::idle_partial() const {
 }
 
 void AdminConnection::on_io(int revents) {
-  if ((revents & EV_READ) && !read_input()) return;
+  if (!admitted_) return continue_handshake();
+  // A TLS record may be read while writing and written while reading: try both.
+  if ((tls_ || (revents & EV_READ)) && !read_input()) return;
   work();
 }
 
 void AdminConnection::on_continue() {
+  if (tls_ && tls_->pending() && !read_input()) return;
   work();
 }
 
@@ -71,15 +143,13 @@ bool AdminConnection::read_input() {
   char buf[kReadChunk];
   while (total < kReadBatch && !eof_ && pending_input() < kInputBound) {
     const size_t room = std::min(sizeof(buf), kInputBound - pending_input());
-    const ssize_t n = ::recv(fd_.get(), buf, room, 0);
+    const ssize_t n = receive(buf, room);
     if (n > 0) {
       in_.append(buf, static_cast<size_t>(n));
       total += static_cast<size_t>(n);
     } else if (n == 0) {
       eof_ = true;
-    } else if (errno == EINTR) {
-      continue;
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+    } else if (n == TlsStream::kWait) {
       break;
     } else {
       close();  // reset by the client: nobody is left to answer
@@ -119,14 +189,19 @@ bool AdminConnection::run_one(std::string_view input) {
   in_pos_ += cmd->consumed;
   ran_command_ = true;
   Reply reply = run_command(cmd->words, session_, owner_.context());
+  const std::string command = reply.audit ? join_words(cmd->words) : std::string();
   if (session_.quit) {  // no output; later commands are dropped
     in_pos_ = in_.size();
     closing_ = true;
     return false;
   }
   arm_idle_timer();
+  if (reply.wait) waiting_command_ = command;
   if (reply.wait && begin_wait(*reply.wait)) return false;
-  if (!reply.wait) queue_reply(reply);
+  if (!reply.wait) {
+    if (reply.audit) audit(command, reply.text);
+    queue_reply(reply);
+  }
   after_reply();
   return true;
 }
@@ -187,14 +262,15 @@ void AdminConnection::end_wait(WaitStatus status) {
   wait_timer_.stop();
   const WaitRequest wait = std::move(*wait_);
   wait_.reset();
-  out_ += format_reply(finish_wait(wait, status), session_);
+  const Reply reply = finish_wait(wait, status);
+  if (!waiting_command_.empty()) audit(std::exchange(waiting_command_, {}), reply.text);
+  out_ += format_reply(reply, session_);
   after_reply();
 }
 
 void AdminConnection::flush() {
   while (fd_ && pending_output() > 0) {
-    const ssize_t n =
-        ::send(fd_.get(), out_.data() + out_pos_, pending_output(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t n = transmit(out_.data() + out_pos_, pending_output());
     if (n > 0) {
       out_pos_ += static_cast<size_t>(n);
       owner_.count_sent(static_cast<size_t>(n));
@@ -203,9 +279,7 @@ void AdminConnection::flush() {
         out_pos_ = 0;
       }
       arm_idle_timer();
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    } else if (n == TlsStream::kWait) {
       break;
     } else {
       return close();
@@ -217,6 +291,7 @@ void AdminConnection::flush() {
     out_pos_ = 0;
     if (closing_) {
       discard_input();
+      if (tls_) tls_->close_notify();
       ::shutdown(fd_.get(), SHUT_WR);
       return close();
     }
@@ -241,7 +316,11 @@ void AdminConnection::update_watchers() {
       !eof_ && !closing_ && pending_output() < kOutputBound && pending_input() < kInputBound;
   if (want_input) events |= EV_READ;
   if (pending_output() > 0) events |= EV_WRITE;
+  // TLS: the record layer may need the other direction to go on.
+  if (tls_ && tls_->want() == TlsStream::Want::Write) events |= EV_WRITE;
+  if (tls_ && tls_->want() == TlsStream::Want::Read && !closing_) events |= EV_READ;
   io_.watch(fd_.get(), events);
+  if (want_input && tls_ && tls_->pending()) continue_.start(core::Millis(0));
 }
 
 void AdminConnection::arm_idle_timer() {

@@ -12,6 +12,13 @@
 // timeout (`stats timeout`, `set timeout cli`) counts from the connection's start, its last
 // completed command or the last reply bytes the client took, never from a byte of a line still
 // incomplete: a line trickled byte by byte must be complete within the timeout.
+//
+// On a socket with `ssl` the connection first completes the TLS handshake, within the same
+// timeout, driven by the loop's events like everything else; no byte of a reply is ever sent in
+// clear text. Then (at once without TLS) the socket's `grant` / `deny` rules give the client its
+// level or refuse it: closed without a byte, and logged. Every command that changes state is
+// logged (the audit line: socket, peer, level, command, the reply's first line), unless the
+// socket has `no-audit`.
 #pragma once
 
 #include <list>
@@ -21,6 +28,8 @@
 
 #include "core/event_loop.hpp"
 #include "core/fd.hpp"
+#include "stats/admin_access.hpp"
+#include "stats/admin_tls.hpp"
 #include "stats/commands.hpp"
 
 namespace ferry::stats {
@@ -29,7 +38,9 @@ class AdminSockets;
 
 class AdminConnection {
  public:
-  AdminConnection(AdminSockets& owner, core::Fd fd, conf::Level level, core::Millis timeout);
+  // `access` and `socket_text` belong to the socket, which outlives its connections.
+  AdminConnection(AdminSockets& owner, core::Fd fd, conf::Level level, core::Millis timeout,
+                  const AdminAccess& access, const std::string& socket_text, AdminPeer peer);
   ~AdminConnection();
   // The socket has `expose-fd listeners`: `_getsocks` may pass descriptors.
   void allow_fd_passing(bool on) { session_.expose_fd = on; }
@@ -51,6 +62,12 @@ class AdminConnection {
 
  private:
   void on_io(int revents);
+  void continue_handshake();
+  void admit();  // the rules decide: a level, or closed
+  void audit(const std::string& command, const std::string& reply);
+  // The socket or the TLS stream: >0 bytes, 0 end of input, kWait, kFailed (TlsStream's values).
+  ssize_t receive(char* buf, size_t len);
+  ssize_t transmit(const char* buf, size_t len);
   void on_idle_timeout();
   void on_wait_tick();
   void on_continue();
@@ -75,6 +92,12 @@ class AdminConnection {
 
   AdminSockets& owner_;
   core::Fd fd_;
+  const AdminAccess& access_;
+  const std::string& socket_text_;
+  AdminPeer peer_;
+  std::unique_ptr<TlsStream> tls_;
+  bool admitted_ = false;
+  std::string waiting_command_;  // a state-changing command whose reply comes after its wait
   CliSession session_;
   std::string in_;
   size_t in_pos_ = 0;  // bytes of in_ already run; erased once per batch

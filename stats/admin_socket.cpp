@@ -22,24 +22,6 @@ std::string inet_text(const core::SockAddr& addr) {
   return (addr.family() == AF_INET6 ? "ipv6@" : "ipv4@") + addr.to_string();
 }
 
-// Whom a connection counts against: its peer's uid on a UNIX socket, its address on TCP.
-std::string source_of(int fd, const core::SockAddr& peer) {
-  char text[INET6_ADDRSTRLEN] = "";
-  if (peer.family() == AF_INET) {
-    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(peer.get())->sin_addr, text,
-                sizeof(text));
-  } else if (peer.family() == AF_INET6) {
-    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(peer.get())->sin6_addr, text,
-                sizeof(text));
-  } else {
-    ucred cred{};
-    socklen_t len = sizeof(cred);
-    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
-      return "uid " + std::to_string(cred.uid);
-  }
-  return text;
-}
-
 }  // namespace
 
 std::string socket_text(const core::SockAddr& addr) {
@@ -52,10 +34,12 @@ std::string socket_text(const core::SockAddr& addr) {
 class AdminSockets::Listener final : public core::AcceptTarget {
  public:
   Listener(AdminSockets& owner, size_t index, core::Fd fd, conf::Level level, size_t maxconn,
-           core::SocketFile file)
+           core::SocketFile file, std::string text, AdminAccess access)
       : index(index),
         level(level),
         maxconn(maxconn),
+        text(std::move(text)),
+        access(std::move(access)),
         owner_(owner),
         fd_(std::move(fd)),
         file_(std::move(file)),
@@ -73,6 +57,8 @@ class AdminSockets::Listener final : public core::AcceptTarget {
   const size_t index;
   const conf::Level level;
   const size_t maxconn;
+  const std::string text;
+  const AdminAccess access;
   size_t open = 0;  // connections it accepted that are still open
 
  private:
@@ -102,14 +88,41 @@ AdminSockets::~AdminSockets() {
   listeners_.clear();
 }
 
+namespace {
+
+std::string socket_what(const conf::BindConf& bind) {
+  return "stats socket (" + conf::to_string(bind.pos) + ")";
+}
+
+}  // namespace
+
+std::vector<std::string> AdminSockets::check_tls(const conf::GlobalConf& global) {
+  std::vector<std::string> errors;
+  for (const auto& bind : global.stats_sockets) {
+    std::string error;
+    if (bind.tls.enabled && !TlsContext::server(bind.tls, error))
+      errors.push_back(socket_what(bind) + ": " + error);
+  }
+  return errors;
+}
+
 std::vector<std::string> AdminSockets::listen(const conf::GlobalConf& global, bool takeover) {
   std::vector<std::string> errors;
   timeout_ = global.stats_timeout;
   for (const auto& bind : global.stats_sockets) {
     for (const auto& a : bind.addrs) {
       const core::SockAddr addr = core::SockAddr::from(a);
-      const std::string what = "stats socket (" + conf::to_string(bind.pos) + ")";
+      const std::string what = socket_what(bind);
       const int backlog = bind.backlog > 0 ? bind.backlog : kDefaultBacklog;
+      AdminAccess access{nullptr, bind.clients, bind.audit};
+      if (bind.tls.enabled) {
+        std::string error;
+        access.tls = TlsContext::server(bind.tls, error);
+        if (!access.tls) {
+          errors.push_back(what + ": " + error);
+          continue;
+        }
+      }
       auto r = core::listen_on(addr, backlog, bind.perms, what, takeover);
       if (!r.error.empty()) {
         errors.push_back(r.error);
@@ -117,17 +130,18 @@ std::vector<std::string> AdminSockets::listen(const conf::GlobalConf& global, bo
       }
       serve(std::move(r.fd), socket_text(addr), bind.level, std::move(r.file),
             bind.maxconn > 0 ? static_cast<size_t>(bind.maxconn) : kDefaultMaxconn,
-            bind.expose_fd_listeners);
+            bind.expose_fd_listeners, std::move(access));
     }
   }
   return errors;
 }
 
 void AdminSockets::serve(core::Fd fd, std::string text, conf::Level level, core::SocketFile file,
-                         size_t maxconn, bool expose_fd) {
-  context_.sockets.push_back(SocketDesc{std::move(text), level, expose_fd});
+                         size_t maxconn, bool expose_fd, AdminAccess access) {
+  context_.sockets.push_back(SocketDesc{text, level, expose_fd});
   listeners_.push_back(std::make_unique<Listener>(*this, listeners_.size(), std::move(fd), level,
-                                                  maxconn, std::move(file)));
+                                                  maxconn, std::move(file), std::move(text),
+                                                  std::move(access)));
   process_.admin_listeners = listeners_.size();
 }
 
@@ -150,7 +164,8 @@ void AdminSockets::accepted(Listener& listener, core::Fd fd, const core::SockAdd
   if (listener.open >= listener.maxconn) {
     if (AdminConnection* old = droppable(on_socket(listener.index))) old->drop();
   }
-  std::string source = source_of(fd.get(), peer);
+  AdminPeer who = peer_of(fd.get(), peer);
+  std::string source = who.source();
   const Pick same_source = [&](const AdminConnection& c) { return c.source == source; };
   if (count_if(same_source) >= kMaxPerSource) {
     AdminConnection* old = droppable(same_source);
@@ -168,7 +183,8 @@ void AdminSockets::accepted(Listener& listener, core::Fd fd, const core::SockAdd
     auto lk = engine_.lock_state();
     ++engine_.cum_conns;
   }
-  auto conn = std::make_unique<AdminConnection>(*this, std::move(fd), listener.level, timeout_);
+  auto conn = std::make_unique<AdminConnection>(*this, std::move(fd), listener.level, timeout_,
+                                                listener.access, listener.text, std::move(who));
   conn->allow_fd_passing(context_.sockets[listener.index].expose_fd);
   AdminConnection& c = *conn;
   c.socket = listener.index;

@@ -47,9 +47,13 @@ class AdminSockets {
   std::vector<std::string> listen(const conf::GlobalConf& global, bool takeover = false);
   // Serves a socket that already listens (nonblocking). `text` names it in `show cli sockets`.
   // `maxconn`: connections this socket takes at once. `expose_fd`: `expose-fd listeners`.
+  // `access`: its TLS, `grant` / `deny` rules and audit switch.
   void serve(core::Fd fd, std::string text, conf::Level level, core::SocketFile file = {},
-             size_t maxconn = kDefaultMaxconn, bool expose_fd = false);
+             size_t maxconn = kDefaultMaxconn, bool expose_fd = false, AdminAccess access = {});
   void set_timeout(core::Millis timeout) { timeout_ = timeout; }
+  // What `ferry -c` finds wrong in the TLS files of the `stats socket` lines (a key that is not
+  // one, or does not match its certificate, ...): one message per line, naming it.
+  static std::vector<std::string> check_tls(const conf::GlobalConf& global);
 
   size_t listener_count() const { return listeners_.size(); }
   size_t connection_count() const { return connections_.size(); }
@@ -57,6 +61,7 @@ class AdminSockets {
   // For connections.
   CliContext& context() { return context_; }
   core::EventLoop& loop() { return engine_.loop; }
+  core::Log& log() { return engine_.log; }
   // A connection sent `n` bytes: HAProxy's TotalBytesOut counts the CLI's replies too.
   void count_sent(size_t n) { engine_.cli_bytes_out += n; }
   void release(AdminConnection& connection);  // deleted after the current callback

@@ -21,6 +21,9 @@ struct CommandDef {
   std::string_view usage;
   std::string_view help;
   bool listed = true;  // shown by `help` (aliases are not)
+  // Changes the state of servers, counters or the process: each use gets an audit line, even
+  // when refused (AdminConnection writes it).
+  bool changes_state = false;
 
   size_t word_count() const {
     size_t n = 0;
@@ -30,33 +33,46 @@ struct CommandDef {
   }
 };
 
+constexpr bool kListed = true;
+constexpr bool kChangesState = true;
+
 // `help`, `prompt` and `quit` are in the table but always listed last, as HAProxy does.
 constexpr std::array kCommands{
     CommandDef{{"clear", "counters"},
                Level::Operator,
                clear_counters,
                "clear counters [all]",
-               "reset the max values (or, with 'all', every counter)"},
+               "reset the max values (or, with 'all', every counter)",
+               kListed,
+               kChangesState},
     CommandDef{{"disable", "health"},
                Level::Admin,
                disable_health,
                "disable health <bk>/<srv>",
-               "stop health checks on a server; its state stays as it is"},
+               "stop health checks on a server; its state stays as it is",
+               kListed,
+               kChangesState},
     CommandDef{{"disable", "server"},
                Level::Admin,
                disable_server,
                "disable server <bk>/<srv>",
-               "put a server in maintenance (same as 'set server ... state maint')"},
+               "put a server in maintenance (same as 'set server ... state maint')",
+               kListed,
+               kChangesState},
     CommandDef{{"enable", "health"},
                Level::Admin,
                enable_health,
                "enable health <bk>/<srv>",
-               "resume health checks on a server"},
+               "resume health checks on a server",
+               kListed,
+               kChangesState},
     CommandDef{{"enable", "server"},
                Level::Admin,
                enable_server,
                "enable server <bk>/<srv>",
-               "take a server out of maintenance (same as 'set server ... state ready')"},
+               "take a server out of maintenance (same as 'set server ... state ready')",
+               kListed,
+               kChangesState},
     CommandDef{{"get", "weight"},
                Level::User,
                get_weight,
@@ -71,12 +87,16 @@ constexpr std::array kCommands{
                Level::Admin,
                safe_take_out,
                "safe disable|drain server <bk>/<srv> [keep-up <n>] [wait <delay>]",
-               "maint/drain a server only if its backend keeps <n> (1) other usable servers"},
+               "maint/drain a server only if its backend keeps <n> (1) other usable servers",
+               kListed,
+               kChangesState},
     CommandDef{{"set", "server"},
                Level::Admin,
                set_server,
                "set server <bk>/<srv> [opts]",
-               "change a server's state, health or weight"},
+               "change a server's state, health or weight",
+               kListed,
+               kChangesState},
     CommandDef{{"set", "severity-output"},
                Level::User,
                set_severity_output,
@@ -91,7 +111,9 @@ constexpr std::array kCommands{
                Level::Admin,
                set_weight,
                "set weight <bk>/<srv> <weight>",
-               "change a server's weight (same as 'set server ... weight')"},
+               "change a server's weight (same as 'set server ... weight')",
+               kListed,
+               kChangesState},
     CommandDef{{"show", "backend"}, Level::User, show_backend, "show backend", "list the backends"},
     CommandDef{{"show", "cli", "level"},
                Level::User,
@@ -130,7 +152,9 @@ constexpr std::array kCommands{
                Level::Admin,
                shutdown_sessions,
                "shutdown sessions server <bk>/<srv>",
-               "close every session on a server now"},
+               "close every session on a server now",
+               kListed,
+               kChangesState},
     CommandDef{{"user"}, Level::User, lower_to_user, "user", "lower this session's level to user"},
     CommandDef{{"wait"},
                Level::Admin,
@@ -142,7 +166,8 @@ constexpr std::array kCommands{
                get_socks,
                "_getsocks",
                "pass the listening sockets to a new process (ferry -x)",
-               false},
+               false,
+               kChangesState},
     CommandDef{{"_getstate"},
                Level::Admin,
                get_state,
@@ -248,12 +273,20 @@ Reply usage_reply(const std::vector<std::string>& words, bool is_help) {
 Reply run_command(const std::vector<std::string>& words, CliSession& session, CliContext& ctx) {
   const CommandDef* def = lookup(words);
   if (!def) return usage_reply(words, false);
-  if (session.level < def->level) return error("Permission denied\n");
-  Invocation in{words, session, ctx};
-  // Worker threads change counters and server state meanwhile: a command sees and changes them
-  // under the state lock, so every reply is one consistent snapshot.
-  auto lk = ctx.engine.lock_state();
-  return def->handler(in);
+  Reply reply = error("Permission denied\n");
+  if (session.level >= def->level) {
+    Invocation in{words, session, ctx};
+    // Worker threads change counters and server state meanwhile: a command sees and changes
+    // them under the state lock, so every reply is one consistent snapshot.
+    auto lk = ctx.engine.lock_state();
+    reply = def->handler(in);
+  }
+  reply.audit = def->changes_state;
+  return reply;
+}
+
+std::string join_words(const std::vector<std::string>& words) {
+  return join(words, 0);
 }
 
 std::string format_reply(const Reply& reply, const CliSession& session) {

@@ -36,6 +36,7 @@ struct Reply {
   Severity severity = Severity::Output;
   std::optional<WaitRequest> wait;  // set: the reply comes later, from finish_wait()
   std::vector<int> fds;             // descriptors sent with the reply's first byte (`_getsocks`)
+  bool audit = false;               // the command changes state: log who ran it and the reply
 };
 
 // One CLI connection's state.
@@ -78,5 +79,7 @@ WaitStatus wait_status(const WaitRequest& wait, core::Engine& engine);
 Reply finish_wait(const WaitRequest& wait, WaitStatus status);
 
 std::string_view level_name(conf::Level level);
+// The words of a command, joined by spaces, for the audit line.
+std::string join_words(const std::vector<std::string>& words);
 
 }  // namespace ferry::stats

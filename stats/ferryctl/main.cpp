@@ -1,6 +1,7 @@
 // ferryctl: the admin client, so nobody needs socat. Sends HAProxy runtime-API commands to a
 // stats socket (ferry's or HAProxy's) and prints the replies, with an exit status scripts can
 // trust: 0 success, 1 error reply, 2 usage error, 3 cannot connect, 4 a wait that expired.
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +29,7 @@ namespace {
 using Millis = std::chrono::milliseconds;
 
 constexpr const char* kUsage =
-    "usage: ferryctl [-s SOCKET|HOST:PORT]... [-t TIMEOUT] COMMAND...\n"
+    "usage: ferryctl [-s SOCKET|HOST:PORT]... [-t TIMEOUT] [TLS OPTIONS] COMMAND...\n"
     "       ferryctl [-s ...] disable BACKEND/SERVER [--wait DURATION] [--keep-up N] [--force]\n"
     "       ferryctl [-s ...] drain BACKEND/SERVER [--wait DURATION] [--keep-up N] [--force]\n"
     "       ferryctl [-s ...] enable BACKEND/SERVER\n"
@@ -42,6 +44,14 @@ constexpr const char* kUsage =
     "              Repeat it to send the same commands to several instances, one after\n"
     "              another: success only when every one succeeded\n"
     "  -t TIMEOUT  give up after this long (default 30s; a `wait` adds its own delay)\n"
+    "  --tls       speak TLS to a TCP stats socket (`ssl` on its line); implied by\n"
+    "              --ca and --cert. The server's certificate must be signed by a CA of\n"
+    "              --ca (else the system's) and name the host as written in -s (a DNS\n"
+    "              name, or an IP address for an address)\n"
+    "  --ca FILE   the CA certificates that sign the server's (default: $FERRY_CA)\n"
+    "  --cert FILE the client certificate, for `verify required` sockets; FILE may hold\n"
+    "              the key after it, as a `crt` file does (default: $FERRY_CERT)\n"
+    "  --key FILE  the client certificate's key (default: $FERRY_KEY, else --cert)\n"
     "  disable     put the server in maintenance; with --wait, then wait until no\n"
     "              connection is left on it (DURATION: 30s, 5m, ...; bare number = seconds)\n"
     "  drain       stop sending new connections to the server (state drain)\n"
@@ -71,6 +81,8 @@ struct Options {
   std::vector<std::string> sockets;
   Millis timeout{30000};
   std::vector<std::string> args;
+  bool tls = false;
+  std::string cert, key, ca;
 };
 
 // What to send, and how to show the answer.
@@ -96,14 +108,23 @@ int usage_error(const std::string& message) {
 std::string parse_options(int argc, char** argv, Options& o) {
   std::string env_socket;
   if (const char* env = std::getenv("FERRY_SOCKET")) env_socket = env;
+  for (auto [name, value] : {std::pair{"FERRY_CERT", &o.cert}, std::pair{"FERRY_KEY", &o.key},
+                             std::pair{"FERRY_CA", &o.ca}})
+    if (const char* env = std::getenv(name)) *value = env;
   int i = 1;
   for (; i < argc && argv[i][0] == '-' && std::string(argv[i]) != "--"; ++i) {
     const std::string opt = argv[i];
-    if ((opt == "-s" || opt == "-t") && i + 1 >= argc) return "option " + opt + " needs a value";
+    const bool file_option = opt == "--cert" || opt == "--key" || opt == "--ca";
+    if ((opt == "-s" || opt == "-t" || file_option) && i + 1 >= argc)
+      return "option " + opt + " needs a value";
     if (opt == "-h" || opt == "--help") {
       o.help = true;
     } else if (opt == "-v" || opt == "--version") {
       o.version = true;
+    } else if (opt == "--tls") {
+      o.tls = true;
+    } else if (file_option) {
+      *(opt == "--cert" ? &o.cert : opt == "--key" ? &o.key : &o.ca) = argv[++i];
     } else if (opt == "-s") {
       o.sockets.emplace_back(argv[++i]);
     } else if (opt == "-t") {
@@ -115,6 +136,8 @@ std::string parse_options(int argc, char** argv, Options& o) {
     }
   }
   if (i < argc && std::string(argv[i]) == "--") ++i;
+  o.tls = o.tls || !o.ca.empty() || !o.cert.empty();
+  if (!o.key.empty() && o.cert.empty()) return "--key needs --cert (or FERRY_CERT)";
   o.args.assign(argv + i, argv + argc);
   if (o.sockets.empty() && !env_socket.empty()) o.sockets.push_back(env_socket);
   if (o.sockets.empty() && !o.help && !o.version)
@@ -213,16 +236,21 @@ std::string build_plan(const Options& o, Plan& plan) {
 }
 
 // One exchange with one instance; returns its exit status, the text to print in `text`.
-int send(const stats::CtlEndpoint& endpoint, const std::string& commands,
-         Clock::time_point deadline, std::string& text) {
+// `tls`: null for clear text.
+int send(const stats::CtlEndpoint& endpoint, const stats::TlsContext* tls,
+         const std::string& commands, Clock::time_point deadline, std::string& text) {
   Connected c = connect_to(endpoint, deadline);
   if (!c.fd) {
     text = "ferryctl: cannot connect to " + endpoint.text() + ": " + c.error + "\n";
     return stats::kCtlCannotConnect;
   }
-  const Exchange ex = exchange(c.fd, "set severity-output number\n" + commands, deadline);
+  const std::string payload = "set severity-output number\n" + commands;
+  const Exchange ex = tls ? exchange_tls(c.fd, *tls, endpoint.host, payload, deadline)
+                          : exchange(c.fd, payload, deadline);
   if (!ex.error.empty()) {
-    text = "ferryctl: " + endpoint.text() + ": " + ex.error + "\n";
+    const bool maybe_refused = tls && !tls->has_certificate() && ex.error.rfind("TLS", 0) == 0;
+    text = "ferryctl: " + endpoint.text() + ": " + ex.error +
+           (maybe_refused ? " (a socket with 'verify required' wants --cert)" : "") + "\n";
     return stats::kCtlCannotConnect;
   }
   const stats::CtlOutcome out = stats::interpret_replies(ex.received);
@@ -238,7 +266,16 @@ int run(const Options& o, const Plan& plan) {
     std::string error;
     auto endpoint = stats::parse_endpoint(socket, error);
     if (!endpoint) return usage_error(error);
+    if (o.tls && endpoint->is_unix)
+      return usage_error("TLS (--tls, --ca, --cert) is for TCP stats sockets; " + socket +
+                         " is a UNIX socket");
     endpoints.push_back(std::move(*endpoint));
+  }
+  std::unique_ptr<stats::TlsContext> tls;
+  if (o.tls) {
+    std::string error;
+    tls = stats::TlsContext::client(o.cert, o.key, o.ca, error);
+    if (!tls) return usage_error(error);
   }
   const auto start = Clock::now();
   const Millis waits = plan.wait ? *plan.wait : waits_in(plan.commands);
@@ -261,7 +298,7 @@ int run(const Options& o, const Plan& plan) {
     const std::string commands =
         plan.guard_waits ? plan.commands + " wait " + left() + "\n" : plan.commands;
     std::string text;
-    const int code = send(endpoints[i], commands, deadline, text);
+    const int code = send(endpoints[i], tls.get(), commands, deadline, text);
     if (plan.status_table && code == stats::kCtlOk) text = stats::status_table(text);
     outcomes[i].add(code, std::move(text));
   }
@@ -270,7 +307,7 @@ int run(const Options& o, const Plan& plan) {
     if (outcomes[i].code != stats::kCtlOk) continue;
     const std::string wait = "wait " + left() + " srv-removable " + plan.then_removable + "\n";
     std::string text;
-    const int code = send(endpoints[i], wait, deadline, text);
+    const int code = send(endpoints[i], tls.get(), wait, deadline, text);
     outcomes[i].add(code, std::move(text));
   }
   int worst = stats::kCtlOk;
@@ -290,6 +327,7 @@ int run(const Options& o, const Plan& plan) {
 
 int main(int argc, char** argv) {
   using namespace ferry::ctl;
+  ::signal(SIGPIPE, SIG_IGN);  // a server that closes first is an error reply, not a kill
   Options o;
   if (auto err = parse_options(argc, argv, o); !err.empty()) return usage_error(err);
   if (o.help) return std::cout << kUsage, 0;

@@ -110,3 +110,46 @@ Exchange exchange(const core::Fd& fd, const std::string& payload, Clock::time_po
 }
 
 }  // namespace ferry::ctl
+
+namespace ferry::ctl {
+
+namespace {
+
+// Waits for what `tls` asked for; false when the deadline passed first.
+bool wait_tls(int fd, const stats::TlsStream& tls, Clock::time_point deadline) {
+  return wait_for(fd, tls.want() == stats::TlsStream::Want::Write ? POLLOUT : POLLIN, deadline);
+}
+
+}  // namespace
+
+Exchange exchange_tls(const core::Fd& fd, const stats::TlsContext& ctx, const std::string& host,
+                      const std::string& payload, Clock::time_point deadline) {
+  using stats::TlsStream;
+  TlsStream tls(ctx, fd.get(), false, host);
+  const auto failed = [&](const std::string& what, ssize_t rc) {
+    return Exchange{{}, rc == TlsStream::kWait ? what + ": timed out" : what + ": " + tls.error()};
+  };
+  ssize_t rc;
+  while ((rc = tls.handshake()) == TlsStream::kWait)
+    if (!wait_tls(fd.get(), tls, deadline)) return failed("TLS handshake", rc);
+  if (rc != 1) return failed("TLS handshake", rc);
+  for (size_t sent = 0; sent < payload.size();) {
+    rc = tls.write(payload.data() + sent, payload.size() - sent);
+    if (rc > 0)
+      sent += static_cast<size_t>(rc);
+    else if (rc != TlsStream::kWait || !wait_tls(fd.get(), tls, deadline))
+      return failed("TLS write", rc);
+  }
+  tls.close_notify();
+  Exchange out;
+  char buf[65536];
+  while ((rc = tls.read(buf, sizeof(buf))) != 0) {
+    if (rc > 0)
+      out.received.append(buf, static_cast<size_t>(rc));
+    else if (rc != TlsStream::kWait || !wait_tls(fd.get(), tls, deadline))
+      return out.error = failed("TLS read", rc).error, out;
+  }
+  return out;
+}
+
+}  // namespace ferry::ctl

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/fd.hpp"
+#include "stats/admin_tls.hpp"
 #include "stats/ctl_endpoint.hpp"
 
 namespace ferry::ctl {
@@ -24,5 +25,9 @@ struct Exchange {
 };
 // Sends `payload`, shuts the write side, and reads everything until the server closes.
 Exchange exchange(const core::Fd& fd, const std::string& payload, Clock::time_point deadline);
+// The same over TLS: the handshake (the server's certificate verified, and its name against
+// `host`), the payload, close_notify in place of the half-close, then everything until the end.
+Exchange exchange_tls(const core::Fd& fd, const stats::TlsContext& tls, const std::string& host,
+                      const std::string& payload, Clock::time_point deadline);
 
 }  // namespace ferry::ctl

@@ -19,6 +19,7 @@
 #include "tests/support/admin_client.hpp"
 #include "tests/support/admin_csv.hpp"
 #include "tests/support/admin_programs.hpp"
+#include "tests/support/test_certs.hpp"
 
 using namespace ferry::test;
 
@@ -88,8 +89,9 @@ bool exists(const std::string& path) {
 // the example recipe `example` copied with its log path pointed at them.
 class Rig {
  public:
-  explicit Rig(const std::string& example)
-      : ferry_(with_app_backend()), log_dir_(ferry_.dir().file("log")) {
+  // `tcp_admin_options`: the TCP stats socket's options after its address.
+  explicit Rig(const std::string& example, const std::string& tcp_admin_options = "level admin")
+      : ferry_(with_app_backend(tcp_admin_options)), log_dir_(ferry_.dir().file("log")) {
     REQUIRE(::mkdir(log_dir_.c_str(), 0755) == 0);
     REQUIRE(::chmod(log_dir_.c_str(), 0755) == 0);  // logrotate refuses group-writable dirs
     write_logs("GET /index 200\n");
@@ -164,8 +166,9 @@ class Rig {
   }
 
  private:
-  static AdminFerryOptions with_app_backend() {
+  static AdminFerryOptions with_app_backend(const std::string& tcp_admin_options) {
     AdminFerryOptions o = AdminFerryOptions::checked({"web1", "web2"});
+    o.tcp_admin_options = tcp_admin_options;
     o.backend = "app";
     return o;
   }
@@ -251,13 +254,17 @@ TEST_CASE("logrotate + ferry-drain, local admin socket: drained before the rotat
   CHECK(rig.ferry().process().stop_cleanly());
 }
 
-TEST_CASE("logrotate + ferry-drain over a TCP admin socket (from the backend's host)") {
-  Rig rig("app-logs-tcp.logrotate");
+namespace {
+
+// One logrotate run of `rig`'s recipe against its TCP admin socket under client traffic, with
+// `extra_env` on top: app/web1 drained before the rotation and back after, no connection failed.
+void check_tcp_rotation(Rig& rig, std::vector<std::pair<std::string, std::string>> extra_env) {
   Traffic traffic(rig.ferry().port());
   check_served(traffic);
   auto env = rig.drain_env(rig.ferry().admin_tcp().ctl_address());
   env.emplace_back("FERRY_SERVER", "app/web1");
   env.emplace_back("FERRY_REOPEN_CMD", rig.recording_reopen_cmd());
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
   const ProgramResult r = rig.run_logrotate(env);
   CHECK_MESSAGE(r.status == (ExitStatus{true, 0, 0}), r.describe());
   CHECK(r.out.find("ferry-drain: app/web1 is drained") != std::string::npos);
@@ -269,6 +276,29 @@ TEST_CASE("logrotate + ferry-drain over a TCP admin socket (from the backend's h
   check_back_in_rotation(rig);
   check_no_failed_connection(traffic);
   rig.check_rotated("GET /index 200\n");
+}
+
+}  // namespace
+
+TEST_CASE("logrotate + ferry-drain over a TCP admin socket (from the backend's host)") {
+  Rig rig("app-logs-tcp.logrotate");
+  check_tcp_rotation(rig, {});
+  CHECK(rig.ferry().process().stop_cleanly());
+}
+
+// The drain's commands, and the reopen command's `show stat`, all over TLS: ferryctl takes its
+// certificate from the environment ferry-drain passes on.
+TEST_CASE("logrotate + ferry-drain over a TLS admin socket with a client certificate") {
+  TempDir certs_dir;
+  const TestCerts certs(certs_dir);
+  REQUIRE_MESSAGE(certs.ok(), certs.error);
+  Rig rig("app-logs-tls.logrotate", "level user ssl crt " + certs.server + " ca-file " + certs.ca +
+                                        " verify required grant admin cn ops-*");
+  check_tcp_rotation(
+      rig, {{"FERRY_CERT", certs.ops_crt}, {"FERRY_KEY", certs.ops_key}, {"FERRY_CA", certs.ca}});
+  // Audited under the certificate's name.
+  CHECK(rig.ferry().process().wait_output(
+      "cert 'CN=ops-alice' level admin: 'safe disable server app/web1"));
   CHECK(rig.ferry().process().stop_cleanly());
 }
 

@@ -96,9 +96,9 @@ std::string AdminFerry::config() const {
     stats socket {DIR}/admin.sock mode 600 level admin
     stats socket {DIR}/user.sock level user
     stats socket {DIR}/operator.sock
-    stats socket ipv4@127.0.0.1:{APORT} level admin
+    stats socket ipv4@127.0.0.1:{APORT} {AOPTS}
     stats timeout 10s
-defaults
+{GLOBAL}defaults
     mode tcp
     timeout connect 1s
     timeout client 10s
@@ -109,9 +109,11 @@ frontend fe
 backend {BE}
     balance roundrobin
 )",
-                                  {{"DIR", dir_.path()},
+                                  {{"GLOBAL", options_.global_extra},
+                                   {"DIR", dir_.path()},
                                    {"PORT", std::to_string(port_)},
                                    {"APORT", std::to_string(admin_port_)},
+                                   {"AOPTS", options_.tcp_admin_options},
                                    {"BE", options_.backend}});
   if (!options_.backend_extra.empty()) cfg += options_.backend_extra + "\n";
   for (const auto& name : options_.servers)

@@ -76,6 +76,10 @@ struct AdminFerryOptions {
   std::vector<std::string> servers = {"s1", "s2"};
   std::string server_options;  // appended to every `server` line, e.g. "check inter 100ms"
   std::string backend_extra;   // more lines in the backend section
+  // The TCP stats socket's options (TLS, `grant`, `deny`), and more lines in `global` (each
+  // ending with LF; {DIR} is the test's directory there too).
+  std::string tcp_admin_options = "level admin";
+  std::string global_extra;
 
   // Servers checked every 100 ms, so their status reads UP / MAINT / DRAIN (not `no check`).
   static AdminFerryOptions checked(std::vector<std::string> servers = {"s1", "s2"}) {

@@ -101,8 +101,8 @@ TEST_CASE("bind: errors") {
           "t.cfg:11: error: unknown keyword 'backlgo' on bind line ':1'; did you mean 'backlog'?",
           "t.cfg:12: error: unknown keyword 'level' on bind line ':2' ('level' is only for 'stats "
           "socket')",
-          "t.cfg:13: error: bind ':3' in frontend 'f': 'ssl' is not supported by ferry; TLS is not "
-          "supported; terminate TLS in front of ferry",
+          "t.cfg:13: error: bind ':3' in frontend 'f': 'ssl' is not supported on a bind; ferry "
+          "speaks TLS on a TCP 'stats socket' only; terminate TLS in front of ferry",
           "t.cfg:14: error: bind ':4' in frontend 'f': 'backlog' expects a positive integer (got "
           "'0')",
           "t.cfg:15: error: frontend 'f': missing argument for 'bind'; usage: bind "
