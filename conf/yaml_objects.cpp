@@ -2,6 +2,7 @@
 // default_server, health_check, log targets. Each key becomes the same option or keyword the
 // HAProxy format uses, at the key's own line:column.
 #include <algorithm>
+#include <iterator>
 #include <sstream>
 
 #include "conf/did_you_mean.hpp"
@@ -56,6 +57,24 @@ void bind_flag(YamlWalker& w, const Node& key, const Node& value) {
                      Stats);
 }
 
+// `clients: ["grant admin cn ops-*", "deny src 0.0.0.0/0"]`: each rule as on a `stats socket`
+// line, in order.
+void client_rules(YamlWalker& w, const Node& key, const Node& value) {
+  if (!value.IsSequence())
+    return w.error(value,
+                   "stats socket: 'clients' is a list of rules such as 'grant admin cn "
+                   "ops-*' or 'deny src 0.0.0.0/0'");
+  BindConf& b = current_bind(w, true);
+  for (const Node& rule : value) {
+    const auto text = w.scalar(rule, key.Scalar());
+    if (!text) continue;
+    std::istringstream in(*text);
+    std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
+    apply_bind_options(w.ctx(), b, bind_label(w.ctx(), addresses_text(b), true), words, w.pos(rule),
+                       true);
+  }
+}
+
 template <bool Stats>
 constexpr YamlKey kBindKeys[] = {
     {"address", ignore},
@@ -70,6 +89,14 @@ constexpr YamlKey kBindKeys[] = {
     {"level", bind_option<Stats, "level">},
     {"expose_fd", bind_option<Stats, "expose-fd">},
     {"accept_proxy", bind_flag<Stats, "accept-proxy">},
+    {"ssl", bind_flag<Stats, "ssl">},
+    {"crt", bind_option<Stats, "crt">},
+    {"ca_file", bind_option<Stats, "ca-file">},
+    {"verify", bind_option<Stats, "verify">},
+    {"ciphers", bind_option<Stats, "ciphers">},
+    {"ssl_min_ver", bind_option<Stats, "ssl-min-ver">},
+    {"no_audit", bind_flag<Stats, "no-audit">},
+    {"clients", client_rules},
 };
 
 // --- servers --------------------------------------------------------------------------------

@@ -151,7 +151,7 @@ TEST_CASE("levels and refusals by source network and by peer uid") {
 }
 
 TEST_CASE("a TLS handshake stalled half-way or garbage in place of a ClientHello holds nobody") {
-  TlsFerry t("verify required", "    stats timeout 1s\n");
+  TlsFerry t("verify required", "    stats timeout 3s\n");
   AdminFerry& f = *t.ferry;
   // The first bytes of a TLS record header, then nothing: the handshake waits for the rest.
   std::vector<ClientConn> stalled;
@@ -159,28 +159,26 @@ TEST_CASE("a TLS handshake stalled half-way or garbage in place of a ClientHello
     stalled.push_back(f.admin_tcp().connect());
     REQUIRE(stalled.back().send_all(std::string("\x16\x03\x01\x00", 4)));
   }
-  const auto start = Clock::now();
-  // Meanwhile other admins are served at once, over TLS and on the UNIX socket, and traffic flows.
+  // Meanwhile other admins are served, over TLS and on the UNIX socket, and traffic flows; the
+  // stalled handshakes are still waiting when all of that is done.
   ProgramResult r = t.socat("show cli level", t.certs.ops);
   CHECK(r.out == "admin\n\n");
   CHECK(f.query("show cli level") == "admin\n\n");
   ClientConn client = f.echoed_client();
   CHECK(client.ok());
-  CHECK(elapsed_ms(start) < 900);  // well within the stalled handshakes' timeout (1 s)
+  CHECK(stalled.front().stays_silent(0ms));
   // The timeout (`stats timeout`) ends each stalled handshake, without a byte of a reply.
   for (auto& c : stalled) {
-    const Received rec = c.read_until_eof(Deadline(5s));
+    const Received rec = c.read_until_eof(Deadline(10s));
     CHECK(rec.closed);
     CHECK(rec.data.empty());
   }
-  // Garbage: closed at once, logged.
+  // Garbage: closed at once (well before the 3 s timeout), logged.
   ClientConn garbage = f.admin_tcp().connect();
   REQUIRE(garbage.send_all(std::string(200, '\xff') + "\r\n\r\nshow info\n"));
-  const auto sent = Clock::now();
-  const Received rec = garbage.read_until_eof(Deadline(5s));
+  const Received rec = garbage.read_until_eof(Deadline(2s));
   CHECK(rec.closed);
   CHECK(rec.data.find("Name:") == std::string::npos);
-  CHECK(elapsed_ms(sent) < 900);
   CHECK(f.process().wait_output("failed: error:"));
 }
 
@@ -216,4 +214,29 @@ TEST_CASE("stats socket TLS and client options: errors name the file and line") 
         "'ssl-min-ver' expects 'TLSv1.2' or 'TLSv1.3'");
   check("stats socket ipv4@127.0.0.1:9 ssl crt " + certs.server + " ciphers NOPE",
         "'ciphers NOPE' names no cipher");
+}
+
+TEST_CASE("the TLS and client options in YAML") {
+  TempDir dir;
+  TestCerts certs(dir);
+  REQUIRE_MESSAGE(certs.ok(), certs.error);
+  const std::string socket =
+      "      - address: ipv4@127.0.0.1:9\n"
+      "        level: user\n"
+      "        ssl: true\n"
+      "        ca_file: " +
+      certs.ca +
+      "\n"
+      "        verify: required\n"
+      "        no_audit: true\n"
+      "        clients: [\"grant admin cn ops-*\", \"deny src 0.0.0.0/0\"]\n";
+  const std::string good = dir.write_file("good.yaml", "global:\n  stats:\n    socket:\n" + socket +
+                                                           "        crt: " + certs.server + "\n");
+  RunResult r = run_ferry({"-c", "-f", good});
+  CHECK_MESSAGE(r.status.code == 0, r.output());
+  const std::string bad = dir.write_file("bad.yaml", "global:\n  stats:\n    socket:\n" + socket);
+  r = run_ferry({"-c", "-f", bad});
+  CHECK(r.status.code == 1);
+  CHECK_MESSAGE(r.output().find("'ssl' needs 'crt <file>'") != std::string::npos, r.output());
+  CHECK_MESSAGE(r.output().find(bad + ":") != std::string::npos, r.output());
 }
