@@ -134,6 +134,8 @@ void AdminConnection::work() {
 }
 
 void AdminConnection::on_idle_timeout() {
+  if (tls_ && !admitted_)
+    owner_.log().notice(socket_text_ + ": TLS handshake with " + peer_.describe() + " timed out");
   close();
 }
 

@@ -173,6 +173,8 @@ TEST_CASE("a TLS handshake stalled half-way or garbage in place of a ClientHello
     CHECK(rec.closed);
     CHECK(rec.data.empty());
   }
+  CHECK(f.process().wait_output("TLS handshake with 127.0.0.1:"));
+  CHECK(f.process().wait_output(" timed out"));
   // Garbage: closed at once (well before the 3 s timeout), logged.
   ClientConn garbage = f.admin_tcp().connect();
   REQUIRE(garbage.send_all(std::string(200, '\xff') + "\r\n\r\nshow info\n"));
