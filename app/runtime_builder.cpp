@@ -201,7 +201,9 @@ void add_frontend(const conf::Config& config, const conf::ProxyConf& p, core::En
   core::FrontendSettings st;
   st.maxconn = p.maxconn > 0 ? std::min<unsigned>(p.maxconn, engine.maxconn) : engine.maxconn;
   st.client_timeout = p.timeouts.client;
-  st.tcplog = p.tcplog;
+  const bool http = p.mode == conf::ProxyMode::Http;
+  st.tcplog = p.tcplog || (p.httplog && !http);  // HAProxy falls back to tcplog (with a warning)
+  st.httplog = p.httplog && http;
   st.dontlognull = p.dontlognull;
   st.log_global = p.log_global;
   st.log_tag = p.log_tag;

@@ -302,6 +302,7 @@ json proxy_json(const ProxyConf& p) {
           {"redispatch", p.redispatch},
           {"allbackups", p.allbackups},
           {"tcplog", p.tcplog},
+          {"httplog", p.httplog},
           {"dontlognull", p.dontlognull},
           {"log_global", p.log_global},
           {"logs", logs_json(p.logs)},

@@ -113,6 +113,26 @@ void flag(ParseContext& ctx, const Call& call) {
 
 void enabled(ParseContext&, const Call&) {}  // the default state
 
+// `option tcplog` and `option httplog` each choose the proxy's log format: the last one wins, as
+// in HAProxy.
+void tcplog(ParseContext& ctx, const Call& call) {
+  ctx.proxy().tcplog = !call.negated;
+  if (!call.negated) ctx.proxy().httplog = false;
+}
+
+void httplog(ParseContext& ctx, const Call& call) {
+  if (!call.args.empty()) {
+    const bool clf = call.args[0] == "clf";
+    return fail(ctx, call,
+                clf ? "'option httplog clf' (the Common Log Format) is not supported by ferry; "
+                      "use 'option httplog'"
+                    : "'option httplog' takes no argument but 'clf' (not supported by ferry); "
+                      "write 'option httplog'");
+  }
+  ctx.proxy().httplog = !call.negated;
+  if (!call.negated) ctx.proxy().tcplog = false;
+}
+
 constexpr Keyword kTable[] = {
     {.name = "mode",
      .sections = kAnyProxy,
@@ -229,8 +249,14 @@ constexpr Keyword kTable[] = {
      .negatable = true},
     {.name = "option tcplog",
      .sections = kAnyProxy,
-     .handler = flag<&ProxyConf::tcplog>,
+     .handler = tcplog,
      .usage = "option tcplog",
+     .negatable = true},
+    {.name = "option httplog",
+     .sections = kD | kF | kL,
+     .handler = httplog,
+     .usage = "option httplog",
+     .max_args = 1,
      .negatable = true},
     {.name = "option dontlognull",
      .sections = kD | kF | kL,

@@ -228,6 +228,7 @@ struct ProxyConf {
   bool redispatch = false;
   bool allbackups = false;
   bool tcplog = false;
+  bool httplog = false;  // `option httplog`; in mode tcp it means tcplog (validation warns)
   bool dontlognull = false;
   bool log_global = false;
   std::vector<LogTarget> logs;  // `log <target> <facility>` lines of this proxy

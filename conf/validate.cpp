@@ -83,6 +83,10 @@ void check_http_only(const ProxyConf& p, std::vector<Diagnostic>& diags) {
                   "its built-in reply too); remove it");
   }
   if (p.mode == ProxyMode::Http) return;
+  if (p.httplog && p.is_frontend())
+    warning(diags, p.pos,
+            "'option httplog' not usable with " + describe_proxy(p) +
+                " (needs 'mode http'); falling back to 'option tcplog'");
   if (p.forwardfor.enabled)
     warning(diags, p.pos,
             "'option forwardfor' ignored for " + describe_proxy(p) + " as it requires HTTP mode");

@@ -106,9 +106,9 @@ void timeouts(YamlWalker& w, const Node&, const Node& value) {
   w.walk(value, kTimeouts, "timeout");
 }
 
-constexpr std::string_view kOptionNames[] = {"redispatch",  "allbackups",      "tcplog",
-                                             "dontlognull", "http-keep-alive", "http-server-close",
-                                             "httpclose",   "forwardfor"};
+constexpr std::string_view kOptionNames[] = {"redispatch",        "allbackups",  "tcplog",
+                                             "httplog",           "dontlognull", "http-keep-alive",
+                                             "http-server-close", "httpclose",   "forwardfor"};
 
 // `options: [redispatch, "no tcplog"]`: each item is an `option` line.
 void options(YamlWalker& w, const Node&, const Node& value) {

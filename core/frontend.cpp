@@ -44,8 +44,9 @@ void Frontend::count_session(Millis now) {
 }
 
 bool Frontend::logs_traffic() const {
-  return settings.tcplog && ((settings.log_global && engine.log.accepts(Severity::Info)) ||
-                             (own_log && own_log->accepts(Severity::Info)));
+  return (settings.tcplog || settings.httplog) &&
+         ((settings.log_global && engine.log.accepts(Severity::Info)) ||
+          (own_log && own_log->accepts(Severity::Info)));
 }
 
 void Frontend::log_traffic(const std::string& line) {

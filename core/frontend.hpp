@@ -73,7 +73,9 @@ struct FrontendCounters {
 struct FrontendSettings {
   unsigned maxconn = 0;  // resolved: never 0 at run time
   std::optional<Millis> client_timeout;
-  bool tcplog = false;
+  // The traffic log: one line per connection in TCP mode, per request in HTTP mode.
+  bool tcplog = false;   // HAProxy's TCP format
+  bool httplog = false;  // HAProxy's HTTP format (mode http only)
   bool dontlognull = false;
   bool log_global = false;  // traffic logs also go to the global `log` targets
   std::string log_tag;      // `log-tag` of the proxy; empty = the global one

@@ -79,6 +79,9 @@ void Session::start_protocol(bool watched) {
 void Session::request_server() {
   tried_.clear();
   retries_done_ = 0;
+  redispatched_ = false;
+  queued_at_ = connect_started_ = connected_at_ = Millis{-1};  // this request's times
+  queue_pos_ = 0;
   Next next = Next::Fail;
   {
     auto lk = engine_.lock_state();
@@ -562,7 +565,7 @@ void Session::close(char who, char phase) {
     worker_.forget_hand_off(*this);
     --backend_.beconn;
     record_times();
-    if (frontend_.logs_traffic()) line = log_line();
+    if (frontend_.logs_traffic() && !proto_) line = log_line();  // a protocol logs its own
     drop_server();
     --frontend_.feconn;
     worker_.session_closed(*this);

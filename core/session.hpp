@@ -22,6 +22,7 @@
 #include "core/relay.hpp"
 #include "core/server.hpp"
 #include "core/session_protocol.hpp"
+#include "core/transaction_log.hpp"
 #include "core/worker.hpp"
 
 namespace ferry::core {
@@ -86,6 +87,12 @@ class Session : public ListHook<ServerSessionsTag>,
   void finish(char who, char phase) { close(who, phase); }
   void count_in(uint64_t n);
   void count_out(uint64_t n);
+  uint64_t bytes_out() const { return bytes_out_; }
+  int64_t accept_wall_us() const { return accept_wall_us_; }
+  Millis accepted_at() const { return accepted_at_; }
+  Millis connected_at() const { return connected_at_; }  // to this exchange's server; -1: not
+  // Logs one transaction in the frontend's format (httplog or tcplog), if it logs traffic.
+  void log_transaction(const TransactionLog& t);
 
  private:
   // ProxyHeader: waiting for the client's PROXY header (accept-proxy), not yet a session of its
@@ -173,6 +180,8 @@ class Session : public ListHook<ServerSessionsTag>,
   // One line in HAProxy's TCP log format (option tcplog); empty when `dontlognull` drops it.
   // State lock held (it prints the connection counts).
   std::string log_line() const;
+  // The line of one HTTP transaction (see log_transaction). State lock held.
+  std::string transaction_line(const TransactionLog& t) const;
 
   Worker& worker_;
   Engine& engine_;

@@ -32,6 +32,7 @@ HttpConnection::HttpConnection(core::Session& session, const HttpSettings& setti
       timer_(session.worker().loop, this) {}
 
 void HttpConnection::start() {
+  begin_transaction();
   c2s_.mark_readable();  // the request has usually arrived with the connection
   read_request();
 }
@@ -87,7 +88,9 @@ void HttpConnection::arm_timer() {
 void HttpConnection::on_timer() {
   switch (state_) {
     case State::Request:
-      if (c2s_.held().empty()) return session_.finish('c', 'R');
+      // An idle keep-alive connection closes quietly; a first request that never came gets
+      // 408, as HAProxy 2.6 answers it.
+      if (c2s_.held().empty() && !first_request_) return session_.finish('c', 'R');
       return refuse(408, "the request head did not arrive within timeout http-request", 'c', 'R');
     case State::Exchange:
       if (!response_started_) return refuse(504, "the server did not answer in time", 's', 'H');
@@ -104,6 +107,7 @@ void HttpConnection::wait_request() {
   first_request_ = false;
   c2s_.next_message();
   request_parser_.reset();
+  begin_transaction();
   read_request();
 }
 
@@ -111,10 +115,12 @@ void HttpConnection::read_request() {
   uint64_t moved = 0;
   const Status st = c2s_.read(session_.client_fd(), buffers_, moved);
   session_.count_in(moved);
+  note_request_bytes();
   if (st != Status::Ok) return session_.finish('C', 'R');
   switch (request_parser_.parse_request(c2s_.held(), request_)) {
     case ParseResult::NeedMore:
-      if (c2s_.at_eof()) return session_.finish(c2s_.held().empty() ? '-' : 'C', 'R');
+      if (c2s_.at_eof())
+        return session_.finish(c2s_.held().empty() && !first_request_ ? '-' : 'C', 'R');
       // timeout http-request runs from the request's first byte (from accept for the first
       // request) to its head's end; before that byte, timeout http-keep-alive.
       if (!timer_.active() || (!c2s_.held().empty() && !head_timer_)) {
@@ -135,6 +141,10 @@ void HttpConnection::request_ready() {
   if (request_.is_connect())
     return refuse(400, "CONNECT is not supported: ferry does not tunnel to arbitrary hosts", 'P',
                   'R');
+  txn_.head_ms = (session_.worker().loop.now() - txn_.start).count() - txn_.idle_ms;
+  txn_.request_line = std::string(request_.method) + ' ' + std::string(request_.target) +
+                      (request_.version == Version::Http10 ? " HTTP/1.0" : " HTTP/1.1");
+  txn_.routed = true;
   state_ = State::WaitServer;
   session_.request_server();  // server_ready() or closing() follow, maybe at once
 }
@@ -252,6 +262,10 @@ bool HttpConnection::read_response_head() {
 }
 
 void HttpConnection::response_head_ready() {
+  if (response_.status >= 200 || response_.status == 101) {
+    txn_.status = response_.status;
+    txn_.response_ms = (session_.worker().loop.now() - session_.connected_at()).count();
+  }
   if (response_.status == 101 && is_upgrade(request_) && c2s_.done()) {
     std::string head;
     write_response_head(response_, request_, {}, head);
@@ -320,6 +334,7 @@ void HttpConnection::end_exchange() {
   const bool clean = request_done && s2c_.held().empty();
   s2c_.release(buffers_);
   core::Fd fd = session_.end_exchange();
+  log_transaction('-', '-', server);
   // A connection that began with a PROXY header speaks for this client only: never pooled
   // (HAProxy reuses one only for a request whose PROXY header would be the same).
   if (reuse_server_ && clean && server && server->proxy.version == 0)
@@ -330,6 +345,8 @@ void HttpConnection::end_exchange() {
 
 void HttpConnection::refuse(int status, const std::string& why, char who, char phase) {
   send_error(status, why);
+  txn_.status = status;
+  log_transaction(who, phase, session_.server());
   session_.finish(who, phase);
 }
 
@@ -339,7 +356,8 @@ void HttpConnection::send_error(int status, const std::string& why) {
   const std::string reply = custom ? *custom : error_reply(status, true);
   if (reply.empty()) return;  // an empty errorfile: close without a reply
   const ssize_t n = ::send(session_.client_fd(), reply.data(), reply.size(), MSG_NOSIGNAL);
-  if (n > 0) session_.count_out(static_cast<uint64_t>(n));
+  // HAProxy 2.6 counts no bytes for its answer to a request it could not read (logs, stats).
+  if (n > 0 && txn_.routed) session_.count_out(static_cast<uint64_t>(n));
 }
 
 void HttpConnection::log_refusal(int status, const std::string& why) {
@@ -356,10 +374,55 @@ void HttpConnection::closing(char who, char phase) {
   timer_.stop();
   const bool no_server =
       state_ == State::WaitServer && (who == 'S' || who == 's') && (phase == 'C' || phase == 'Q');
-  state_ = State::Done;
-  if (no_server) send_error(503, "no server available (" + std::string{who, phase} + ")");
+  const State was = std::exchange(state_, State::Done);
+  if (no_server) {
+    send_error(503, "no server available (" + std::string{who, phase} + ")");
+    txn_.status = 503;
+  }
+  if (was == State::Request)
+    log_unread_request(who, phase);
+  else
+    log_transaction(who, phase, session_.server());
   c2s_.release(buffers_);
   s2c_.release(buffers_);
+}
+
+}  // namespace ferry::http
+
+namespace ferry::http {
+
+void HttpConnection::begin_transaction() {
+  const core::Millis now = session_.worker().loop.now();
+  txn_ = {};
+  txn_.start = first_request_ ? session_.accepted_at() : now;
+  txn_.start_wall_us =
+      session_.accept_wall_us() + (txn_.start - session_.accepted_at()).count() * 1000;
+  txn_bytes_out_ = session_.bytes_out();
+  txn_seen_ = false;
+  txn_logged_ = false;
+  note_request_bytes();  // a pipelined request is there already
+}
+
+void HttpConnection::note_request_bytes() {
+  if (txn_seen_ || c2s_.held().empty()) return;
+  txn_seen_ = true;
+  txn_.idle_ms = (session_.worker().loop.now() - txn_.start).count();
+}
+
+void HttpConnection::log_transaction(char who, char phase, core::Server* server) {
+  if (std::exchange(txn_logged_, true)) return;
+  txn_.who = who;
+  txn_.phase = phase;
+  txn_.server = server;
+  txn_.bytes_out = session_.bytes_out() - txn_bytes_out_;
+  session_.log_transaction(txn_);
+}
+
+void HttpConnection::log_unread_request(char who, char phase) {
+  if (!first_request_ && !txn_seen_) return;  // a keep-alive connection closing between requests
+  if (!txn_seen_ && session_.frontend().settings.dontlognull) return;
+  if (txn_.status < 0) txn_.status = 400;
+  log_transaction(who, phase, nullptr);
 }
 
 }  // namespace ferry::http

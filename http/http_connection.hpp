@@ -88,6 +88,14 @@ class HttpConnection final : public core::SessionProtocol {
   // The client's address for X-Forwarded-For; empty when there is none to add (a client of a
   // UNIX socket, or one in an `except` network).
   std::string forwarded_client() const;
+  // The transaction log (option httplog/tcplog): a new transaction starts at accept and at the
+  // end of the one before; each is logged once, when it ends.
+  void begin_transaction();
+  void note_request_bytes();  // the request's first byte arrived (now, if not before)
+  void log_transaction(char who, char phase, core::Server* server);
+  // The connection ends while waiting for a request: HAProxy logs it as "<BADREQ>" unless it is
+  // an idle keep-alive connection closing, or nothing came and `dontlognull` is set.
+  void log_unread_request(char who, char phase);
 
   core::Session& session_;
   const HttpSettings& settings_;
@@ -109,6 +117,10 @@ class HttpConnection final : public core::SessionProtocol {
   bool interim_ = false;     // a 1xx head is on its way to the client
   bool c2s_shut_ = false;    // tunnel: the client's end was passed to the server
   bool s2c_shut_ = false;
+  core::TransactionLog txn_;
+  uint64_t txn_bytes_out_ = 0;  // the session's bytes_out() when the transaction began
+  bool txn_seen_ = false;       // a byte of its request has arrived
+  bool txn_logged_ = false;
   core::TimerWatcher<HttpConnection, &HttpConnection::on_timer> timer_;
 };
 

@@ -253,7 +253,7 @@ TEST_CASE("proxy: HAProxy keywords ferry refuses say why and what to do") {
       diags(kMinimal + R"(  contimeout 5s
   clitimeout 5s
   srvtimeout 5s
-  option httplog
+  log-format %t
   use_backend x if y
   disabled
   http-request deny
@@ -267,8 +267,8 @@ TEST_CASE("proxy: HAProxy keywords ferry refuses say why and what to do") {
           "HAProxy 2.1; use 'timeout client'",
           "t.cfg:12: error: backend 'b': 'srvtimeout' is not supported by ferry; it was removed in "
           "HAProxy 2.1; use 'timeout server'",
-          "t.cfg:13: error: backend 'b': 'option httplog' is not supported by ferry; ferry has no "
-          "HTTP log format yet; use 'option tcplog' (one line per connection)",
+          "t.cfg:13: error: backend 'b': 'log-format' is not supported by ferry; ferry has no "
+          "custom log format; use 'option httplog' or 'option tcplog'",
           "t.cfg:14: error: backend 'b': 'use_backend' is not supported by ferry; ferry sends "
           "every "
           "connection of a frontend to its 'default_backend'; remove it",

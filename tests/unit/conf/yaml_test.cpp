@@ -206,7 +206,7 @@ TEST_CASE("yaml: errors carry line and column and suggest keys") {
   stats: { socket: [ { address: /run/x.sock, levle: admin } ] }
 defaults:
   timeout: { conect: 5s, client: 1s, server: 1s, connect: 1s }
-  options: [redispach, httplog]
+  options: [redispach, dontlog-normal]
 frontends:
   - name: web
     bind: [ ":8080" ]
@@ -230,8 +230,8 @@ backends:
           "t.yaml:3:46: error: unknown key 'levle' in stats socket; did you mean 'level'?",
           "t.yaml:5:14: error: unknown key 'conect' in timeout; did you mean 'connect'?",
           "t.yaml:6:13: error: unknown option 'redispach' in options; did you mean 'redispatch'?",
-          "t.yaml:6:24: error: defaults section: 'option httplog' is not supported by ferry; ferry "
-          "has no HTTP log format yet; use 'option tcplog' (one line per connection)",
+          "t.yaml:6:24: error: defaults section: 'option dontlog-normal' is not supported by "
+          "ferry; remove the line",
           "t.yaml:10:22: error: frontend 'web': default_backend: there is no backend or listen "
           "section named 'ap'; did you mean 'app'?",
           "t.yaml:11:1: error: unknown key 'backend' in the top level; did you mean 'backends'?",
