@@ -61,6 +61,7 @@ unsigned frontends_maxconn_to(const conf::Config& config, const std::string& bac
 
 void add_backend(const conf::Config& config, const conf::ProxyConf& p, core::Engine& engine) {
   core::BackendSettings st;
+  st.http = p.mode == conf::ProxyMode::Http;
   st.balance = p.balance;
   st.retries = p.retries;
   st.redispatch = p.redispatch;

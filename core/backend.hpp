@@ -17,6 +17,8 @@
 #include "core/server.hpp"
 #include "core/session_times.hpp"
 
+#include "core/http_counters.hpp"
+
 namespace ferry::core {
 
 class Engine;
@@ -33,13 +35,15 @@ struct BackendCounters {
   uint64_t lbtot = 0;
   uint64_t cli_abrt = 0;
   uint64_t srv_abrt = 0;
-  uint64_t connect = 0;
+  uint64_t connect = 0;  // new server connections
+  uint64_t reuse = 0;    // requests sent on a kept server connection (mode http)
   uint64_t chkdown = 0;  // times the backend lost its last usable server
   uint32_t smax = 0;
   uint32_t qmax = 0;
   Millis last_session{-1};
   FreqCounter sess_rate;
   SessionTimes times;  // queue/connect/total time averages of sessions that got a server
+  HttpCounters http;   // mode http only
 };
 
 struct BackendSettings {
@@ -47,6 +51,7 @@ struct BackendSettings {
   int retries = 3;
   bool redispatch = false;
   bool allbackups = false;
+  bool http = false;  // mode http
   // queue_timeout is `timeout queue`, which the config's validation defaults to `timeout connect`.
   std::optional<Millis> connect_timeout, server_timeout, queue_timeout, tunnel_timeout;
   unsigned fullconn = 0;

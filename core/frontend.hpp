@@ -19,6 +19,8 @@
 #include "core/session_protocol.hpp"
 #include "core/socket_ops.hpp"
 
+#include "core/http_counters.hpp"
+
 namespace ferry::core {
 
 class Backend;
@@ -68,6 +70,7 @@ struct FrontendCounters {
   uint32_t smax = 0;
   FreqCounter sess_rate;
   FreqCounter conn_rate;
+  HttpCounters http;  // mode http only
 };
 
 struct FrontendSettings {

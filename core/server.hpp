@@ -14,6 +14,8 @@
 #include "core/session_times.hpp"
 #include "core/sockaddr.hpp"
 
+#include "core/http_counters.hpp"
+
 namespace ferry::core {
 
 class Backend;
@@ -89,11 +91,13 @@ struct ServerCounters {
   uint64_t cli_abrt = 0;
   uint64_t srv_abrt = 0;
   uint64_t connect = 0;  // connection attempts
+  uint64_t reuse = 0;    // requests sent on a kept connection (mode http)
   uint32_t smax = 0;
   uint32_t qmax = 0;
   Millis last_session{-1};  // -1 = never
   SessionTimes times;       // queue/connect/total time averages of sessions that got a server
   FreqCounter sess_rate;    // sessions per second, counted where stot is
+  HttpCounters http;        // mode http only
 };
 
 class Server {

@@ -58,6 +58,7 @@ Session::~Session() {
 }
 
 void Session::count_backend_session() {
+  on_backend_ = true;
   ++backend_.beconn;
   ++backend_.counters.stot;
   backend_.counters.sess_rate.add(accepted_at_);
@@ -65,11 +66,11 @@ void Session::count_backend_session() {
   backend_.counters.smax = std::max(backend_.counters.smax, backend_.beconn);
 }
 
+void Session::leave_backend() {
+  if (std::exchange(on_backend_, false)) --backend_.beconn;
+}
+
 void Session::start_protocol(bool watched) {
-  {
-    auto lk = engine_.lock_state();
-    count_backend_session();
-  }
   if (!watched && client_io_.add(client_.get()) != 0) return close('R', 'C');
   phase_ = Phase::Idle;
   proto_ = frontend_.protocol->create(*this);
@@ -85,6 +86,7 @@ void Session::request_server() {
   Next next = Next::Fail;
   {
     auto lk = engine_.lock_state();
+    count_backend_session();
     next = assign();
   }
   proceed(next);
@@ -96,6 +98,7 @@ Fd Session::end_exchange() {
   {
     auto lk = engine_.lock_state();
     drop_server();
+    leave_backend();
   }
   return std::move(server_fd_);
 }
@@ -104,6 +107,11 @@ bool Session::reuse_idle() {
   Fd idle = proto_->idle_connection(*server_);
   if (!idle || server_io_.rebind(idle.get()) != 0) return false;
   server_fd_ = std::move(idle);
+  {
+    auto lk = engine_.lock_state();
+    ++server_->counters.reuse;
+    ++backend_.counters.reuse;
+  }
   count_server_session();
   connected(false);
   return true;
@@ -157,7 +165,6 @@ Session::Next Session::assign() {
   }
   if (r.server) {
     take_server(*r.server, true);
-    count_connect_attempt();
     return Next::Connect;
   }
   if (r.saturated) return enqueue();
@@ -208,7 +215,6 @@ void Session::run_hand_off() {
     auto lk = engine_.lock_state();
     kill_it = kill_requested_;
     dequeued = phase_ == Phase::Dequeued;
-    if (dequeued && !kill_it) count_connect_attempt();  // the attempt is made now
   }
   if (closed()) return;
   if (kill_it) return kill();
@@ -273,6 +279,10 @@ void Session::connect() {
   phase_ = Phase::Connecting;
   connect_started_ = worker_.loop.now();
   if (proto_ && reuse_idle()) return;
+  {
+    auto lk = engine_.lock_state();
+    count_connect_attempt();
+  }
   ConnectResult cr = connect_to(server_->addr);
   if (cr.err != 0) return connect_failed(cr.err, true);
   server_fd_ = std::move(cr.fd);
@@ -339,7 +349,6 @@ void Session::connect_failed(int err, bool synchronous) {
         const auto ct = backend_.settings.connect_timeout.value_or(kMaxTurnAround);
         return timer_.start(std::min(kMaxTurnAround, ct));
       }
-      count_connect_attempt();
       next = Next::Connect;
     }
   }
@@ -397,6 +406,29 @@ void Session::relay() {
 void Session::resume() {
   if (proto_ && !closed()) return proto_->resume();
   if (phase_ == Phase::Relaying) relay();
+}
+
+void Session::count_request(bool routed, bool bad) {
+  const Millis now = worker_.loop.now();
+  auto lk = engine_.lock_state();
+  frontend_.counters.http.count_request(now);
+  if (bad) ++frontend_.counters.ereq;
+  if (routed) backend_.counters.http.count_request(now);
+}
+
+void Session::count_response(int status, bool routed, bool from_server) {
+  auto lk = engine_.lock_state();
+  frontend_.counters.http.count_response(status);
+  if (routed) backend_.counters.http.count_response(status);
+  if (!from_server || !server_) return;
+  server_->counters.http.count_request(worker_.loop.now());  // HAProxy: the server's answers
+  server_->counters.http.count_response(status);
+}
+
+void Session::count_response_error() {
+  auto lk = engine_.lock_state();
+  ++backend_.counters.eresp;
+  if (server_) ++server_->counters.eresp;
 }
 
 void Session::count_in(uint64_t n) {
@@ -513,13 +545,8 @@ void Session::on_timer() {
     }
     case Phase::Connecting:
       return connect_failed(ETIMEDOUT, false);
-    case Phase::TurnAround: {
-      {
-        auto lk = engine_.lock_state();
-        count_connect_attempt();
-      }
+    case Phase::TurnAround:
       return connect();
-    }
     case Phase::Relaying: {
       const Millis idle = worker_.loop.now() - last_activity_;
       const Millis limit = idle_timeout();
@@ -563,7 +590,7 @@ void Session::close(char who, char phase) {
     }
     phase_ = Phase::Closed;
     worker_.forget_hand_off(*this);
-    --backend_.beconn;
+    leave_backend();
     record_times();
     if (frontend_.logs_traffic() && !proto_) line = log_line();  // a protocol logs its own
     drop_server();

@@ -91,6 +91,12 @@ class Session : public ListHook<ServerSessionsTag>,
   int64_t accept_wall_us() const { return accept_wall_us_; }
   Millis accepted_at() const { return accepted_at_; }
   Millis connected_at() const { return connected_at_; }  // to this exchange's server; -1: not
+  // mode http: a request read (`routed`: given to the backend; `bad`: refused unread, a request
+  // error of the frontend), the response it got (`from_server`: the server's own, not one of
+  // ferry's answers), a response from the server that was not HTTP.
+  void count_request(bool routed, bool bad);
+  void count_response(int status, bool routed, bool from_server);
+  void count_response_error();
   // Logs one transaction in the frontend's format (httplog or tcplog), if it logs traffic.
   void log_transaction(const TransactionLog& t);
 
@@ -134,7 +140,10 @@ class Session : public ListHook<ServerSessionsTag>,
   const SockAddr& local_address();
   // The client's peer credentials: from its PROXY header, else SO_PEERCRED of a UNIX client.
   std::optional<proxy_protocol::PeerCreds> peer_creds() const;
-  void count_backend_session();  // state lock held: the session's arrival on its backend
+  // State lock held: the session's arrival on its backend (for each request in mode http, as
+  // HAProxy counts a stream), and its leaving.
+  void count_backend_session();
+  void leave_backend();
   void count_connect_attempt();
   void count_server_session();  // stot, rate, smax, lastsess of server_
   // State lock held: the bytes the client sent before a server connection are counted on the
@@ -199,6 +208,7 @@ class Session : public ListHook<ServerSessionsTag>,
   int last_connect_error_ = 0;
   int retries_done_ = 0;
   bool redispatched_ = false;
+  bool on_backend_ = false;               // counted in backend_.beconn (state lock)
   std::atomic<Phase> phase_{Phase::New};  // read by other threads while queued
   bool kill_requested_ = false;           // under the state lock
   Flow c2s_;

@@ -129,7 +129,7 @@ std::string Session::transaction_line(const TransactionLog& t) const {
   // A request never read has no backend yet: HAProxy names the frontend, with no connection.
   const std::string& be = routed ? backend_.name : frontend_.name;
   const char* srv = t.server ? t.server->name.c_str() : "<NOSRV>";
-  const unsigned beconn = routed ? backend_.beconn - 1 : 0;  // this session's count left out
+  const unsigned beconn = routed ? backend_.beconn - (on_backend_ ? 1 : 0) : 0;  // itself out
   const unsigned srv_conn = t.server ? t.server->served - (t.server == server_ ? 1 : 0) : 0;
   const int64_t tw = routed ? times.tw : -1, tc = routed ? times.tc : -1;
   char counts[128];

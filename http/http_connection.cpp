@@ -129,6 +129,7 @@ void HttpConnection::read_request() {
       }
       return;
     case ParseResult::Error:
+      session_.count_request(false, true);
       return refuse(400, request_parser_.error(), 'P', 'R');
     case ParseResult::Done:
       return request_ready();
@@ -138,6 +139,7 @@ void HttpConnection::read_request() {
 void HttpConnection::request_ready() {
   timer_.stop();
   head_timer_ = false;
+  session_.count_request(!request_.is_connect(), request_.is_connect());
   if (request_.is_connect())
     return refuse(400, "CONNECT is not supported: ferry does not tunnel to arbitrary hosts", 'P',
                   'R');
@@ -264,6 +266,7 @@ bool HttpConnection::read_response_head() {
 void HttpConnection::response_head_ready() {
   if (response_.status >= 200 || response_.status == 101) {
     txn_.status = response_.status;
+    session_.count_response(response_.status, true, true);
     txn_.response_ms = (session_.worker().loop.now() - session_.connected_at()).count();
   }
   if (response_.status == 101 && is_upgrade(request_) && c2s_.done()) {
@@ -346,6 +349,8 @@ void HttpConnection::end_exchange() {
 void HttpConnection::refuse(int status, const std::string& why, char who, char phase) {
   send_error(status, why);
   txn_.status = status;
+  session_.count_response(status, txn_.routed, false);
+  if (status == 502) session_.count_response_error();
   log_transaction(who, phase, session_.server());
   session_.finish(who, phase);
 }
@@ -378,6 +383,7 @@ void HttpConnection::closing(char who, char phase) {
   if (no_server) {
     send_error(503, "no server available (" + std::string{who, phase} + ")");
     txn_.status = 503;
+    session_.count_response(503, true, false);
   }
   if (was == State::Request)
     log_unread_request(who, phase);

@@ -18,8 +18,51 @@ Value zero(const RowContext&) {
 Value one(const RowContext&) {
   return Value::num(1);
 }
-Value mode_tcp(const RowContext&) {
-  return Value::str("tcp");
+// mode http: the frontend's sessions speak HTTP; a backend (and its servers) says so.
+bool fe_http(const RowContext& c) {
+  return c.frontend->protocol != nullptr;
+}
+bool be_http(const RowContext& c) {
+  return (c.server ? *c.server->backend : *c.backend).settings.http;
+}
+Value mode_name(bool http) {
+  return Value::str(http ? "http" : "tcp");
+}
+Value fe_mode(const RowContext& c) {
+  return mode_name(fe_http(c));
+}
+Value be_mode(const RowContext& c) {
+  return mode_name(be_http(c));
+}
+// An HTTP column: the counter in mode http; in mode tcp what HAProxy 2.6 shows there (0 or empty).
+template <auto Read, bool TcpZero = false>
+Value fe_http_cnt(const RowContext& c) {
+  if (!fe_http(c)) return TcpZero ? Value::num(0) : Value{};
+  return Value::num(Read(c.frontend->counters.http, c.now));
+}
+template <auto Read>
+Value be_http_cnt(const RowContext& c) {
+  return be_http(c) ? Value::num(Read(c.backend->counters.http, c.now)) : Value{};
+}
+template <auto Read>
+Value sv_http_cnt(const RowContext& c) {
+  return be_http(c) ? Value::num(Read(c.server->counters.http, c.now)) : Value{};
+}
+template <size_t K>
+uint64_t hrsp(const core::HttpCounters& h, Millis) {
+  return h.hrsp[K];
+}
+uint64_t req_tot(const core::HttpCounters& h, Millis) {
+  return h.req_tot;
+}
+uint64_t req_rate(const core::HttpCounters& h, Millis now) {
+  return h.req_rate.rate(now);
+}
+uint64_t req_rate_max(const core::HttpCounters& h, Millis) {
+  return h.req_rate.max();
+}
+uint64_t none(const core::HttpCounters&, Millis) {
+  return 0;
 }
 Value type_fe(const RowContext&) {
   return Value::num(0);
@@ -412,17 +455,26 @@ constexpr std::array<FieldDef, kFieldCount> kFields{{
      sv_check_code},
     {"check_duration", U64, kMDP, "Milliseconds the last health check took", nullptr, nullptr,
      sv_check_duration},
-    {"hrsp_1xx", U64, kMCP, "HTTP 1xx responses", nullptr, nullptr, nullptr},
-    {"hrsp_2xx", U64, kMCP, "HTTP 2xx responses", nullptr, nullptr, nullptr},
-    {"hrsp_3xx", U64, kMCP, "HTTP 3xx responses", nullptr, nullptr, nullptr},
-    {"hrsp_4xx", U64, kMCP, "HTTP 4xx responses", nullptr, nullptr, nullptr},
-    {"hrsp_5xx", U64, kMCP, "HTTP 5xx responses", nullptr, nullptr, nullptr},
-    {"hrsp_other", U64, kMCP, "HTTP responses with another code", nullptr, nullptr, nullptr},
+    {"hrsp_1xx", U64, kMCP, "HTTP 1xx responses", fe_http_cnt<hrsp<0>>, be_http_cnt<hrsp<0>>,
+     sv_http_cnt<hrsp<0>>},
+    {"hrsp_2xx", U64, kMCP, "HTTP 2xx responses", fe_http_cnt<hrsp<1>>, be_http_cnt<hrsp<1>>,
+     sv_http_cnt<hrsp<1>>},
+    {"hrsp_3xx", U64, kMCP, "HTTP 3xx responses", fe_http_cnt<hrsp<2>>, be_http_cnt<hrsp<2>>,
+     sv_http_cnt<hrsp<2>>},
+    {"hrsp_4xx", U64, kMCP, "HTTP 4xx responses", fe_http_cnt<hrsp<3>>, be_http_cnt<hrsp<3>>,
+     sv_http_cnt<hrsp<3>>},
+    {"hrsp_5xx", U64, kMCP, "HTTP 5xx responses", fe_http_cnt<hrsp<4>>, be_http_cnt<hrsp<4>>,
+     sv_http_cnt<hrsp<4>>},
+    {"hrsp_other", U64, kMCP, "HTTP responses with another code", fe_http_cnt<hrsp<5>>,
+     be_http_cnt<hrsp<5>>, sv_http_cnt<hrsp<5>>},
     {"hanafail", U64, kMCP, "Health check failures caused by observed traffic", nullptr, nullptr,
      sv_hanafail},
-    {"req_rate", U32, kMRP, "HTTP requests over the last second", zero, nullptr, nullptr},
-    {"req_rate_max", U32, kMMP, "Highest HTTP request rate seen", zero, nullptr, nullptr},
-    {"req_tot", U64, kMCP, "HTTP requests since start", zero, nullptr, nullptr},
+    {"req_rate", U32, kMRP, "HTTP requests over the last second", fe_http_cnt<req_rate, true>,
+     nullptr, nullptr},
+    {"req_rate_max", U32, kMMP, "Highest HTTP request rate seen", fe_http_cnt<req_rate_max, true>,
+     nullptr, nullptr},
+    {"req_tot", U64, kMCP, "HTTP requests since start", fe_http_cnt<req_tot, true>,
+     be_http_cnt<req_tot>, sv_http_cnt<req_tot>},
     {"cli_abrt", U64, kMCP, "Transfers aborted by the client", nullptr, be_cnt<&BC::cli_abrt>,
      sv_cnt<&SC::cli_abrt>},
     {"srv_abrt", U64, kMCP, "Transfers aborted by the server", nullptr, be_cnt<&BC::srv_abrt>,
@@ -459,7 +511,7 @@ constexpr std::array<FieldDef, kFieldCount> kFields{{
     {"agent_health", U32, kCGS, "Agent health counter", nullptr, nullptr, nullptr},
     {"addr", STR, kCGS, "Server address (ip:port, or unix)", nullptr, nullptr, sv_addr},
     {"cookie", STR, kCNS, "Persistence cookie", nullptr, nullptr, nullptr},
-    {"mode", STR, kCGS, "Proxy mode", mode_tcp, mode_tcp, mode_tcp},
+    {"mode", STR, kCGS, "Proxy mode", fe_mode, be_mode, be_mode},
     {"algo", STR, kCGS, "Balancing algorithm", nullptr, be_algo, nullptr},
     {"conn_rate", U32, kMRP, "Connections accepted over the last second", fe_conn_rate, nullptr,
      nullptr},
@@ -467,16 +519,17 @@ constexpr std::array<FieldDef, kFieldCount> kFields{{
      nullptr},
     {"conn_tot", U64, kMCP, "Connections accepted since start", fe_cnt<&FC::conn_tot>, nullptr,
      nullptr},
-    {"intercepted", U64, kMCP, "Requests intercepted", nullptr, nullptr, nullptr},
+    {"intercepted", U64, kMCP, "Requests intercepted", fe_http_cnt<none>, nullptr, nullptr},
     {"dcon", U64, kMCP, "Connections denied by tcp-request connection rules", zero, nullptr,
      nullptr},
     {"dses", U64, kMCP, "Sessions denied by tcp-request session rules", zero, nullptr, nullptr},
     {"wrew", U64, kMCP, "Failed header rewrites", zero, zero, zero},
     {"connect", U64, kMCP, "Connection attempts to servers", nullptr, be_cnt<&BC::connect>,
      sv_cnt<&SC::connect>},
-    {"reuse", U64, kMCP, "Reused server connections", nullptr, zero, zero},
-    {"cache_lookups", U64, kMCP, "Cache lookups", nullptr, nullptr, nullptr},
-    {"cache_hits", U64, kMCP, "Cache hits", nullptr, nullptr, nullptr},
+    {"reuse", U64, kMCP, "Reused server connections", nullptr, be_cnt<&BC::reuse>,
+     sv_cnt<&SC::reuse>},
+    {"cache_lookups", U64, kMCP, "Cache lookups", fe_http_cnt<none>, be_http_cnt<none>, nullptr},
+    {"cache_hits", U64, kMCP, "Cache hits", fe_http_cnt<none>, be_http_cnt<none>, nullptr},
     {"srv_icur", U32, kMGP, "Idle server connections available for reuse", nullptr, nullptr, zero},
     {"src_ilim", U32, kCLP, "Limit of idle server connections", nullptr, nullptr, nullptr},
     {"qtime_max", U32, kMMP, "Longest queue time (ms)", nullptr, be_max<&ST::queue>,
