@@ -13,45 +13,13 @@
 #include "tests/support/client_conn.hpp"
 #include "tests/support/datagram_receiver.hpp"
 #include "tests/support/ferry_process.hpp"
+#include "tests/support/scripted_http_app.hpp"
 #include "tests/support/socket_address.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace ferry::test;
 
 namespace {
-
-// The application: answers every request with its path, the status the path starts with;
-// `/slow` answers after a second, `/garbage` with a bad status line.
-constexpr const char* kApp = R"(import os, socket, sys, threading, time
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1])
-s.listen(64)
-def serve(c):
-    buf = b''
-    while True:
-        while b'\r\n\r\n' not in buf:
-            d = c.recv(65536)
-            if not d:
-                c.close()
-                return
-            buf += d
-        head, buf = buf.split(b'\r\n\r\n', 1)
-        path = head.split(b' ')[1].decode()
-        if path == '/slow':
-            time.sleep(1)
-        if path == '/garbage':
-            c.sendall(b'NOT HTTP\r\n\r\n')
-            c.close()
-            return
-        code = int(path[1:4]) if path[1:4].isdigit() else 200
-        body = path.encode() + b'\n'
-        try:
-            c.sendall(b'HTTP/1.1 %d X\r\nContent-Length: %d\r\n\r\n' % (code, len(body)) + body)
-        except OSError:
-            return
-while True:
-    threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
-)";
 
 constexpr const char* kConfig = R"(global
     log {LOG} format raw local0
@@ -76,45 +44,25 @@ backend none
     server s1 unix@{DIR}/app.sock disabled
 )";
 
-// Reads one response whose body has a Content-Length; "" if none comes.
-std::string read_response(ClientConn& c) {
-  std::string data;
-  const Deadline deadline(5s);
-  size_t end = std::string::npos;
-  while ((end = data.find("\r\n\r\n")) == std::string::npos)
-    if (c.read_some(data, deadline) != ReadStatus::Data) return data;
-  static const std::regex length("[Cc]ontent-[Ll]ength: *([0-9]+)");
-  std::smatch m;
-  const std::string head = data.substr(0, end);
-  const size_t body = std::regex_search(head, m, length) ? std::stoul(m[1]) : 0;
-  while (data.size() < end + 4 + body)
-    if (c.read_some(data, deadline) != ReadStatus::Data) break;
-  return data;
-}
-
-std::string get(const std::string& path, const std::string& extra = "") {
-  return "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n";
-}
-
 // The same traffic for both programs; returns how many log lines it makes.
 size_t send_traffic(uint16_t port, uint16_t nosrv_port, const std::string& unix_path) {
   auto exchange = [](ClientConn c, const std::string& request) {
     REQUIRE(c.ok());
     REQUIRE(c.send_all(request));
-    CHECK(!read_response(c).empty());
+    CHECK(!read_http_response(c).empty());
   };
-  exchange(ClientConn::tcp(port), get("/200", "Connection: close\r\n"));
+  exchange(ClientConn::tcp(port), http_get("/200", "Connection: close\r\n"));
   {
     ClientConn c = ClientConn::tcp(port);  // keep-alive: two requests, then the client leaves
-    REQUIRE(c.send_all(get("/404")));
-    CHECK(read_response(c).starts_with("HTTP/1.1 404"));
-    REQUIRE(c.send_all(get("/500")));
-    CHECK(read_response(c).starts_with("HTTP/1.1 500"));
+    REQUIRE(c.send_all(http_get("/404")));
+    CHECK(read_http_response(c).starts_with("HTTP/1.1 404"));
+    REQUIRE(c.send_all(http_get("/500")));
+    CHECK(read_http_response(c).starts_with("HTTP/1.1 500"));
   }
-  exchange(ClientConn::unix_socket(unix_path), get("/301"));
-  exchange(ClientConn::tcp(nosrv_port), get("/nosrv"));  // 503
-  exchange(ClientConn::tcp(port), get("/slow"));         // 504
-  exchange(ClientConn::tcp(port), get("/garbage"));      // 502
+  exchange(ClientConn::unix_socket(unix_path), http_get("/301"));
+  exchange(ClientConn::tcp(nosrv_port), http_get("/nosrv"));  // 503
+  exchange(ClientConn::tcp(port), http_get("/slow"));         // 504
+  exchange(ClientConn::tcp(port), http_get("/garbage"));      // 502
   exchange(ClientConn::tcp(port),
            "GET /bad HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
   {
@@ -129,7 +77,7 @@ size_t send_traffic(uint16_t port, uint16_t nosrv_port, const std::string& unix_
   exchange(ClientConn::tcp(port), "GET /late HTTP/1.1\r\n");  // 408
   {
     ClientConn c = ClientConn::tcp(port);  // two pipelined requests
-    REQUIRE(c.send_all(get("/201") + get("/202", "Connection: close\r\n")));
+    REQUIRE(c.send_all(http_get("/201") + http_get("/202", "Connection: close\r\n")));
     const Received r = c.read_until_eof(Deadline(5s));
     CHECK(r.data.find("/202") != std::string::npos);
   }
@@ -169,10 +117,7 @@ struct Run {
 Run run_both(const std::string& format) {
   TempDir dir;
   const std::string app_sock = dir.file("app.sock");
-  const std::string app_py = dir.write_file("app.py", kApp);
-  Program app(dir, "app", ProgramSpec{{"python3", app_py, app_sock}, "", {}});
-  REQUIRE_MESSAGE(poll_until([&] { return ClientConn::unix_socket(app_sock).ok(); }, 10s),
-                  app.err());
+  const ScriptedHttpApp app(dir, app_sock);
   DatagramReceiver ours = DatagramReceiver::udp();  // UDP: a UNIX one queues only 10
   DatagramReceiver theirs = DatagramReceiver::udp();
   const uint16_t port = free_tcp_port(), port2 = free_tcp_port();

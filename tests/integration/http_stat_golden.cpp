@@ -13,38 +13,13 @@
 #include "tests/support/admin_programs.hpp"
 #include "tests/support/client_conn.hpp"
 #include "tests/support/ferry_process.hpp"
+#include "tests/support/scripted_http_app.hpp"
 #include "tests/support/socket_address.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace ferry::test;
 
 namespace {
-
-constexpr const char* kApp = R"(import socket, sys, threading
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1])
-s.listen(64)
-def serve(c):
-    buf = b''
-    while True:
-        while b'\r\n\r\n' not in buf:
-            d = c.recv(65536)
-            if not d:
-                c.close()
-                return
-            buf += d
-        head, buf = buf.split(b'\r\n\r\n', 1)
-        path = head.split(b' ')[1].decode()
-        if path == '/garbage':
-            c.sendall(b'NOT HTTP\r\n\r\n')
-            c.close()
-            return
-        code = int(path[1:4]) if path[1:4].isdigit() else 200
-        body = path.encode() + b'\n'
-        c.sendall(b'HTTP/1.1 %d X\r\nContent-Length: %d\r\n\r\n' % (code, len(body)) + body)
-while True:
-    threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
-)";
 
 constexpr const char* kConfig = R"(global
     stats socket {DIR}/{WHO}.sock level admin
@@ -66,47 +41,30 @@ backend none
     server n1 unix@{DIR}/app.sock disabled
 )";
 
-std::string read_response(ClientConn& c) {
-  std::string data;
-  const Deadline deadline(5s);
-  size_t end = std::string::npos;
-  while ((end = data.find("\r\n\r\n")) == std::string::npos)
-    if (c.read_some(data, deadline) != ReadStatus::Data) return data;
-  const size_t at = data.find("ength: ");
-  const size_t body = at < end ? std::stoul(data.substr(at + 7)) : 0;
-  while (data.size() < end + 4 + body)
-    if (c.read_some(data, deadline) != ReadStatus::Data) break;
-  return data;
-}
-
-std::string get(const std::string& path, const std::string& extra = "") {
-  return "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n";
-}
-
 void send_traffic(uint16_t port, uint16_t nosrv_port) {
   for (const char* path : {"/200", "/404"}) {
     ClientConn c = ClientConn::tcp(port);
-    REQUIRE(c.send_all(get(path, "Connection: close\r\n")));
+    REQUIRE(c.send_all(http_get(path, "Connection: close\r\n")));
     CHECK(c.read_until_eof(Deadline(5s)).closed);
   }
   {
     ClientConn c = ClientConn::tcp(port);  // keep-alive
     for (const char* path : {"/500", "/301", "/201", "/200"}) {
-      REQUIRE(c.send_all(get(path)));
-      CHECK(read_response(c).starts_with(std::string("HTTP/1.1 ") + (path + 1)));
+      REQUIRE(c.send_all(http_get(path)));
+      CHECK(read_http_response(c).starts_with(std::string("HTTP/1.1 ") + (path + 1)));
     }
   }
   for (const std::string& request :
-       {get("/garbage"),
+       {http_get("/garbage"),
         std::string(
             "GET /bad HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")}) {
     ClientConn c = ClientConn::tcp(port);
     REQUIRE(c.send_all(request));
-    CHECK(read_response(c).starts_with("HTTP/1.1 "));
+    CHECK(read_http_response(c).starts_with("HTTP/1.1 "));
   }
   ClientConn c = ClientConn::tcp(nosrv_port);
-  REQUIRE(c.send_all(get("/nosrv")));
-  CHECK(read_response(c).starts_with("HTTP/1.1 503"));
+  REQUIRE(c.send_all(http_get("/nosrv")));
+  CHECK(read_http_response(c).starts_with("HTTP/1.1 503"));
 }
 
 }  // namespace
@@ -116,10 +74,7 @@ TEST_CASE("golden: show stat in mode http after the same requests through both")
                   "haproxy is not installed (scripts/packages.sh)");
   TempDir dir;
   const std::string app_sock = dir.file("app.sock");
-  Program app(dir, "app",
-              ProgramSpec{{"python3", dir.write_file("app.py", kApp), app_sock}, "", {}});
-  REQUIRE_MESSAGE(poll_until([&] { return ClientConn::unix_socket(app_sock).ok(); }, 10s),
-                  app.err());
+  const ScriptedHttpApp app(dir, app_sock);
   const uint16_t port = free_tcp_port(), port2 = free_tcp_port();
   const uint16_t hport = free_tcp_port(), hport2 = free_tcp_port();
   auto config = [&](const std::string& who, uint16_t p, uint16_t p2) {
