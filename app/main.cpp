@@ -126,8 +126,11 @@ int run(const CommandLine& cmd, const conf::Config& config, WorkerStart* worker 
   for (const auto& w : limits.warnings)
     if (!worker) log.warning(w);
   if (!limits.error.empty()) return log.alert(limits.error), 1;
-  core::Engine engine(loop, log, limits.maxconn,
-                      static_cast<unsigned>(std::max(1, config.global.nbthread)));
+  // A buffer holds at least a whole tune.bufsize (an HTTP head of up to bufsize - maxrewrite).
+  core::Engine engine(
+      loop, log, limits.maxconn, static_cast<unsigned>(std::max(1, config.global.nbthread)),
+      std::max<size_t>(core::BufferPool::kDefaultSize,
+                       static_cast<size_t>(config.global.tune_bufsize + 15) & ~size_t{15}));
   engine.hard_stop_after = config.global.hard_stop_after;
   BuildOptions build;
   build.takeover = !cmd.soft_stop_pids.empty() || !cmd.hard_stop_pids.empty() || worker ||

@@ -33,6 +33,9 @@ std::unique_ptr<core::Server> make_server(const conf::ServerConf& sc, size_t ind
   const conf::ProxyProtocolConf& pp = sc.proxy_protocol;
   s->proxy = {
       .version = pp.version, .crc32c = pp.crc32c, .peer_creds = pp.peer_creds, .check = pp.check};
+  s->pool_max_conn = sc.pool_max_conn;
+  s->pool_purge_delay = sc.pool_purge_delay;
+  s->max_reuse = sc.max_reuse;
   s->last_change = now;
   if (sc.disabled) {
     s->admin_flags |= core::admin::kConfigMaint | core::admin::kForcedMaint;
@@ -65,6 +68,10 @@ void add_backend(const conf::Config& config, const conf::ProxyConf& p, core::Eng
   st.balance = p.balance;
   st.retries = p.retries;
   st.redispatch = p.redispatch;
+  // retry-on applies to `mode http` only (HAProxy ignores it otherwise); without conn-failure
+  // in it a failed connection is not tried again.
+  st.retry_connect = p.mode != conf::ProxyMode::Http || p.retry_on.has(conf::RetryOn::kConnFailure);
+  st.prefer_last_server = p.prefer_last_server;
   st.allbackups = p.allbackups;
   st.connect_timeout = p.timeouts.connect;
   st.server_timeout = p.timeouts.server;
@@ -169,6 +176,15 @@ void forwardfor_settings(const conf::ForwardFor& fe, const conf::ForwardFor& be,
     if (ff->enabled && ff->except) st.forwardfor_except.push_back(*ff->except);
 }
 
+// The largest head is tune.bufsize (rounded up to 16 bytes as HAProxy on 64-bit machines) less
+// tune.maxrewrite, which HAProxy lowers to half of bufsize when it is larger.
+http::Limits http_limits(const conf::GlobalConf& g) {
+  const uint32_t bufsize = (static_cast<uint32_t>(g.tune_bufsize) + 15) & ~15u;
+  const uint32_t maxrewrite = std::min(static_cast<uint32_t>(g.tune_maxrewrite), bufsize / 2);
+  return {.max_head = bufsize - maxrewrite,
+          .max_headers = static_cast<uint32_t>(g.tune_http_maxhdr)};
+}
+
 // The HTTP settings of a `mode http` frontend and its backend: the stronger connection mode,
 // `option forwardfor` from either, the errorfiles (the backend's first),
 // timeouts from where HAProxy takes them.
@@ -194,6 +210,9 @@ http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyCo
   st.client_timeout = fe.timeouts.client;
   st.server_timeout = be->timeouts.server;
   st.tunnel_timeout = be->timeouts.tunnel;
+  st.reuse = be->http_reuse;
+  st.retry_on = be->retry_on;
+  st.limits = http_limits(config.global);
   return st;
 }
 

@@ -178,7 +178,10 @@ json server_json(const ServerConf& s) {
            {{"version", s.proxy_protocol.version},
             {"crc32c", s.proxy_protocol.crc32c},
             {"peer_creds", s.proxy_protocol.peer_creds},
-            {"check", s.proxy_protocol.check}}}};
+            {"check", s.proxy_protocol.check}}},
+          {"pool_max_conn", s.pool_max_conn},
+          {"pool_purge_delay", s.pool_purge_delay.count()},
+          {"max_reuse", s.max_reuse}};
 }
 
 json probe_json(const HealthProbeConf& p) {
@@ -266,7 +269,37 @@ json global_json(const GlobalConf& g) {
           {"exit_on_failure", g.exit_on_failure},
           {"chroot", g.chroot},
           {"server_state_file", g.server_state_file},
-          {"server_state_base", g.server_state_base}};
+          {"server_state_base", g.server_state_base},
+          {"tune_bufsize", g.tune_bufsize},
+          {"tune_maxrewrite", g.tune_maxrewrite},
+          {"tune_http_maxhdr", g.tune_http_maxhdr}};
+}
+
+const char* http_reuse_name(HttpReuse r) {
+  switch (r) {
+    case HttpReuse::Never:
+      return "never";
+    case HttpReuse::Safe:
+      return "safe";
+    case HttpReuse::Aggressive:
+      return "aggressive";
+    case HttpReuse::Always:
+      return "always";
+  }
+  return "safe";
+}
+
+json retry_on_json(const RetryOn& r) {
+  json kinds = json::array();
+  for (const auto& [name, kind] : {std::pair{"conn-failure", RetryOn::kConnFailure},
+                                   {"empty-response", RetryOn::kEmptyResponse},
+                                   {"junk-response", RetryOn::kJunkResponse},
+                                   {"response-timeout", RetryOn::kResponseTimeout},
+                                   {"0rtt-rejected", RetryOn::k0rttRejected}})
+    if (r.has(kind)) kinds.push_back(name);
+  for (int s : r.statuses)
+    kinds.push_back(std::to_string(s));
+  return kinds;
 }
 
 json proxy_json(const ProxyConf& p) {
@@ -290,6 +323,9 @@ json proxy_json(const ProxyConf& p) {
           {"http_connection_mode", http_conn_mode_name(p.http_conn_mode)},
           {"forwardfor", forwardfor_json(p.forwardfor)},
           {"errorfiles", errorfiles},
+          {"http_reuse", http_reuse_name(p.http_reuse)},
+          {"retry_on", retry_on_json(p.retry_on)},
+          {"prefer_last_server", p.prefer_last_server},
           {"servers", servers},
           {"timeouts", timeouts_json(p.timeouts)},
           {"maxconn", p.maxconn},

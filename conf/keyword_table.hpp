@@ -44,14 +44,15 @@ struct Keyword {
 };
 
 // Tables, one per file of handlers.
-std::span<const Keyword> global_keywords();       // keywords_global.cpp
-std::span<const Keyword> proxy_keywords();        // keywords_proxy.cpp
-std::span<const Keyword> bind_keywords();         // keywords_bind.cpp: bind, stats socket
-std::span<const Keyword> server_keywords();       // keywords_server.cpp: server, default-server
-std::span<const Keyword> log_keywords();          // keywords_log.cpp
-std::span<const Keyword> check_keywords();        // keywords_check.cpp: option httpchk, ...
-std::span<const Keyword> http_keywords();         // keywords_http.cpp: mode http settings
-std::span<const Keyword> unsupported_keywords();  // keywords_unsupported.cpp
+std::span<const Keyword> global_keywords();        // keywords_global.cpp
+std::span<const Keyword> proxy_keywords();         // keywords_proxy.cpp
+std::span<const Keyword> bind_keywords();          // keywords_bind.cpp: bind, stats socket
+std::span<const Keyword> server_keywords();        // keywords_server.cpp: server, default-server
+std::span<const Keyword> log_keywords();           // keywords_log.cpp
+std::span<const Keyword> check_keywords();         // keywords_check.cpp: option httpchk, ...
+std::span<const Keyword> http_keywords();          // keywords_http.cpp: mode http settings
+std::span<const Keyword> http_backend_keywords();  // keywords_http_backend.cpp: http-reuse, ...
+std::span<const Keyword> unsupported_keywords();   // keywords_unsupported.cpp
 
 // The row for `words` in the tables, or nullptr; `consumed` gets the number of words the name
 // has (1 or 2). A row that applies to `section` wins over one that does not.

@@ -30,6 +30,19 @@ void ulimit_n(ParseContext& ctx, const Call& call) {
   int_arg(ctx, call, 0, 0, INT_MAX, global(ctx).ulimit_n);
 }
 
+// tune.bufsize: below 256 MB, as HAProxy requires when HTTP is in use.
+void tune_bufsize(ParseContext& ctx, const Call& call) {
+  int_arg(ctx, call, 0, 1, (256 << 20) - 1, global(ctx).tune_bufsize);
+}
+
+void tune_maxrewrite(ParseContext& ctx, const Call& call) {
+  int_arg(ctx, call, 0, 0, INT_MAX, global(ctx).tune_maxrewrite);
+}
+
+void tune_http_maxhdr(ParseContext& ctx, const Call& call) {
+  int_arg(ctx, call, 0, 1, 32767, global(ctx).tune_http_maxhdr);
+}
+
 void strict_limits(ParseContext& ctx, const Call& call) {
   global(ctx).strict_limits = !call.negated;
 }
@@ -115,6 +128,24 @@ constexpr Keyword kTable[] = {
      .sections = kGlobal,
      .handler = nbthread,
      .usage = "nbthread <1-64>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "tune.bufsize",
+     .sections = kGlobal,
+     .handler = tune_bufsize,
+     .usage = "tune.bufsize <bytes>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "tune.maxrewrite",
+     .sections = kGlobal,
+     .handler = tune_maxrewrite,
+     .usage = "tune.maxrewrite <bytes>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "tune.http.maxhdr",
+     .sections = kGlobal,
+     .handler = tune_http_maxhdr,
+     .usage = "tune.http.maxhdr <number>",
      .min_args = 1,
      .max_args = 1},
     {.name = "ulimit-n",

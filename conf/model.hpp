@@ -142,6 +142,10 @@ struct ServerConf {
   OnError on_error = OnError::FailCheck;
   std::optional<Millis> slowstart;
   ProxyProtocolConf proxy_protocol;
+  // Idle connections of `mode http` (HAProxy's server options of the same names).
+  int pool_max_conn = -1;         // idle connections kept, -1: no limit, 0: none
+  Millis pool_purge_delay{5000};  // half of those idle a whole delay close each delay; 0: none
+  int max_reuse = -1;             // times a connection is used again, -1: no limit
 };
 
 struct Timeouts {
@@ -155,6 +159,27 @@ enum class ProxyMode { Tcp, Http };
 // option http-server-close; option httpclose). Ordered: the stronger of a frontend's and its
 // backend's applies.
 enum class HttpConnMode { KeepAlive, ServerClose, Close };
+
+// http-reuse: which requests may go over an idle connection another client's request left.
+enum class HttpReuse { Never, Safe, Aggressive, Always };
+
+// retry-on: the failures after which a `mode http` request is sent again (within `retries`).
+struct RetryOn {
+  static constexpr unsigned kConnFailure = 1u << 0;
+  static constexpr unsigned kEmptyResponse = 1u << 1;
+  static constexpr unsigned kJunkResponse = 1u << 2;
+  static constexpr unsigned kResponseTimeout = 1u << 3;
+  static constexpr unsigned k0rttRejected = 1u << 4;  // early data: ferry never sends any
+  unsigned kinds = kConnFailure;                      // HAProxy's default
+  std::vector<int> statuses;                          // response codes among HAProxy's list
+
+  bool has(unsigned kind) const { return (kinds & kind) != 0; }
+  bool has_status(int status) const {
+    for (int s : statuses)
+      if (s == status) return true;
+    return false;
+  }
+};
 
 // option forwardfor [except NET] [header NAME] [if-none]
 struct ForwardFor {
@@ -218,6 +243,9 @@ struct ProxyConf {
   Balance balance = Balance::RoundRobin;
   ProxyMode mode = ProxyMode::Tcp;
   HttpConnMode http_conn_mode = HttpConnMode::KeepAlive;
+  HttpReuse http_reuse = HttpReuse::Safe;
+  RetryOn retry_on;
+  bool prefer_last_server = false;
   ForwardFor forwardfor;
   std::vector<ErrorFile> errorfiles;  // one per status, a proxy's own replacing the defaults'
   std::vector<ServerConf> servers;
@@ -264,6 +292,11 @@ struct GlobalConf {
   Millis hard_stop_after{0};    // 0: a soft-stopping process waits for its last session
   bool master_worker = false;   // `master-worker`: as -W
   bool exit_on_failure = true;  // `master-worker no-exit-on-failure` clears it
+  // tune.bufsize, tune.maxrewrite, tune.http.maxhdr: an HTTP head must fit in bufsize less
+  // maxrewrite bytes and have at most maxhdr fields.
+  int tune_bufsize = 16384;
+  int tune_maxrewrite = 1024;
+  int tune_http_maxhdr = 101;
 };
 
 struct Config {

@@ -154,9 +154,29 @@ void proxy_v2_options(OptCtx& o, const std::string& arg) {
   }
 }
 
-// `mode http` keeps idle server connections without limits of its own (README).
-constexpr std::string_view kIdlePool =
-    "ferry does not limit or purge idle server connections yet; remove it";
+void pool_max_conn(OptCtx& o, const std::string& arg) {
+  if (auto v = parse_integer(arg); v && *v < -1) return o.fail("'pool-max-conn' must be >= -1");
+  o.int_value(arg, -1, INT_MAX, o.s.pool_max_conn);
+}
+
+void pool_purge_delay(OptCtx& o, const std::string& arg) {
+  if (auto err = parse_duration(arg, o.name, o.s.pool_purge_delay)) o.fail(*err);
+}
+
+void max_reuse(OptCtx& o, const std::string& arg) {
+  if (auto v = parse_integer(arg); v && *v < -1) return o.fail("'max-reuse' must be >= -1");
+  o.int_value(arg, -1, INT_MAX, o.s.max_reuse);
+}
+
+// HAProxy's threads take idle connections from each other unless a thread has fewer than this;
+// ferry's never do (each keeps its own), so there is nothing to apply.
+void pool_low_conn(OptCtx& o, const std::string& arg) {
+  int ignored = 0;
+  if (!o.int_value(arg, INT_MIN, INT_MAX, ignored)) return;
+  o.ctx.warning(o.pos, o.label +
+                           ": 'pool-low-conn' is ignored: each ferry thread keeps its own idle "
+                           "connections and never takes another thread's; remove it");
+}
 constexpr std::string_view kNoTls = "TLS is not supported; remove it";
 constexpr std::string_view kNoAgent = "agent checks are not supported; use 'check'";
 
@@ -253,10 +273,10 @@ const ServerOption kOptions[] = {
      .note = "ferry does not resolve names; use a numeric address"},
     {.name = "source", .values = 1, .note = "remove it"},
     {.name = "redir", .values = 1, .note = "ferry does not redirect yet; remove it"},
-    {.name = "pool-max-conn", .values = 1, .note = kIdlePool},
-    {.name = "pool-low-conn", .values = 1, .note = kIdlePool},
-    {.name = "pool-purge-delay", .values = 1, .note = kIdlePool},
-    {.name = "max-reuse", .values = 1, .note = kIdlePool},
+    {.name = "pool-max-conn", .values = 1, .apply = pool_max_conn},
+    {.name = "pool-low-conn", .values = 1, .apply = pool_low_conn},
+    {.name = "pool-purge-delay", .values = 1, .apply = pool_purge_delay},
+    {.name = "max-reuse", .values = 1, .apply = max_reuse},
 };
 
 const ServerOption* find_option(std::string_view name) {

@@ -169,6 +169,10 @@ constexpr YamlKey kServerKeys[] = {
     {"send_proxy", send_proxy<D>},
     {"proxy_v2_options", proxy_v2_options<D>},
     {"check_send_proxy", server_flag<D, "check-send-proxy", "no-check-send-proxy">},
+    {"pool_max_conn", server_option<D, "pool-max-conn">},
+    {"pool_low_conn", server_option<D, "pool-low-conn">},
+    {"pool_purge_delay", server_option<D, "pool-purge-delay">},
+    {"max_reuse", server_option<D, "max-reuse">},
 };
 
 // --- health checks --------------------------------------------------------------------------

@@ -50,6 +50,8 @@ struct BackendSettings {
   conf::Balance balance = conf::Balance::RoundRobin;
   int retries = 3;
   bool redispatch = false;
+  bool retry_connect = true;        // a failed connection is tried again (retry-on conn-failure)
+  bool prefer_last_server = false;  // option prefer-last-server
   bool allbackups = false;
   bool http = false;  // mode http
   // queue_timeout is `timeout queue`, which the config's validation defaults to `timeout connect`.

@@ -22,7 +22,8 @@ struct Buffer {
 
 class BufferPool {
  public:
-  explicit BufferPool(size_t buffer_size = 32 * 1024, size_t keep = 256);
+  static constexpr size_t kDefaultSize = 32 * 1024;
+  explicit BufferPool(size_t buffer_size = kDefaultSize, size_t keep = 256);
   ~BufferPool();
   BufferPool(const BufferPool&) = delete;
   BufferPool& operator=(const BufferPool&) = delete;

@@ -4,13 +4,13 @@
 
 namespace ferry::core {
 
-Engine::Engine(EventLoop& l, Log& lg, unsigned max, unsigned threads)
+Engine::Engine(EventLoop& l, Log& lg, unsigned max, unsigned threads, size_t buffer_size)
     : loop(l), log(lg), maxconn(max), nbthread(threads < 1 ? 1 : threads), start_time(l.now()) {
   // Splice pipes are capped at maxconn / 4 for the process, as HAProxy's maxpipes.
   const size_t pipes_each = max / 4 / nbthread;
-  workers.push_back(std::make_unique<Worker>(*this, 0, &loop, pipes_each));
+  workers.push_back(std::make_unique<Worker>(*this, 0, &loop, pipes_each, buffer_size));
   for (size_t i = 1; i < nbthread; ++i)
-    workers.push_back(std::make_unique<Worker>(*this, i, nullptr, pipes_each));
+    workers.push_back(std::make_unique<Worker>(*this, i, nullptr, pipes_each, buffer_size));
 }
 
 Engine::~Engine() {

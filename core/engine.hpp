@@ -39,7 +39,9 @@ class ConnectObserver {
 class Engine {
  public:
   // `nbthread` workers; worker 0 runs on `loop`, the others start with start_threads().
-  Engine(EventLoop& loop, Log& log, unsigned maxconn, unsigned nbthread = 1);
+  // `buffer_size`: the bytes of each of their buffers.
+  Engine(EventLoop& loop, Log& log, unsigned maxconn, unsigned nbthread = 1,
+         size_t buffer_size = BufferPool::kDefaultSize);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

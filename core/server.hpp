@@ -3,6 +3,7 @@
 // Owned by its Backend; shared by the workers, changed under the engine's state lock.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -116,6 +117,12 @@ class Server {
   unsigned maxconn = 0;               // 0 = unlimited
   unsigned maxqueue = 0;              // 0 = unlimited
   proxy_protocol::SendOptions proxy;  // the PROXY header its connections (and checks) start with
+  // Idle connections of `mode http` (http/idle_pool): pool-max-conn (-1: no limit),
+  // pool-purge-delay (0: none kept), max-reuse (-1: no limit).
+  int pool_max_conn = -1;
+  Millis pool_purge_delay{5000};
+  int max_reuse = -1;
+  std::atomic<int> idle_conns{0};  // idle connections kept now, by every worker
 
   OpState op = OpState::Running;
   unsigned admin_flags = 0;

@@ -95,6 +95,7 @@ void Session::request_server() {
 Fd Session::end_exchange() {
   timer_.stop();
   phase_ = Phase::Idle;
+  last_server_ = server_;
   {
     auto lk = engine_.lock_state();
     drop_server();
@@ -103,7 +104,31 @@ Fd Session::end_exchange() {
   return std::move(server_fd_);
 }
 
+bool Session::retry_exchange() {
+  if (retries_done_ >= backend_.settings.retries) return false;
+  timer_.stop();
+  server_fd_.reset();
+  fresh_only_ = true;
+  ++retries_done_;
+  Next next = Next::Connect;
+  {
+    auto lk = engine_.lock_state();
+    if (should_redispatch()) {
+      tried_.push_back(server_);
+      redispatch_from_ = server_;
+      drop_server();
+      next = assign();
+    } else {
+      ++server_->counters.wretr;
+      ++backend_.counters.wretr;
+    }
+  }
+  proceed(next);
+  return true;
+}
+
 bool Session::reuse_idle() {
+  if (std::exchange(fresh_only_, false)) return false;
   Fd idle = proto_->idle_connection(*server_);
   if (!idle || server_io_.rebind(idle.get()) != 0) return false;
   server_fd_ = std::move(idle);
@@ -112,6 +137,7 @@ bool Session::reuse_idle() {
     ++server_->counters.reuse;
     ++backend_.counters.reuse;
   }
+  reused_ = true;
   count_server_session();
   connected(false);
   return true;
@@ -157,6 +183,11 @@ void Session::begin() {
 Session::Next Session::assign() {
   // FIFO fairness: while others wait, a new connection waits behind them.
   if (!backend_.queue.empty() && tried_.empty()) return enqueue();
+  if (Server* last = preferred_server()) {
+    take_server(*last, false);
+    count_connect_attempt();
+    return Next::Connect;
+  }
   PickResult r;
   if (backend_.lb) {
     r = backend_.lb->pick(PickRequest{&peer_, tried_});
@@ -170,6 +201,15 @@ Session::Next Session::assign() {
   if (r.saturated) return enqueue();
   ++backend_.counters.econ;  // no usable server at all
   return Next::Fail;
+}
+
+Server* Session::preferred_server() const {
+  // As HAProxy: only for algorithms that do not derive the server from the request (source).
+  if (!backend_.settings.prefer_last_server || !last_server_ || !tried_.empty() ||
+      backend_.settings.balance == conf::Balance::Source)
+    return nullptr;
+  if (!last_server_->usable() || last_server_->full()) return nullptr;
+  return proto_->holds_idle_connection(*last_server_) ? last_server_ : nullptr;
 }
 
 Session::Next Session::enqueue() {
@@ -283,6 +323,7 @@ void Session::connect() {
     auto lk = engine_.lock_state();
     count_connect_attempt();
   }
+  reused_ = false;
   ConnectResult cr = connect_to(server_->addr);
   if (cr.err != 0) return connect_failed(cr.err, true);
   server_fd_ = std::move(cr.fd);
@@ -330,7 +371,7 @@ void Session::connect_failed(int err, bool synchronous) {
   Next next = Next::Fail;
   {
     auto lk = engine_.lock_state();
-    if (retries_done_ >= backend_.settings.retries) {
+    if (retries_done_ >= backend_.settings.retries || !backend_.settings.retry_connect) {
       ++server.counters.econ;
       ++backend_.counters.econ;
       return close(err == ETIMEDOUT ? 's' : 'S', 'C');

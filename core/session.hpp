@@ -83,6 +83,13 @@ class Session : public ListHook<ServerSessionsTag>,
   // The exchange is over: the server's slot is given back (a queued session may take it) and
   // its connection handed to the caller, to keep for reuse or to close.
   Fd end_exchange();
+  // The exchange failed on the server's side before any byte of a response (a reused connection
+  // found closed, ...): closes the server connection and connects afresh, never to an idle one,
+  // to the same server or (option redispatch) another, within `retries`. server_ready() or
+  // closing() follow, as for request_server(). False, with nothing done, when no retry is left.
+  bool retry_exchange();
+  // The exchange's server connection was an idle one, kept from an earlier exchange.
+  bool reused_connection() const { return reused_; }
   // Ends the session with termination state `who``phase`.
   void finish(char who, char phase) { close(who, phase); }
   void count_in(uint64_t n);
@@ -120,6 +127,9 @@ class Session : public ListHook<ServerSessionsTag>,
 
   // State lock held: picks a server and takes a slot on it, or queues, or gives up.
   Next assign();
+  // State lock held: option prefer-last-server's pick, the last exchange's server when the
+  // client still holds an idle connection to it and it may take the request; else nullptr.
+  Server* preferred_server() const;
   Next enqueue();
   void proceed(Next next);
   void connect();  // to server_, whose slot is taken and the attempt counted
@@ -204,11 +214,14 @@ class Session : public ListHook<ServerSessionsTag>,
   std::optional<proxy_protocol::PeerCreds> header_creds_;
   Server* server_ = nullptr;
   std::vector<Server*> tried_;
+  Server* last_server_ = nullptr;      // of the protocol's last exchange (prefer-last-server)
   Server* redispatch_from_ = nullptr;  // the server a redispatch left, until the next pick
   int last_connect_error_ = 0;
   int retries_done_ = 0;
   bool redispatched_ = false;
-  bool on_backend_ = false;               // counted in backend_.beconn (state lock)
+  bool on_backend_ = false;  // counted in backend_.beconn (state lock)
+  bool reused_ = false;      // the server connection came from the protocol's idle ones
+  bool fresh_only_ = false;  // the next connect must not take an idle connection (a retry)
   std::atomic<Phase> phase_{Phase::New};  // read by other threads while queued
   bool kill_requested_ = false;           // under the state lock
   Flow c2s_;

@@ -34,6 +34,8 @@ class SessionProtocol {
   virtual void closing(char who, char phase) = 0;
   // An idle connection to `server` kept from an earlier exchange; an empty Fd when none.
   virtual Fd idle_connection(Server& server) = 0;
+  // An idle connection of this client's to `server` is kept (option prefer-last-server).
+  virtual bool holds_idle_connection(Server& server) const = 0;
 };
 
 // Makes the protocol of each new session of a frontend.

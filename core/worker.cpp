@@ -39,12 +39,13 @@ void Acceptor::refund() {
   worker_.release_slot(frontend_);
 }
 
-Worker::Worker(Engine& e, size_t i, EventLoop* shared_loop, size_t max_pipes)
+Worker::Worker(Engine& e, size_t i, EventLoop* shared_loop, size_t max_pipes, size_t buffer_size)
     : own_loop_(shared_loop ? nullptr : std::make_unique<EventLoop>()),
       engine(e),
       index(i),
       loop(shared_loop ? *shared_loop : *own_loop_),
       poller(loop),
+      buffers(buffer_size),
       pipes(max_pipes),
       accept_backoff(loop, e.log,
                      [this] {

@@ -67,7 +67,8 @@ class Worker {
 
  public:
   // `shared_loop`: run on that loop (worker 0, the main thread's); nullptr: a loop of its own.
-  Worker(Engine& engine, size_t index, EventLoop* shared_loop, size_t max_pipes);
+  Worker(Engine& engine, size_t index, EventLoop* shared_loop, size_t max_pipes,
+         size_t buffer_size = BufferPool::kDefaultSize);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

@@ -20,6 +20,13 @@ using ConnMode = HttpSettings::ConnMode;
 std::optional<core::Millis> first_of(std::optional<core::Millis> a, std::optional<core::Millis> b) {
   return a ? a : b;
 }
+
+// RFC 9110 9.2.2: a method whose request may be sent twice with the effect of once.
+bool is_idempotent(std::string_view method) {
+  for (std::string_view m : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+    if (method == m) return true;
+  return false;
+}
 }  // namespace
 
 HttpConnection::HttpConnection(core::Session& session, const HttpSettings& settings, IdlePool& pool)
@@ -38,7 +45,28 @@ void HttpConnection::start() {
 }
 
 core::Fd HttpConnection::idle_connection(core::Server& server) {
-  return pool_.take(server);
+  IdlePool::Taken taken = pool_.take(server, this, sharing());
+  taken_uses_ = taken.uses;
+  return std::move(taken.fd);
+}
+
+bool HttpConnection::holds_idle_connection(core::Server& server) const {
+  return pool_.holds(server, this);
+}
+
+IdlePool::Sharing HttpConnection::sharing() const {
+  using Sharing = IdlePool::Sharing;
+  switch (settings_.reuse) {
+    case conf::HttpReuse::Never:
+      return Sharing::OwnOnly;
+    case conf::HttpReuse::Safe:
+      return first_request_ ? Sharing::OwnOnly : Sharing::Any;
+    case conf::HttpReuse::Aggressive:
+      return first_request_ ? Sharing::Proven : Sharing::Any;
+    case conf::HttpReuse::Always:
+      return Sharing::Any;
+  }
+  return Sharing::OwnOnly;
 }
 
 void HttpConnection::client_io(int revents) {
@@ -93,7 +121,10 @@ void HttpConnection::on_timer() {
       if (c2s_.held().empty() && !first_request_) return session_.finish('c', 'R');
       return refuse(408, "the request head did not arrive within timeout http-request", 'c', 'R');
     case State::Exchange:
-      if (!response_started_) return refuse(504, "the server did not answer in time", 's', 'H');
+      if (!response_started_) {
+        if (!got_response_ && retry(conf::RetryOn::kResponseTimeout)) return;
+        return refuse(504, "the server did not answer in time", 's', 'H');
+      }
       return session_.finish(s2c_.wants_write() ? 'c' : 's', 'D');
     case State::Tunnel:
       return session_.finish('c', 'D');
@@ -152,6 +183,23 @@ void HttpConnection::request_ready() {
 }
 
 void HttpConnection::server_ready() {
+  server_uses_ = session_.reused_connection() ? taken_uses_ + 1 : 1;
+  got_response_ = false;
+  interim_sent_ = false;
+  response_parser_.reset();
+  response_started_ = false;
+  state_ = State::Exchange;
+  if (std::exchange(retrying_, false)) {
+    c2s_.resend(*replay_);
+  } else {
+    forward_request_head();
+  }
+  arm_timer();
+  s2c_.mark_readable();  // a reused connection's events went to the pool
+  exchange();
+}
+
+void HttpConnection::forward_request_head() {
   RequestForward how;
   how.close_server = settings_.conn_mode != ConnMode::KeepAlive;
   const std::string client = settings_.forwardfor ? forwarded_client() : std::string();
@@ -163,13 +211,37 @@ void HttpConnection::server_ready() {
   std::string head;
   write_request_head(request_, how, head);
   request_head_method_ = request_.is_head();
+  idempotent_ = is_idempotent(request_.method);
   c2s_.begin_body(request_.size, std::move(head), request_.framing, request_.content_length);
-  response_parser_.reset();
-  response_started_ = false;
+  const conf::RetryOn& on = settings_.retry_on;
+  const bool may_retry = (on.kinds & ~conf::RetryOn::kConnFailure) != 0 || !on.statuses.empty() ||
+                         (on.has(conf::RetryOn::kConnFailure) && session_.reused_connection());
+  replay_ = may_retry ? c2s_.whole_message() : std::nullopt;
+}
+
+bool HttpConnection::retry(unsigned kind, int status) {
+  const conf::RetryOn& on = settings_.retry_on;
+  if (!replay_ || response_started_ || interim_sent_) return false;
+  if (status ? !on.has_status(status) : !on.has(kind)) return false;
+  if (kind != conf::RetryOn::kConnFailure && !idempotent_) return false;
+  timer_.stop();
+  s2c_.release(buffers_);
+  state_ = State::WaitServer;  // a failure to find a server now is answered 503
+  retrying_ = true;
+  if (session_.retry_exchange()) return true;
   state_ = State::Exchange;
-  arm_timer();
-  s2c_.mark_readable();  // a reused connection's events went to the pool
-  exchange();
+  retrying_ = false;
+  return false;
+}
+
+void HttpConnection::server_failed(int status, const std::string& why, char who) {
+  // Nothing came back: a reused connection the server had closed is a connection failure (as
+  // HAProxy 2.6 retries it), a fresh one an empty response.
+  const unsigned kind = !got_response_ && session_.reused_connection() ? conf::RetryOn::kConnFailure
+                        : got_response_ ? conf::RetryOn::kJunkResponse
+                                        : conf::RetryOn::kEmptyResponse;
+  if (retry(kind)) return;
+  refuse(status, why, who, 'H');
 }
 
 std::string HttpConnection::forwarded_client() const {
@@ -224,7 +296,7 @@ bool HttpConnection::pump_request() {
       return true;
     case Status::WriteError:
       if (!response_started_)
-        refuse(502, "the server closed while receiving the request", 'S', 'H');
+        server_failed(502, "the server closed while receiving the request", 'S');
       else
         session_.finish('S', 'D');
       return false;
@@ -244,19 +316,22 @@ bool HttpConnection::read_response_head() {
   uint64_t moved = 0;
   const Status st = s2c_.read(session_.server_fd(), buffers_, moved);
   session_.count_out(moved);
+  if (moved > 0) got_response_ = true;
   if (st != Status::Ok) {
-    refuse(502, "the server reset the connection before a response", 'S', 'H');
+    server_failed(502, "the server reset the connection before a response", 'S');
     return false;
   }
   switch (response_parser_.parse_response(s2c_.held(), response_, request_head_method_)) {
     case ParseResult::NeedMore:
       if (!s2c_.at_eof()) return true;
-      refuse(502, "the server closed the connection before a complete response head", 'S', 'H');
+      server_failed(502, "the server closed the connection before a complete response head", 'S');
       return false;
     case ParseResult::Error:
+      if (retry(conf::RetryOn::kJunkResponse)) return false;
       refuse(502, "invalid response: " + response_parser_.error(), 'P', 'H');
       return false;
     case ParseResult::Done:
+      if (retry(0, response_.status)) return false;
       response_head_ready();
       return state_ != State::Done;
   }
@@ -276,6 +351,7 @@ void HttpConnection::response_head_ready() {
   }
   if (response_.status < 200) {  // 100 Continue and other interim answers go out as they are
     interim_ = true;
+    interim_sent_ = true;
     s2c_.begin_body(response_.size, std::string(s2c_.held().substr(0, response_.size)),
                     Framing::None, 0);
     return;
@@ -338,10 +414,12 @@ void HttpConnection::end_exchange() {
   s2c_.release(buffers_);
   core::Fd fd = session_.end_exchange();
   log_transaction('-', '-', server);
-  // A connection that began with a PROXY header speaks for this client only: never pooled
+  // A connection that began with a PROXY header speaks for this client only: kept for it alone
   // (HAProxy reuses one only for a request whose PROXY header would be the same).
-  if (reuse_server_ && clean && server && server->proxy.version == 0)
-    pool_.put(*server, std::move(fd));
+  if (reuse_server_ && clean && server &&
+      (server->max_reuse < 0 || server_uses_ <= static_cast<uint32_t>(server->max_reuse)))
+    pool_.put(*server, std::move(fd), this, server_uses_,
+              settings_.reuse != conf::HttpReuse::Never && server->proxy.version == 0);
   if (close_client_ || !request_done) return session_.finish('-', '-');
   wait_request();
 }
@@ -377,6 +455,7 @@ void HttpConnection::log_refusal(int status, const std::string& why) {
 
 void HttpConnection::closing(char who, char phase) {
   timer_.stop();
+  pool_.forget(this);
   const bool no_server =
       state_ == State::WaitServer && (who == 'S' || who == 's') && (phase == 'C' || phase == 'Q');
   const State was = std::exchange(state_, State::Done);

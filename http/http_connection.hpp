@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "conf/model.hpp"
 #include "conf/network.hpp"
 #include "core/event_loop.hpp"
 #include "core/session.hpp"
@@ -43,6 +44,8 @@ struct HttpSettings {
   // The replies of the errorfiles that apply (the backend's, else the frontend's), by status.
   std::vector<std::pair<int, std::string>> errorfiles;
   Limits limits;
+  conf::HttpReuse reuse = conf::HttpReuse::Safe;  // the backend's http-reuse
+  conf::RetryOn retry_on;                         // the backend's retry-on
 
   // The errorfile reply for `status`, or nullptr (ferry's own reply then).
   const std::string* errorfile(int status) const {
@@ -63,6 +66,7 @@ class HttpConnection final : public core::SessionProtocol {
   void resume() override;
   void closing(char who, char phase) override;
   core::Fd idle_connection(core::Server& server) override;
+  bool holds_idle_connection(core::Server& server) const override;
 
  private:
   enum class State : uint8_t { Request, WaitServer, Exchange, Tunnel, Done };
@@ -70,6 +74,7 @@ class HttpConnection final : public core::SessionProtocol {
   void wait_request();  // between requests: the keep-alive wait
   void read_request();
   void request_ready();
+  void forward_request_head();  // the request's head, rewritten, and its body follow
   // Answers `status` itself, logs why, and ends the session with `who``phase`.
   void refuse(int status, const std::string& why, char who, char phase);
   void send_error(int status, const std::string& why);
@@ -96,6 +101,15 @@ class HttpConnection final : public core::SessionProtocol {
   // The connection ends while waiting for a request: HAProxy logs it as "<BADREQ>" unless it is
   // an idle keep-alive connection closing, or nothing came and `dontlognull` is set.
   void log_unread_request(char who, char phase);
+  IdlePool::Sharing sharing() const;
+  // Sends the request again on a fresh connection (Session::retry_exchange) after a failure of
+  // `kind` (a conf::RetryOn kind) or a response of `status`, when retry-on allows it, nothing of
+  // a response went to the client and the whole request is in hand (and, but for a connection
+  // failure, its method is idempotent). False when it cannot: the caller goes on (answers the
+  // client). True: the caller returns at once (server_ready() or closing() may have run).
+  bool retry(unsigned kind, int status = 0);
+  // The server connection failed before any response: retried, or answered `status` (`why`).
+  void server_failed(int status, const std::string& why, char who);
 
   core::Session& session_;
   const HttpSettings& settings_;
@@ -121,6 +135,13 @@ class HttpConnection final : public core::SessionProtocol {
   uint64_t txn_bytes_out_ = 0;  // the session's bytes_out() when the transaction began
   bool txn_seen_ = false;       // a byte of its request has arrived
   bool txn_logged_ = false;
+  bool idempotent_ = false;            // the request's method may be sent twice (RFC 9110 9.2.2)
+  bool got_response_ = false;          // a byte of a response came from this server connection
+  bool interim_sent_ = false;          // a 1xx answer of this exchange went to the client
+  bool retrying_ = false;              // server_ready() sends replay_ again
+  uint32_t taken_uses_ = 0;            // requests the idle connection just taken had carried
+  uint32_t server_uses_ = 0;           // requests the server connection carried, this one included
+  std::optional<std::string> replay_;  // the request as sent, when it may have to be resent
   core::TimerWatcher<HttpConnection, &HttpConnection::on_timer> timer_;
 };
 

@@ -4,7 +4,7 @@ namespace ferry::http {
 
 IdlePool& IdlePools::of(core::Worker& worker) {
   auto& pool = pools_[worker.index];
-  if (!pool) pool = std::make_unique<IdlePool>(worker.poller);
+  if (!pool) pool = std::make_unique<IdlePool>(worker.poller, worker.loop);
   return *pool;
 }
 

@@ -2,48 +2,142 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace ferry::http {
+
+IdlePool::IdlePool(core::EdgePoller& poller, core::EventLoop& loop)
+    : poller_(poller), loop_(loop), purge_(loop, this) {}
 
 std::string IdlePool::key_of(const core::Server& server) {
   return {reinterpret_cast<const char*>(&server.addr.storage), server.addr.len};
 }
 
-void IdlePool::put(core::Server& server, core::Fd fd) {
+IdlePool::Idle& IdlePool::free_slot() {
   if (free_.empty()) {
     slots_.push_back(std::make_unique<Idle>(*this));
     free_.push_back(slots_.back().get());
   }
-  Idle* idle = free_.back();
-  if (idle->io.rebind(fd.get()) != 0) return;  // not in the poller: closed (by ~Fd)
-  free_.pop_back();
-  idle->fd = std::move(fd);
-  idle->server = &server;
-  idle->key = key_of(server);
+  return *free_.back();
 }
 
-core::Fd IdlePool::take(core::Server& server) {
+void IdlePool::put(core::Server& server, core::Fd fd, const void* owner, uint32_t uses,
+                   bool shared) {
+  if (server.pool_purge_delay.count() == 0) return;  // closed by ~Fd
+  if (server.idle_conns.fetch_add(1) >= server.pool_max_conn && server.pool_max_conn >= 0) {
+    --server.idle_conns;
+    return;
+  }
+  Idle& idle = free_slot();
+  if (idle.io.rebind(fd.get()) != 0) {  // not in the poller: closed
+    --server.idle_conns;
+    return;
+  }
+  free_.pop_back();
+  idle.fd = std::move(fd);
+  idle.server = &server;
+  idle.key = key_of(server);
+  idle.owner = owner;
+  idle.uses = uses;
+  idle.shared = shared;
+  idle.since = loop_.now();
+  if (!purge_.active()) purge_.start(server.pool_purge_delay);
+}
+
+bool IdlePool::may_take(const Idle& idle, const void* owner, Sharing sharing) {
+  if (idle.owner == owner) return true;
+  if (!idle.shared) return false;
+  switch (sharing) {
+    case Sharing::OwnOnly:
+      return false;
+    case Sharing::Proven:
+      return idle.uses >= 2;
+    case Sharing::Any:
+      return true;
+  }
+  return false;
+}
+
+IdlePool::Taken IdlePool::take(core::Server& server, const void* owner, Sharing sharing) {
   const std::string key = key_of(server);
   // The newest first: the one least likely to have been closed by the server meanwhile.
+  Idle* best = nullptr;
   for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
     Idle& idle = **it;
     if (!idle.fd || idle.server != &server || idle.key != key) continue;
-    free_.push_back(&idle);
-    idle.server = nullptr;
-    return std::move(idle.fd);  // the taker rebinds it in the poller
+    if (!may_take(idle, owner, sharing)) continue;
+    if (!best || (idle.owner == owner && best->owner != owner)) best = &idle;
+    if (idle.owner == owner) break;
   }
-  return {};
+  if (!best) return {};
+  Taken taken{std::move(best->fd), best->uses};  // the taker rebinds it in the poller
+  release(*best);
+  return taken;
+}
+
+bool IdlePool::holds(const core::Server& server, const void* owner) const {
+  const std::string key = key_of(server);
+  for (const auto& slot : slots_)
+    if (slot->fd && slot->server == &server && slot->owner == owner && slot->key == key)
+      return true;
+  return false;
+}
+
+void IdlePool::forget(const void* owner) {
+  for (auto& slot : slots_) {
+    if (!slot->fd || slot->owner != owner) continue;
+    if (slot->shared)
+      slot->owner = nullptr;
+    else
+      drop(*slot);
+  }
 }
 
 size_t IdlePool::size() const {
   return slots_.size() - free_.size();
 }
 
+void IdlePool::release(Idle& idle) {
+  --idle.server->idle_conns;
+  idle.server = nullptr;
+  idle.owner = nullptr;
+  free_.push_back(&idle);
+  if (size() == 0) purge_.stop();
+}
+
 void IdlePool::drop(Idle& idle) {
   idle.fd.reset();
-  idle.server = nullptr;
-  free_.push_back(&idle);
+  release(idle);
+}
+
+void IdlePool::on_purge() {
+  const core::Millis now = loop_.now();
+  std::vector<core::Server*> servers;
+  for (const auto& slot : slots_)
+    if (slot->fd && std::find(servers.begin(), servers.end(), slot->server) == servers.end())
+      servers.push_back(slot->server);
+  for (core::Server* server : servers)
+    purge_server(*server, now);
+  arm_purge();
+}
+
+void IdlePool::purge_server(core::Server& server, core::Millis now) {
+  std::vector<Idle*> stale;  // idle for a whole delay, oldest first
+  for (const auto& slot : slots_)
+    if (slot->fd && slot->server == &server && now - slot->since >= server.pool_purge_delay)
+      stale.push_back(slot.get());
+  std::sort(stale.begin(), stale.end(), [](Idle* a, Idle* b) { return a->since < b->since; });
+  for (size_t i = 0; i < (stale.size() + 1) / 2; ++i)
+    drop(*stale[i]);
+}
+
+void IdlePool::arm_purge() {
+  core::Millis next{0};
+  for (const auto& slot : slots_)
+    if (slot->fd && (next.count() == 0 || slot->server->pool_purge_delay < next))
+      next = slot->server->pool_purge_delay;
+  if (next.count() > 0) purge_.start(next);
 }
 
 void IdlePool::Idle::on_io(int) {

@@ -63,6 +63,23 @@ void MessageFlow::begin_body(uint32_t head_size, std::string head, Framing frami
   classify();
 }
 
+std::optional<std::string> MessageFlow::whole_message() const {
+  if (!body_done_ || framing_ == Framing::UntilClose) return std::nullopt;
+  std::string message = out_;
+  message.append(held().substr(0, ready_));
+  return message;
+}
+
+void MessageFlow::resend(std::string message) {
+  buf_.head += ready_;
+  ready_ = 0;
+  out_ = std::move(message);
+  out_pos_ = 0;
+  framing_ = Framing::None;
+  in_body_ = true;
+  body_done_ = true;
+}
+
 void MessageFlow::classify() {
   if (!in_body_ || body_done_) return;
   const std::string_view fresh = held().substr(ready_);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,12 @@ class MessageFlow {
   // The owner parsed a head of `head_size` bytes at the start of held(): `head` goes out in its
   // place, followed by a body framed by `framing` (`length` bytes for Framing::Length).
   void begin_body(uint32_t head_size, std::string head, Framing framing, uint64_t length);
+  // Right after begin_body(): the whole message as it goes out (the head given, then the body),
+  // when the body is held entirely; nullopt when it is not (it cannot be sent again).
+  std::optional<std::string> whole_message() const;
+  // Sends `message` (what whole_message() gave) in place of what is left of the current one:
+  // the current message's bytes still held are dropped, those after it stay for the next.
+  void resend(std::string message);
   // Sends the head and the body held, reads more while the destination keeps up; stops at the
   // message's end. `moved`: bytes read from the source.
   Status pump(int from, int to, core::BufferPool& pool, uint64_t& moved);

@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 
 #include <array>
-#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -17,6 +16,7 @@
 #include "tests/support/client_conn.hpp"
 #include "tests/support/ferry_process.hpp"
 #include "tests/support/health_backends.hpp"
+#include "tests/support/http_response.hpp"
 #include "tests/support/socket_address.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_backends.hpp"
@@ -78,36 +78,6 @@ struct Gunicorns {
     }
   }
 };
-
-struct Response {
-  int status = 0;
-  std::string head;
-  std::string body;
-};
-
-// Reads one response with a Content-Length body from `c` (bytes past it stay in `extra`).
-Response read_response(ClientConn& c, std::string& extra, Millis timeout = 10s) {
-  Deadline deadline(timeout);
-  Response r;
-  size_t end;
-  while ((end = extra.find("\r\n\r\n")) == std::string::npos) {
-    if (c.read_some(extra, deadline) != ReadStatus::Data) return r;
-  }
-  r.head = extra.substr(0, end + 4);
-  extra.erase(0, end + 4);
-  r.status = std::stoi(r.head.substr(9, 3));
-  size_t length = 0;
-  for (const char* name : {"Content-Length: ", "content-length: ", "Content-length: "}) {
-    const size_t at = r.head.find(name);
-    if (at != std::string::npos) length = std::stoul(r.head.substr(at + std::strlen(name)));
-  }
-  while (extra.size() < length) {
-    if (c.read_some(extra, deadline) != ReadStatus::Data) return r;
-  }
-  r.body = extra.substr(0, length);
-  extra.erase(0, length);
-  return r;
-}
 
 // The value after `key=` in an app answer.
 std::string field(const std::string& body, const std::string& key) {
@@ -444,8 +414,9 @@ TEST_CASE("nginx on two UNIX paths: server connections are pooled per exact addr
   for (const char* s : {"a.sock", "b.sock"})
     REQUIRE(poll_until([&] { return unix_path_accepts(dir.file(s)); }, 10s));
   const uint16_t port = free_tcp_port();
+  // http-reuse always: a client's first request may take another's idle connection too.
   FerryProcess ferry(dir, config(port, "",
-                                 "    server a unix@" + dir.file("a.sock") +
+                                 "    http-reuse always\n    server a unix@" + dir.file("a.sock") +
                                      "\n    server b unix@" + dir.file("b.sock") + "\n"));
   REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
   // Two clients one after the other: the second one's requests go over the connections the

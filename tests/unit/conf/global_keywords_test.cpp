@@ -206,7 +206,8 @@ TEST_CASE("global: unsupported keywords are errors that say what to do") {
 )") == V{
            "t.cfg:2: error: global section: 'localpeer' is not supported by ferry; remove the line",
            "t.cfg:3: error: global section: 'tune.ssl.default-dh-param' is not supported by ferry; "
-           "ferry has no tunables; remove it",
+           "ferry's only tunables are tune.bufsize, tune.maxrewrite and tune.http.maxhdr; "
+           "remove it",
            "t.cfg:4: error: global section: 'ssl-default-bind-ciphers' is not supported by ferry; "
            "ferry has no TLS; remove it and terminate TLS elsewhere",
            "t.cfg:5: error: global section: 'log-send-hostname' is not supported by ferry; remove "
@@ -340,6 +341,20 @@ TEST_CASE("stats socket: errors and warnings") {
           "password database); use an existing user name or a numeric 'uid'",
           "t.cfg:7: error: stats socket '/run/e.sock': 'mode' expects a value",
       });
+}
+
+TEST_CASE("global: tune.bufsize, tune.maxrewrite and tune.http.maxhdr as HAProxy checks them") {
+  const auto r = load(
+      "global\n  tune.bufsize 65536\n  tune.maxrewrite 2048\n"
+      "  tune.http.maxhdr 200\n" +
+      kMinimal);
+  CHECK(lines(r) == V{});
+  CHECK(r.config.global.tune_bufsize == 65536);
+  CHECK(r.config.global.tune_maxrewrite == 2048);
+  CHECK(r.config.global.tune_http_maxhdr == 200);
+  CHECK(
+      diags("global\n  tune.bufsize 0\n  tune.maxrewrite -1\n  tune.http.maxhdr 32768\n" + kMinimal)
+          .size() == 3);
 }
 
 }  // namespace

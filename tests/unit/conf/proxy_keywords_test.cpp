@@ -313,5 +313,33 @@ peers p
        });
 }
 
+TEST_CASE("proxy: http-reuse, retry-on and option prefer-last-server") {
+  const auto r = load(kMinimal +
+                      "  http-reuse aggressive\n  retry-on empty-response 503 404\n"
+                      "  option prefer-last-server\n");
+  CHECK(lines(r) == V{});
+  const ProxyConf& b = proxy(r, "b");
+  CHECK(b.http_reuse == HttpReuse::Aggressive);
+  CHECK(b.retry_on.kinds == RetryOn::kEmptyResponse);
+  CHECK(b.retry_on.statuses == std::vector<int>{503, 404});
+  CHECK(b.prefer_last_server);
+  const ProxyConf& d = proxy(load(kMinimal), "b");  // HAProxy's defaults
+  CHECK(d.http_reuse == HttpReuse::Safe);
+  CHECK(d.retry_on.kinds == RetryOn::kConnFailure);
+  CHECK(d.retry_on.statuses.empty());
+  CHECK_FALSE(d.prefer_last_server);
+  const ProxyConf& all = proxy(load(kMinimal + "  retry-on all-retryable-errors\n"), "b");
+  CHECK(all.retry_on.has(RetryOn::kJunkResponse));
+  CHECK(all.retry_on.statuses == std::vector<int>{500, 502, 503, 504});
+  CHECK(proxy(load(kMinimal + "  retry-on none\n"), "b").retry_on.kinds == 0);
+  CHECK(diags(kMinimal + "  http-reuse sometimes\n  retry-on 200\n  retry-on none 503\n") ==
+        V{"t.cfg:10: error: backend 'b': unknown mode 'sometimes'; use 'http-reuse "
+          "never|safe|aggressive|always'",
+          "t.cfg:11: error: backend 'b': unknown keyword '200'; use none, conn-failure, "
+          "empty-response, junk-response, response-timeout, 0rtt-rejected, all-retryable-errors "
+          "or a status among 401 403 404 408 425 500 501 502 503 504",
+          "t.cfg:12: error: backend 'b': 'none' cannot be combined with other retry-on keywords"});
+}
+
 }  // namespace
 }  // namespace ferry::conf::test

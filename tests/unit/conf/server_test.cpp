@@ -313,5 +313,25 @@ TEST_CASE("default-server: errors") {
       });
 }
 
+TEST_CASE("server: idle connection options of mode http") {
+  const auto r = load(kMinimal +
+                      "  server s2 /run/b1.sock pool-max-conn 8 pool-purge-delay 2s max-reuse 0\n"
+                      "  server s3 /run/b2.sock pool-low-conn 4\n");
+  CHECK(lines(r) == V{"t.cfg:11: warning: server 'b/s3': 'pool-low-conn' is ignored: "
+                      "each ferry thread keeps its own idle connections and never takes another "
+                      "thread's; remove it"});
+  const ServerConf& s = server(r, "b", 1);
+  CHECK(s.pool_max_conn == 8);
+  CHECK(s.pool_purge_delay == Millis(2000));
+  CHECK(s.max_reuse == 0);
+  const ServerConf& d = server(r, "b", 0);  // HAProxy's defaults
+  CHECK(d.pool_max_conn == -1);
+  CHECK(d.pool_purge_delay == Millis(5000));
+  CHECK(d.max_reuse == -1);
+  CHECK(diags(kMinimal + "  server s2 /run/b1.sock pool-max-conn -2 max-reuse -3\n") ==
+        V{"t.cfg:10: error: server 'b/s2': 'pool-max-conn' must be >= -1",
+          "t.cfg:10: error: server 'b/s2': 'max-reuse' must be >= -1"});
+}
+
 }  // namespace
 }  // namespace ferry::conf::test
