@@ -341,8 +341,9 @@ backend http_nginx
     REQUIRE(c.send_all(get));
     CHECK(word(read_body(c), "pp") == "127.0.0.1:" + std::to_string(ntohs(me.sin_port)));
   }
-  {  // http mode, v2, two requests on one client connection: each server connection starts
-     // with this client's header and is not handed to anyone else
+  {  // http mode, v2, two requests on one client connection: the server connection starts with
+     // this client's header and carries only its requests (private, as haproxy 2.6.12 keeps a
+     // send-proxy connection for its client), the next client gets another
     ClientConn c = ClientConn::tcp(http_port);
     std::vector<std::string> conns;
     for (int i = 0; i < 2; ++i) {
@@ -352,7 +353,10 @@ backend http_nginx
       CHECK(word(body, "xff") == "127.0.0.1");
       conns.push_back(word(body, "conn"));
     }
-    CHECK(conns[0] != conns[1]);
+    CHECK(conns[0] == conns[1]);
+    ClientConn other = ClientConn::tcp(http_port);
+    REQUIRE(other.send_all(get));
+    CHECK(word(read_body(other), "conn") != conns[0]);
   }
   {  // accept-proxy in front: nginx and X-Forwarded-For see the header's client
     ClientConn c = ClientConn::tcp(pp_port);
