@@ -250,8 +250,11 @@ TEST_CASE("the bench driver's HTTP scenarios run through ferry with wrk and ngin
     CHECK(r["rate"].get<double>() > 0);
     CHECK(r["p99_us"].get<double>() >= r["p50_us"].get<double>());
     CHECK(r["proxy_cpu_s"].get<double>() >= 0);
-    // Server connections are pooled: far fewer than requests, with or without client keep-alive.
     CHECK(r["server_conns"].get<int64_t>() >= 1);
-    CHECK(r["server_conns"].get<int64_t>() < r["requests"].get<int64_t>());
+    // Keep-alive clients reuse pooled server connections: far fewer than requests. (With
+    // `Connection: close` each request is a new client's first, which `http-reuse safe`, the
+    // default, sends on a new connection, as HAProxy 2.6 does.)
+    if (r["scenario"] == "http_ka")
+      CHECK(r["server_conns"].get<int64_t>() * 10 < r["requests"].get<int64_t>());
   }
 }
