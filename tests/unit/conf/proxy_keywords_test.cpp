@@ -323,12 +323,14 @@ TEST_CASE("proxy: http-reuse, retry-on and option prefer-last-server") {
   CHECK(b.retry_on.kinds == RetryOn::kEmptyResponse);
   CHECK(b.retry_on.statuses == std::vector<int>{503, 404});
   CHECK(b.prefer_last_server);
-  const ProxyConf& d = proxy(load(kMinimal), "b");  // HAProxy's defaults
+  const auto plain = load(kMinimal);       // kept: proxy() refers into it
+  const ProxyConf& d = proxy(plain, "b");  // HAProxy's defaults
   CHECK(d.http_reuse == HttpReuse::Safe);
   CHECK(d.retry_on.kinds == RetryOn::kConnFailure);
   CHECK(d.retry_on.statuses.empty());
   CHECK_FALSE(d.prefer_last_server);
-  const ProxyConf& all = proxy(load(kMinimal + "  retry-on all-retryable-errors\n"), "b");
+  const auto retryable = load(kMinimal + "  retry-on all-retryable-errors\n");
+  const ProxyConf& all = proxy(retryable, "b");
   CHECK(all.retry_on.has(RetryOn::kJunkResponse));
   CHECK(all.retry_on.statuses == std::vector<int>{500, 502, 503, 504});
   CHECK(proxy(load(kMinimal + "  retry-on none\n"), "b").retry_on.kinds == 0);
