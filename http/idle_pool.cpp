@@ -4,14 +4,16 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 namespace ferry::http {
 
 IdlePool::IdlePool(core::EdgePoller& poller, core::EventLoop& loop)
     : poller_(poller), loop_(loop), purge_(loop, this) {}
 
-std::string IdlePool::key_of(const core::Server& server) {
-  return {reinterpret_cast<const char*>(&server.addr.storage), server.addr.len};
+bool IdlePool::same_address(const Idle& idle, const core::Server& server) {
+  return idle.addr.len == server.addr.len &&
+         std::memcmp(&idle.addr.storage, &server.addr.storage, server.addr.len) == 0;
 }
 
 IdlePool::Idle& IdlePool::free_slot() {
@@ -37,7 +39,7 @@ void IdlePool::put(core::Server& server, core::Fd fd, const void* owner, uint32_
   free_.pop_back();
   idle.fd = std::move(fd);
   idle.server = &server;
-  idle.key = key_of(server);
+  idle.addr = server.addr;
   idle.owner = owner;
   idle.uses = uses;
   idle.shared = shared;
@@ -60,12 +62,11 @@ bool IdlePool::may_take(const Idle& idle, const void* owner, Sharing sharing) {
 }
 
 IdlePool::Taken IdlePool::take(core::Server& server, const void* owner, Sharing sharing) {
-  const std::string key = key_of(server);
   // The newest first: the one least likely to have been closed by the server meanwhile.
   Idle* best = nullptr;
   for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
     Idle& idle = **it;
-    if (!idle.fd || idle.server != &server || idle.key != key) continue;
+    if (!idle.fd || idle.server != &server || !same_address(idle, server)) continue;
     if (!may_take(idle, owner, sharing)) continue;
     if (!best || (idle.owner == owner && best->owner != owner)) best = &idle;
     if (idle.owner == owner) break;
@@ -77,9 +78,8 @@ IdlePool::Taken IdlePool::take(core::Server& server, const void* owner, Sharing 
 }
 
 bool IdlePool::holds(const core::Server& server, const void* owner) const {
-  const std::string key = key_of(server);
   for (const auto& slot : slots_)
-    if (slot->fd && slot->server == &server && slot->owner == owner && slot->key == key)
+    if (slot->fd && slot->server == &server && slot->owner == owner && same_address(*slot, server))
       return true;
   return false;
 }

@@ -20,7 +20,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "core/edge_poller.hpp"
@@ -67,14 +66,15 @@ class IdlePool {
     IdlePool& pool;
     core::Fd fd;  // empty: a free slot
     core::Server* server = nullptr;
-    std::string key;  // the server's address bytes when it was kept
+    core::SockAddr addr;  // the server's address when it was kept
     const void* owner = nullptr;
     uint32_t uses = 0;
     bool shared = true;
     core::Millis since{0};  // kept since
     core::EdgeWatcher<Idle, &Idle::on_io> io;
   };
-  static std::string key_of(const core::Server& server);
+  // Still the address the connection was made to (a server's address can change at run time).
+  static bool same_address(const Idle& idle, const core::Server& server);
   static bool may_take(const Idle& idle, const void* owner, Sharing sharing);
   Idle& free_slot();
   void drop(Idle& idle);
