@@ -10,6 +10,7 @@
 #include "core/socket_ops.hpp"
 #include "http/error_reply.hpp"
 #include "http/http_protocol.hpp"
+#include "stats/stats_service.hpp"
 
 namespace ferry::app {
 
@@ -62,7 +63,8 @@ unsigned frontends_maxconn_to(const conf::Config& config, const std::string& bac
   return sum;
 }
 
-void add_backend(const conf::Config& config, const conf::ProxyConf& p, core::Engine& engine) {
+std::unique_ptr<core::Backend> make_backend(const conf::Config& config, const conf::ProxyConf& p,
+                                            core::Engine& engine) {
   core::BackendSettings st;
   st.http = p.mode == conf::ProxyMode::Http;
   st.balance = p.balance;
@@ -90,7 +92,7 @@ void add_backend(const conf::Config& config, const conf::ProxyConf& p, core::Eng
   }
   b->lb = balancer::make_balancer(p.balance, std::move(view), p.allbackups,
                                   static_cast<uint64_t>(engine.loop.now().count()) ^ p.id);
-  engine.backends.push_back(std::move(b));
+  return b;
 }
 
 // The sockets a master holds for `addr`, duplicated for this process's listener.
@@ -236,12 +238,20 @@ void add_frontend(const conf::Config& config, const conf::ProxyConf& p, core::En
       errors.push_back(e);
   }
   if (p.mode == conf::ProxyMode::Http) {
-    engine.protocols.push_back(
-        std::make_unique<http::HttpProtocol>(http_settings(config, p), engine.nbthread));
+    std::unique_ptr<core::LocalService> local;
+    if (p.stats.enabled || p.prometheus.enabled)
+      local = std::make_unique<stats::StatsService>(engine, stats::ProcessInfo::current(), p.stats,
+                                                    p.prometheus.enabled, p.name);
+    engine.protocols.push_back(std::make_unique<http::HttpProtocol>(
+        http_settings(config, p), engine.nbthread, std::move(local)));
     fe->protocol = engine.protocols.back().get();
   }
   fe->backend = engine.find_backend(
       p.kind == conf::ProxyKind::Listen && p.default_backend.empty() ? p.name : p.default_backend);
+  if (!fe->backend) {  // a frontend of the stats page alone: what it does not answer gets 503
+    fe->own_backend = make_backend(config, p, engine);
+    fe->backend = fe->own_backend.get();
+  }
   for (const auto& bind : p.binds) {
     const size_t before = fe->listeners.size();
     for (const auto& a : bind.addrs)
@@ -307,7 +317,7 @@ std::vector<std::string> build_runtime(const conf::Config& config, core::Engine&
                                        const BuildOptions& opts) {
   std::vector<std::string> errors;
   for (const auto& p : config.proxies)
-    if (p.is_backend()) add_backend(config, p, engine);
+    if (p.is_backend()) engine.backends.push_back(make_backend(config, p, engine));
   for (const auto& p : config.proxies)
     if (p.is_frontend()) add_frontend(config, p, engine, opts, errors);
   return errors;

@@ -12,9 +12,9 @@ namespace {
 
 const std::vector<std::span<const Keyword>>& all_tables() {
   static const std::vector<std::span<const Keyword>> tables{
-      global_keywords(), proxy_keywords(),        bind_keywords(),
-      server_keywords(), log_keywords(),          check_keywords(),
-      http_keywords(),   http_backend_keywords(), unsupported_keywords()};
+      global_keywords(),     proxy_keywords(),      bind_keywords(), server_keywords(),
+      log_keywords(),        check_keywords(),      http_keywords(), http_backend_keywords(),
+      stats_page_keywords(), unsupported_keywords()};
   return tables;
 }
 

@@ -98,8 +98,8 @@ constexpr Keyword kTable[] = {
     {.name = "server-template", .sections = kP, .usage = "write one 'server' line per server"},
     {.name = "stats",
      .sections = kP,
-     .usage = "there is no HTTP statistics page; use 'stats socket' in the global section and "
-              "'show stat'"},
+     .usage = "ferry's stats keywords are 'stats enable', 'uri', 'realm', 'auth', 'refresh', "
+              "'hide-version', 'show-legends', 'show-node' and 'admin'; remove it"},
     {.name = "monitor-uri", .sections = kP, .usage = kHttp},
     {.name = "log-format",
      .sections = kP,

@@ -232,6 +232,28 @@ struct ErrorFile {
   std::string body;
 };
 
+// The HTTP statistics page of a `mode http` frontend or listen (`stats enable`, `stats uri`...),
+// served by ferry itself on the requests whose URI starts with `uri`.
+struct StatsPageConf {
+  SourcePos pos;  // the first `stats` line
+  bool enabled = false;
+  std::string uri = "/haproxy?stats";
+  std::string realm = "HAProxy Statistics";
+  std::vector<std::string> auth;  // "user:password", any of them may see the page
+  std::optional<Millis> refresh;  // the page reloads itself that often
+  bool hide_version = false;
+  bool show_legends = false;
+  std::optional<std::string> show_node;  // empty: the host name
+  bool admin = false;                    // `stats admin`: server actions from the page
+  SourcePos admin_pos;
+};
+
+// `http-request use-service prometheus-exporter`: the frontend answers with its metrics.
+struct PrometheusServiceConf {
+  SourcePos pos;
+  bool enabled = false;
+};
+
 struct ProxyConf {
   SourcePos pos;
   ProxyKind kind = ProxyKind::Listen;
@@ -264,6 +286,8 @@ struct ProxyConf {
   HealthProbeConf probe;
   LoadServerState load_server_state = LoadServerState::None;
   std::string server_state_file_name;  // `server-state-file-name`; empty = the backend's name
+  StatsPageConf stats;
+  PrometheusServiceConf prometheus;
 
   bool is_frontend() const { return kind == ProxyKind::Frontend || kind == ProxyKind::Listen; }
   bool is_backend() const { return kind == ProxyKind::Backend || kind == ProxyKind::Listen; }

@@ -83,6 +83,13 @@ void check_http_only(const ProxyConf& p, std::vector<Diagnostic>& diags) {
                   "its built-in reply too); remove it");
   }
   if (p.mode == ProxyMode::Http) return;
+  if (p.stats.enabled && p.is_frontend())
+    error(diags, p.stats.pos,
+          "the stats page of " + describe_proxy(p) + " needs 'mode http'; add it to the section");
+  if (p.prometheus.enabled)
+    error(diags, p.prometheus.pos,
+          "'http-request use-service prometheus-exporter' in " + describe_proxy(p) +
+              " needs 'mode http'; add it to the section");
   if (p.httplog && p.is_frontend())
     warning(diags, p.pos,
             "'option httplog' not usable with " + describe_proxy(p) +
@@ -104,7 +111,7 @@ void check_frontend(const Config& config, const ProxyConf& p, std::vector<Diagno
     error(diags, p.pos,
           describe_proxy(p) + " has no 'bind' line; add one, e.g. 'bind :8080' " +
               "or 'bind /run/" + p.name + ".sock'");
-  if (p.default_backend.empty())
+  if (p.default_backend.empty() && !p.stats.enabled && !p.prometheus.enabled)
     error(diags, p.pos,
           describe_proxy(p) + " has no 'default_backend'; ferry sends every " +
               "connection of a frontend to it (there is no 'use_backend')");

@@ -94,6 +94,8 @@ class Frontend {
   const int id;
   const FrontendSettings settings;
   Backend* backend = nullptr;  // default_backend
+  // The backend of a frontend that has none (a stats page's alone): no servers, not listed.
+  std::unique_ptr<Backend> own_backend;
   // Set for a frontend whose sessions speak a protocol (mode http); owned by whoever builds the
   // runtime and outlives the frontend's sessions.
   SessionProtocolFactory* protocol = nullptr;

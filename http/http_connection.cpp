@@ -77,6 +77,8 @@ void HttpConnection::client_io(int revents) {
     case State::Exchange:
     case State::Tunnel:
       return exchange();
+    case State::Local:
+      return answer_locally();
     default:
       return;  // waiting for a server: the request's body is read once it has one
   }
@@ -128,6 +130,8 @@ void HttpConnection::on_timer() {
       return session_.finish(s2c_.wants_write() ? 'c' : 's', 'D');
     case State::Tunnel:
       return session_.finish('c', 'D');
+    case State::Local:
+      return session_.finish('c', local_out_.empty() ? 'R' : 'D');
     default:
       return;
   }
@@ -170,7 +174,8 @@ void HttpConnection::read_request() {
 void HttpConnection::request_ready() {
   timer_.stop();
   head_timer_ = false;
-  session_.count_request(!request_.is_connect(), request_.is_connect());
+  const bool local = settings_.local && settings_.local->wants(request_.method, request_.target);
+  session_.count_request(!request_.is_connect() && !local, request_.is_connect());
   if (request_.is_connect())
     return refuse(400, "CONNECT is not supported: ferry does not tunnel to arbitrary hosts", 'P',
                   'R');
@@ -178,6 +183,10 @@ void HttpConnection::request_ready() {
   txn_.request_line = std::string(request_.method) + ' ' + std::string(request_.target) +
                       (request_.version == Version::Http10 ? " HTTP/1.0" : " HTTP/1.1");
   txn_.routed = true;
+  if (local) {
+    state_ = State::Local;
+    return answer_locally();
+  }
   state_ = State::WaitServer;
   session_.request_server();  // server_ready() or closing() follow, maybe at once
 }

@@ -19,6 +19,7 @@
 #include "conf/model.hpp"
 #include "conf/network.hpp"
 #include "core/event_loop.hpp"
+#include "core/local_service.hpp"
 #include "core/session.hpp"
 #include "http/h1_head.hpp"
 #include "http/idle_pool.hpp"
@@ -46,6 +47,7 @@ struct HttpSettings {
   Limits limits;
   conf::HttpReuse reuse = conf::HttpReuse::Safe;  // the backend's http-reuse
   conf::RetryOn retry_on;                         // the backend's retry-on
+  core::LocalService* local = nullptr;  // what the frontend answers itself (stats, metrics)
 
   // The errorfile reply for `status`, or nullptr (ferry's own reply then).
   const std::string* errorfile(int status) const {
@@ -69,7 +71,7 @@ class HttpConnection final : public core::SessionProtocol {
   bool holds_idle_connection(core::Server& server) const override;
 
  private:
-  enum class State : uint8_t { Request, WaitServer, Exchange, Tunnel, Done };
+  enum class State : uint8_t { Request, WaitServer, Exchange, Tunnel, Local, Done };
 
   void wait_request();  // between requests: the keep-alive wait
   void read_request();
@@ -85,6 +87,10 @@ class HttpConnection final : public core::SessionProtocol {
   void response_head_ready();
   void start_tunnel(std::string head);
   void tunnel_progress();
+  // A request the frontend answers itself (settings_.local): its body is read whole, the answer
+  // written, and the connection closed (local_answer.cpp).
+  void answer_locally();
+  void write_local();
   void end_exchange();
   void watch_output();
   void arm_timer();
@@ -142,6 +148,8 @@ class HttpConnection final : public core::SessionProtocol {
   uint32_t taken_uses_ = 0;            // requests the idle connection just taken had carried
   uint32_t server_uses_ = 0;           // requests the server connection carried, this one included
   std::optional<std::string> replay_;  // the request as sent, when it may have to be resent
+  std::string local_out_;              // the local answer, local_sent_ bytes of it sent
+  size_t local_sent_ = 0;
   core::TimerWatcher<HttpConnection, &HttpConnection::on_timer> timer_;
 };
 

@@ -26,11 +26,20 @@ class IdlePools {
 class HttpProtocol final : public core::SessionProtocolFactory {
  public:
   // `workers`: the engine's thread count.
-  HttpProtocol(HttpSettings settings, size_t workers)
-      : settings_(std::move(settings)), pools_(workers) {}
+  // `local`: what the frontend answers itself, or null.
+  HttpProtocol(HttpSettings settings, size_t workers, std::unique_ptr<core::LocalService> local)
+      : local_(std::move(local)),
+        settings_(with_local(std::move(settings), local_.get())),
+        pools_(workers) {}
   std::unique_ptr<core::SessionProtocol> create(core::Session& session) override;
 
  private:
+  static HttpSettings with_local(HttpSettings s, core::LocalService* local) {
+    s.local = local;
+    return s;
+  }
+
+  std::unique_ptr<core::LocalService> local_;
   const HttpSettings settings_;
   IdlePools pools_;  // this frontend's: another frontend's sessions do not share them
 };

@@ -301,6 +301,15 @@ ProcessInfo ProcessInfo::current(std::string ferry_version) {
   return p;
 }
 
+std::vector<InfoItem> info_items(const core::Engine& engine, const ProcessInfo& process) {
+  const InfoContext ctx{engine, process, engine.loop.now()};
+  std::vector<InfoItem> out;
+  out.reserve(kInfo.size());
+  for (const InfoField& f : kInfo)
+    out.push_back(InfoItem{f.name, f.description, f.get ? f.get(ctx) : Value{}});
+  return out;
+}
+
 std::string render_info(const core::Engine& engine, const ProcessInfo& process, InfoFormat format,
                         bool desc) {
   const InfoContext ctx{engine, process, engine.loop.now()};

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/engine.hpp"
 #include "stats/stat_fields.hpp"
@@ -34,6 +35,15 @@ struct ProcessInfo {
 };
 
 enum class InfoFormat { Text, Typed, Json };
+
+// One `show info` field and its value now (empty when ferry does not fill it).
+struct InfoItem {
+  std::string_view name;
+  std::string_view description;
+  Value value;
+};
+// Every field, in order (the Prometheus exporter's process metrics).
+std::vector<InfoItem> info_items(const core::Engine& engine, const ProcessInfo& process);
 
 // The whole reply body of `show info [typed|json] [desc]`.
 std::string render_info(const core::Engine& engine, const ProcessInfo& process, InfoFormat format,

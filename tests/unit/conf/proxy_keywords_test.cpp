@@ -278,8 +278,8 @@ TEST_CASE("proxy: HAProxy keywords ferry refuses say why and what to do") {
           "its section",
           "t.cfg:16: error: backend 'b': 'http-request' is not supported by ferry; ferry's 'mode "
           "http' does not implement it yet; remove it",
-          "t.cfg:18: error: backend 'b': 'stats' is not supported by ferry; there is no HTTP "
-          "statistics page; use 'stats socket' in the global section and 'show stat'",
+          "t.cfg:18: error: 'stats enable' is not allowed in backend 'b' (it belongs in "
+          "defaults, frontend and listen sections)",
       });
 }
 

@@ -1,0 +1,52 @@
+// A request that ferry answers itself instead of passing it to a backend: the statistics page
+// and the Prometheus exporter of a `mode http` frontend (implemented in stats/, given to the
+// frontend's HTTP protocol by the runtime builder).
+//
+// Called on the session's thread; the service reads the engine as `show stat` does.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/sockaddr.hpp"
+
+namespace ferry::core {
+
+struct LocalRequest {
+  std::string_view method;
+  std::string_view target;  // path and query, as received
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+  std::string_view body;  // whole (the protocol reads it first)
+  const SockAddr* peer = nullptr;
+
+  // The first field of that name (case-insensitive), or empty.
+  std::string_view header(std::string_view name) const {
+    auto same = [](std::string_view a, std::string_view b) {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i)
+        if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
+      return true;
+    };
+    for (const auto& [n, v] : headers)
+      if (same(n, name)) return v;
+    return {};
+  }
+};
+
+struct LocalReply {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // Content-Length is added
+  std::string body;
+};
+
+class LocalService {
+ public:
+  virtual ~LocalService() = default;
+  // Whether the frontend answers a request for `target` itself.
+  virtual bool wants(std::string_view method, std::string_view target) const = 0;
+  virtual LocalReply answer(const LocalRequest& request) = 0;
+};
+
+}  // namespace ferry::core

@@ -1,0 +1,98 @@
+// HttpConnection's answers to the requests its frontend serves itself (HttpSettings::local: the
+// stats page, the Prometheus exporter). The request's body (a form posted to the stats page) is
+// read whole first; the answer always closes the connection.
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "core/frontend.hpp"
+#include "http/http_connection.hpp"
+
+namespace ferry::http {
+
+namespace {
+
+// Larger bodies are refused: a stats page form is a few dozen bytes.
+constexpr uint64_t kMaxLocalBody = 8192;
+
+std::string_view reason(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 303:
+      return "See Other";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 405:
+      return "Method Not Allowed";
+    default:
+      return "Error";
+  }
+}
+
+std::string serialize(const core::LocalReply& reply) {
+  std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " ";
+  out.append(reason(reply.status)).append("\r\n");
+  for (const auto& [name, value] : reply.headers)
+    out.append(name).append(": ").append(value).append("\r\n");
+  out.append("content-length: ").append(std::to_string(reply.body.size())).append("\r\n");
+  out.append("connection: close\r\n\r\n").append(reply.body);
+  return out;
+}
+
+}  // namespace
+
+void HttpConnection::answer_locally() {
+  if (!local_out_.empty()) return write_local();
+  if (request_.framing == Framing::Chunked || request_.content_length > kMaxLocalBody)
+    return refuse(400, "a request to ferry's own pages has a body over 8 kB or chunked", 'P', 'R');
+  const size_t need = request_.size + request_.content_length;
+  if (c2s_.held().size() < need) {
+    uint64_t moved = 0;
+    const MessageFlow::Status st = c2s_.read(session_.client_fd(), buffers_, moved);
+    session_.count_in(moved);
+    if (st != MessageFlow::Status::Ok || (c2s_.held().size() < need && c2s_.at_eof()))
+      return session_.finish('C', 'D');
+    if (c2s_.held().size() < need) {
+      if (!timer_.active() && settings_.client_timeout) timer_.start(*settings_.client_timeout);
+      return;
+    }
+  }
+  timer_.stop();
+  core::LocalRequest req;
+  req.method = request_.method;
+  req.target = request_.target;
+  for (const Header& h : request_.headers)
+    req.headers.emplace_back(h.name, h.value);
+  req.body = c2s_.held().substr(request_.size, request_.content_length);
+  req.peer = &session_.peer();
+  const core::LocalReply reply = settings_.local->answer(req);
+  txn_.status = reply.status;
+  local_out_ = serialize(reply);
+  session_.count_response(reply.status, false, false);
+  write_local();
+}
+
+void HttpConnection::write_local() {
+  while (local_sent_ < local_out_.size()) {
+    const ssize_t n = ::send(session_.client_fd(), local_out_.data() + local_sent_,
+                             local_out_.size() - local_sent_, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (settings_.client_timeout) timer_.start(*settings_.client_timeout);
+      return session_.want_client_output();
+    }
+    if (n <= 0) return session_.finish('C', 'D');
+    local_sent_ += static_cast<size_t>(n);
+    session_.count_out(static_cast<uint64_t>(n));
+  }
+  timer_.stop();
+  log_transaction('-', '-', nullptr);
+  session_.finish('-', '-');
+}
+
+}  // namespace ferry::http

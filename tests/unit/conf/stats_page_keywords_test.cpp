@@ -1,0 +1,113 @@
+#include <doctest/doctest.h>
+
+#include "conf_test.hpp"
+
+namespace ferry::conf::test {
+namespace {
+
+using V = std::vector<std::string>;
+
+TEST_CASE("stats page: every keyword lands in its field") {
+  const auto r = load(kTimeouts + R"(frontend stats
+  mode http
+  bind 127.0.0.1:8404
+  stats uri /
+  stats realm Our Stats
+  stats auth admin:secret
+  stats auth ops:other
+  stats refresh 5s
+  stats hide-version
+  stats show-legends
+  stats show-node edge-1
+frontend metrics
+  mode http
+  bind 127.0.0.1:8405
+  http-request use-service prometheus-exporter
+)");
+  CHECK(lines(r) == V{});
+  const StatsPageConf& s = proxy(r, "stats").stats;
+  CHECK(s.enabled);
+  CHECK(s.uri == "/");
+  CHECK(s.realm == "Our Stats");
+  CHECK(s.auth == V{"admin:secret", "ops:other"});
+  CHECK(s.refresh == Millis(5000));
+  CHECK(s.hide_version);
+  CHECK(s.show_legends);
+  CHECK(s.show_node == std::optional<std::string>("edge-1"));
+  CHECK(!proxy(r, "stats").prometheus.enabled);
+  CHECK(proxy(r, "metrics").prometheus.enabled);
+  CHECK(!proxy(r, "metrics").stats.enabled);
+}
+
+TEST_CASE("stats page: defaults as HAProxy's and stats enable alone") {
+  const auto r = load(kTimeouts + R"(listen l
+  mode http
+  bind :8080
+  stats enable
+  server s1 /run/s1.sock
+)");
+  CHECK(lines(r) == V{});
+  const StatsPageConf& s = proxy(r, "l").stats;
+  CHECK(s.enabled);
+  CHECK(s.uri == "/haproxy?stats");
+  CHECK(s.realm == "HAProxy Statistics");
+  CHECK(!s.refresh);
+}
+
+TEST_CASE("stats page: mistakes are named with their line and the fix") {
+  CHECK(diags(kTimeouts + R"(frontend f
+  mode http
+  bind :8080
+  stats uri metrics
+  stats auth admin
+  stats refresh soon
+  stats admin
+  stats scope app
+  http-request use-service lua.hello
+backend b
+  stats enable
+listen t
+  bind :8081
+  stats enable
+  http-request use-service prometheus-exporter
+  server s1 /run/s1.sock
+)") == V{
+           "t.cfg:8: error: frontend 'f': 'stats uri metrics': the URI must begin with '/'",
+           "t.cfg:9: error: frontend 'f': 'stats auth admin': write it as <user>:<password>",
+           "t.cfg:10: error: frontend 'f': unexpected character 's' in 'stats refresh'; a "
+           "time is a number with an optional unit: us, ms, s, m, h or d (e.g. 5s)",
+           "t.cfg:11: error: frontend 'f': 'stats admin' takes a condition: 'stats admin if "
+           "<condition>'",
+           "t.cfg:12: error: frontend 'f': 'stats' is not supported by ferry; ferry's "
+           "stats keywords are 'stats enable', 'uri', 'realm', 'auth', 'refresh', "
+           "'hide-version', 'show-legends', 'show-node' and 'admin'; remove it",
+           "t.cfg:13: error: frontend 'f': unknown service 'lua.hello'; ferry's only service "
+           "is 'prometheus-exporter'",
+           "t.cfg:14: warning: backend 'b' has no server; connections sent to it will fail",
+           "t.cfg:15: error: 'stats enable' is not allowed in backend 'b' (it belongs in "
+           "defaults, frontend and listen sections)",
+           "t.cfg:18: error: the stats page of listen 't' needs 'mode http'; add it to the "
+           "section",
+           "t.cfg:19: error: 'http-request use-service prometheus-exporter' in listen 't' "
+           "needs 'mode http'; add it to the section",
+       });
+}
+
+TEST_CASE("stats page: conditions are refused until ferry has ACLs") {
+  CHECK(diags(kTimeouts + R"(frontend f
+  mode http
+  bind :8080
+  stats admin if { src 127.0.0.0/8 }
+  http-request use-service prometheus-exporter if { path /metrics }
+)") == V{
+           "t.cfg:8: error: frontend 'f': 'stats admin if ...': conditions are not supported "
+           "here yet; remove the condition (give the page or the exporter a frontend of its "
+           "own, bound to a private address)",
+           "t.cfg:9: error: frontend 'f': 'http-request use-service prometheus-exporter if "
+           "...': conditions are not supported here yet; remove the condition (give the page "
+           "or the exporter a frontend of its own, bound to a private address)",
+       });
+}
+
+}  // namespace
+}  // namespace ferry::conf::test
