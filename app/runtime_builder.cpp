@@ -215,6 +215,9 @@ http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyCo
   st.reuse = be->http_reuse;
   st.retry_on = be->retry_on;
   st.limits = http_limits(config.global);
+  st.local.metrics = fe.prometheus.enabled;
+  st.local.stats_uri = fe.stats.enabled ? fe.stats.uri : std::string();
+  st.local.stats_admin = fe.stats.admin;
   return st;
 }
 
@@ -241,7 +244,7 @@ void add_frontend(const conf::Config& config, const conf::ProxyConf& p, core::En
     std::unique_ptr<core::LocalService> local;
     if (p.stats.enabled || p.prometheus.enabled)
       local = std::make_unique<stats::StatsService>(engine, stats::ProcessInfo::current(), p.stats,
-                                                    p.prometheus.enabled, p.name);
+                                                    p.name);
     engine.protocols.push_back(std::make_unique<http::HttpProtocol>(
         http_settings(config, p), engine.nbthread, std::move(local)));
     fe->protocol = engine.protocols.back().get();

@@ -5,6 +5,7 @@
 // Called on the session's thread; the service reads the engine as `show stat` does.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,9 @@
 namespace ferry::core {
 
 struct LocalRequest {
+  enum class Kind : uint8_t { Metrics, StatsPage };
+  Kind kind = Kind::StatsPage;
+  bool admin = false;  // `stats admin` allows this client: the page offers and takes actions
   std::string_view method;
   std::string_view target;  // path and query, as received
   std::vector<std::pair<std::string_view, std::string_view>> headers;
@@ -44,9 +48,15 @@ struct LocalReply {
 class LocalService {
  public:
   virtual ~LocalService() = default;
-  // Whether the frontend answers a request for `target` itself.
-  virtual bool wants(std::string_view method, std::string_view target) const = 0;
   virtual LocalReply answer(const LocalRequest& request) = 0;
+};
+
+// Which requests a frontend answers itself, decided by its HTTP connections.
+struct LocalRoutes {
+  LocalService* service = nullptr;  // null: none
+  bool metrics = false;             // `http-request use-service prometheus-exporter`
+  std::string stats_uri;            // `stats uri`; empty: no stats page
+  bool stats_admin = false;         // `stats admin`
 };
 
 }  // namespace ferry::core

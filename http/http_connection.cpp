@@ -174,7 +174,7 @@ void HttpConnection::read_request() {
 void HttpConnection::request_ready() {
   timer_.stop();
   head_timer_ = false;
-  const bool local = settings_.local && settings_.local->wants(request_.method, request_.target);
+  const auto local = local_kind();
   session_.count_request(!request_.is_connect() && !local, request_.is_connect());
   if (request_.is_connect())
     return refuse(400, "CONNECT is not supported: ferry does not tunnel to arbitrary hosts", 'P',
@@ -184,6 +184,7 @@ void HttpConnection::request_ready() {
                       (request_.version == Version::Http10 ? " HTTP/1.0" : " HTTP/1.1");
   txn_.routed = true;
   if (local) {
+    local_kind_ = *local;
     state_ = State::Local;
     return answer_locally();
   }

@@ -47,7 +47,7 @@ struct HttpSettings {
   Limits limits;
   conf::HttpReuse reuse = conf::HttpReuse::Safe;  // the backend's http-reuse
   conf::RetryOn retry_on;                         // the backend's retry-on
-  core::LocalService* local = nullptr;  // what the frontend answers itself (stats, metrics)
+  core::LocalRoutes local;                        // what the frontend answers itself
 
   // The errorfile reply for `status`, or nullptr (ferry's own reply then).
   const std::string* errorfile(int status) const {
@@ -89,6 +89,7 @@ class HttpConnection final : public core::SessionProtocol {
   void tunnel_progress();
   // A request the frontend answers itself (settings_.local): its body is read whole, the answer
   // written, and the connection closed (local_answer.cpp).
+  std::optional<core::LocalRequest::Kind> local_kind() const;
   void answer_locally();
   void write_local();
   void end_exchange();
@@ -148,7 +149,8 @@ class HttpConnection final : public core::SessionProtocol {
   uint32_t taken_uses_ = 0;            // requests the idle connection just taken had carried
   uint32_t server_uses_ = 0;           // requests the server connection carried, this one included
   std::optional<std::string> replay_;  // the request as sent, when it may have to be resent
-  std::string local_out_;              // the local answer, local_sent_ bytes of it sent
+  core::LocalRequest::Kind local_kind_ = core::LocalRequest::Kind::StatsPage;
+  std::string local_out_;  // the local answer, local_sent_ bytes of it sent
   size_t local_sent_ = 0;
   core::TimerWatcher<HttpConnection, &HttpConnection::on_timer> timer_;
 };

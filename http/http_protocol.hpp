@@ -35,7 +35,7 @@ class HttpProtocol final : public core::SessionProtocolFactory {
 
  private:
   static HttpSettings with_local(HttpSettings s, core::LocalService* local) {
-    s.local = local;
+    s.local.service = local;
     return s;
   }
 

@@ -46,6 +46,16 @@ std::string serialize(const core::LocalReply& reply) {
 
 }  // namespace
 
+std::optional<core::LocalRequest::Kind> HttpConnection::local_kind() const {
+  const core::LocalRoutes& r = settings_.local;
+  if (!r.service) return std::nullopt;
+  // HAProxy evaluates `http-request` rules before it looks at the stats URI.
+  if (r.metrics) return core::LocalRequest::Kind::Metrics;
+  if (!r.stats_uri.empty() && request_.target.starts_with(r.stats_uri))
+    return core::LocalRequest::Kind::StatsPage;
+  return std::nullopt;
+}
+
 void HttpConnection::answer_locally() {
   if (!local_out_.empty()) return write_local();
   if (request_.framing == Framing::Chunked || request_.content_length > kMaxLocalBody)
@@ -64,13 +74,15 @@ void HttpConnection::answer_locally() {
   }
   timer_.stop();
   core::LocalRequest req;
+  req.kind = local_kind_;
+  req.admin = settings_.local.stats_admin;
   req.method = request_.method;
   req.target = request_.target;
   for (const Header& h : request_.headers)
     req.headers.emplace_back(h.name, h.value);
   req.body = c2s_.held().substr(request_.size, request_.content_length);
   req.peer = &session_.peer();
-  const core::LocalReply reply = settings_.local->answer(req);
+  const core::LocalReply reply = settings_.local.service->answer(req);
   txn_.status = reply.status;
   local_out_ = serialize(reply);
   session_.count_response(reply.status, false, false);

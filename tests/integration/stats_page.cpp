@@ -1,0 +1,166 @@
+// The HTML stats page in a real browser (Debian's chromium, headless): the DOM Chromium renders
+// (its --dump-dom, and the live page over the DevTools protocol in
+// tests/support/browser_page.py) has a row per server with its state, a server that goes DOWN
+// while the page is open shows DOWN after the page refreshes itself, and screenshots are taken.
+// Also `stats auth`, `;csv`, `;json` and the refusal of POST without `stats admin`.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <optional>
+#include <regex>
+#include <string>
+
+#include "tests/support/admin_client.hpp"
+#include "tests/support/admin_csv.hpp"
+#include "tests/support/admin_programs.hpp"
+#include "tests/support/client_conn.hpp"
+#include "tests/support/ferry_process.hpp"
+#include "tests/support/scripted_http_app.hpp"
+#include "tests/support/socket_address.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace ferry::test;
+
+namespace {
+
+const std::string kBrowser = FERRY_SOURCE_DIR "/tests/support/browser_page.py";
+
+constexpr const char* kConfig = R"(global
+    stats socket {DIR}/admin.sock level admin
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 10s
+    timeout server 10s
+frontend stats
+    bind 127.0.0.1:{SPORT}
+    stats enable
+    stats uri /
+    stats refresh 1s
+    stats auth admin:s3cret
+    stats show-legends
+frontend web
+    bind 127.0.0.1:{PORT}
+    default_backend app
+backend app
+    server steady unix@{DIR}/steady.sock check inter 100ms
+    server fragile unix@{DIR}/fragile.sock check inter 100ms fall 1 rise 1
+    server off unix@{DIR}/steady.sock disabled
+)";
+
+std::optional<std::string> status_of(const AdminTarget& admin, const std::string& server) {
+  std::string error;
+  const auto table = StatTable::parse(admin_query(admin, "show stat"), error);
+  return table ? table->get("app", server, "status") : std::nullopt;
+}
+
+// The `<tr ...>...</tr>` of `row` in a DOM dump, or "".
+std::string dom_row(const std::string& dom, const std::string& row) {
+  const size_t at = dom.find("data-row=\"" + row + "\"");
+  if (at == std::string::npos) return {};
+  const size_t begin = dom.rfind("<tr", at);
+  return dom.substr(begin, dom.find("</tr>", at) - begin);
+}
+
+// The text of the status cell of a row ("DOWN", "UP", "MAINT"), its lastchg suffix removed.
+std::string status_cell(const std::string& tr) {
+  std::smatch m;
+  static const std::regex kCell(R"(<td class="status">([^<]*))");
+  if (!std::regex_search(tr, m, kCell)) return {};
+  std::string s = m[1];
+  while (!s.empty() && s.back() == ' ')
+    s.pop_back();
+  return s;
+}
+
+std::string get(uint16_t port, const std::string& target, const std::string& extra = "") {
+  ClientConn c = ClientConn::tcp(port);
+  if (!c.send_all("GET " + target + " HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n")) return {};
+  return c.read_until_eof(Deadline(5s)).data;
+}
+
+constexpr const char* kAuth = "Authorization: Basic YWRtaW46czNjcmV0\r\n";  // admin:s3cret
+
+}  // namespace
+
+TEST_CASE("stats page: rendered by chromium and a server going DOWN while it is open") {
+  REQUIRE_MESSAGE(!find_program("chromium").empty(),
+                  "chromium is not installed (scripts/packages.sh)");
+  TempDir dir;
+  std::optional<ScriptedHttpApp> steady(std::in_place, dir, dir.file("steady.sock"));
+  std::optional<ScriptedHttpApp> fragile(std::in_place, dir, dir.file("fragile.sock"));
+  const uint16_t sport = free_tcp_port(), port = free_tcp_port();
+  FerryProcess ferry(dir, fill_template(kConfig, {{"DIR", dir.path()},
+                                                  {"SPORT", std::to_string(sport)},
+                                                  {"PORT", std::to_string(port)}}));
+  const AdminTarget admin = AdminTarget::unix_socket(dir.file("admin.sock"));
+  REQUIRE_MESSAGE(poll_until([&] { return status_of(admin, "fragile") == "UP"; }, 10s),
+                  ferry.output());
+  const std::string base = "http://127.0.0.1:" + std::to_string(sport) + "/";
+
+  SUBCASE("the DOM chromium renders at rest (--dump-dom)") {
+    const ProgramResult r =
+        run_program(ProgramSpec{{"chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                                 "--user-data-dir=" + dir.file("profile"), "--dump-dom",
+                                 "http://admin:s3cret@127.0.0.1:" + std::to_string(sport) + "/"},
+                                "",
+                                {}},
+                    30s);
+    REQUIRE_MESSAGE(r.status.exited, r.describe());
+    const std::string& dom = r.out;
+    CHECK(dom.find("<h2>app</h2>") != std::string::npos);
+    CHECK(dom_row(dom, "steady").find("class=\"server up\"") != std::string::npos);
+    CHECK(status_cell(dom_row(dom, "steady")) == "UP");
+    CHECK(status_cell(dom_row(dom, "off")) == "MAINT");
+    CHECK(status_cell(dom_row(dom, "Backend")) == "UP");
+    CHECK(dom.find("<form") == std::string::npos);  // read-only without `stats admin`
+    CHECK(dom.find("src=") == std::string::npos);   // nothing loaded from elsewhere
+    CHECK(dom.find("<link") == std::string::npos);
+  }
+  SUBCASE("a server goes DOWN while the page is open: DOWN after its refresh") {
+    const std::string out = dir.file("browser");
+    std::filesystem::create_directory(out);
+    Program browser(dir, "browser",
+                    ProgramSpec{{"/usr/bin/python3", kBrowser,
+                                 "http://admin:s3cret@127.0.0.1:" + std::to_string(sport) + "/",
+                                 out, "fragile"},
+                                "",
+                                {}});
+    REQUIRE_MESSAGE(poll_until([&] { return std::filesystem::exists(out + "/opened"); }, 20s),
+                    browser.err());
+    fragile.reset();  // the application stops: its checks fail
+    REQUIRE(poll_until([&] { return status_of(admin, "fragile") == "DOWN"; }, 10s));
+    dir.write_file("browser/trigger", "");
+    const auto status = browser.wait_exit(20s);
+    REQUIRE_MESSAGE((status && status->exited && status->code == 0), browser.err());
+    const std::string rest = read_file(out + "/rest.html");
+    const std::string down = read_file(out + "/down.html");
+    CHECK(status_cell(dom_row(rest, "fragile")) == "UP");
+    CHECK(status_cell(dom_row(down, "fragile")) == "DOWN");
+    CHECK(dom_row(down, "fragile").find("class=\"server down\"") != std::string::npos);
+    CHECK(status_cell(dom_row(down, "steady")) == "UP");
+    CHECK(read_file(out + "/down.png").starts_with("\x89PNG"));
+    CHECK(read_file(out + "/rest.png").starts_with("\x89PNG"));
+  }
+  SUBCASE("auth, csv, json, refresh and no actions without stats admin") {
+    CHECK(get(sport, "/").starts_with("HTTP/1.1 401"));
+    CHECK(get(sport, "/").find("www-authenticate: Basic realm=\"HAProxy Statistics\"") !=
+          std::string::npos);
+    CHECK(get(sport, "/", "Authorization: Basic YWRtaW46d3Jvbmc=\r\n").starts_with("HTTP/1.1 401"));
+    const std::string page = get(sport, "/", kAuth);
+    CHECK(page.starts_with("HTTP/1.1 200"));
+    CHECK(page.find("refresh: 1\r\n") != std::string::npos);
+    CHECK(get(sport, "/;norefresh", kAuth).find("refresh:") == std::string::npos);
+    const std::string csv = get(sport, "/;csv", kAuth);
+    CHECK(csv.find("\r\n\r\n# pxname,svname,") != std::string::npos);
+    CHECK(csv.find("\napp,steady,") != std::string::npos);
+    CHECK(get(sport, "/;json", kAuth).find("content-type: application/json") != std::string::npos);
+    ClientConn c = ClientConn::tcp(sport);
+    REQUIRE(c.send_all(std::string("POST / HTTP/1.1\r\nHost: x\r\n") + kAuth +
+                       "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                       "31\r\n\r\nb=app&s=steady&action=maint&w=1"));
+    CHECK(c.read_until_eof(Deadline(5s)).data.starts_with("HTTP/1.1 403"));
+    CHECK(status_of(admin, "steady") == "UP");
+  }
+  CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
+}
