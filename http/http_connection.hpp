@@ -150,7 +150,8 @@ class HttpConnection final : public core::SessionProtocol {
   uint32_t server_uses_ = 0;           // requests the server connection carried, this one included
   std::optional<std::string> replay_;  // the request as sent, when it may have to be resent
   core::LocalRequest::Kind local_kind_ = core::LocalRequest::Kind::StatsPage;
-  std::string local_out_;  // the local answer, local_sent_ bytes of it sent
+  std::string local_out_;   // the local answer's head, then its body: local_sent_ bytes of
+  std::string local_body_;  // both sent
   size_t local_sent_ = 0;
   core::TimerWatcher<HttpConnection, &HttpConnection::on_timer> timer_;
 };

@@ -34,14 +34,13 @@ std::string_view reason(int status) {
   }
 }
 
-std::string serialize(const core::LocalReply& reply) {
+std::string head_of(const core::LocalReply& reply) {
   std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " ";
   out.append(reason(reply.status)).append("\r\n");
   for (const auto& [name, value] : reply.headers)
     out.append(name).append(": ").append(value).append("\r\n");
   out.append("content-length: ").append(std::to_string(reply.body.size())).append("\r\n");
-  out.append("connection: close\r\n\r\n").append(reply.body);
-  return out;
+  return out.append("connection: close\r\n\r\n");
 }
 
 }  // namespace
@@ -82,17 +81,22 @@ void HttpConnection::answer_locally() {
     req.headers.emplace_back(h.name, h.value);
   req.body = c2s_.held().substr(request_.size, request_.content_length);
   req.peer = &session_.peer();
-  const core::LocalReply reply = settings_.local.service->answer(req);
+  core::LocalReply reply = settings_.local.service->answer(req);
   txn_.status = reply.status;
-  local_out_ = serialize(reply);
+  local_out_ = head_of(reply);
+  local_body_ = std::move(reply.body);
   session_.count_response(reply.status, false, false);
   write_local();
 }
 
 void HttpConnection::write_local() {
-  while (local_sent_ < local_out_.size()) {
-    const ssize_t n = ::send(session_.client_fd(), local_out_.data() + local_sent_,
-                             local_out_.size() - local_sent_, MSG_NOSIGNAL);
+  const size_t total = local_out_.size() + local_body_.size();
+  while (local_sent_ < total) {
+    const bool head = local_sent_ < local_out_.size();
+    const std::string& part = head ? local_out_ : local_body_;
+    const size_t at = head ? local_sent_ : local_sent_ - local_out_.size();
+    const ssize_t n = ::send(session_.client_fd(), part.data() + at, part.size() - at,
+                             MSG_NOSIGNAL | (head ? MSG_MORE : 0));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       if (settings_.client_timeout) timer_.start(*settings_.client_timeout);

@@ -1,7 +1,9 @@
 #include "stats/prometheus.hpp"
 
 #include <array>
+#include <atomic>
 #include <cassert>
+#include <charconv>
 #include <cstdio>
 
 #include "healthcheck/status_text.hpp"
@@ -208,24 +210,33 @@ std::string check_code(const RowContext& c, size_t check_status_field) {
   return code;
 }
 
+void append_unsigned(std::string& out, uint64_t v) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
 void append_number(std::string& out, const Value& v, bool seconds) {
   char buf[40];
   if (v.empty()) {
     out += "NaN";
   } else if (v.kind == Value::Kind::Signed) {
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v.s));
-    out += buf;
-  } else if (seconds) {
-    std::snprintf(buf, sizeof buf, "%f", static_cast<double>(v.u) / 1000.0);
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, v.s).ptr);
+  } else if (seconds) {  // milliseconds as seconds, "%f" as HAProxy prints them
+    append_unsigned(out, v.u / 1000);
+    std::snprintf(buf, sizeof buf, ".%03u000", static_cast<unsigned>(v.u % 1000));
     out += buf;
   } else if (v.kind == Value::Kind::Unsigned) {
-    out += std::to_string(v.u);
+    append_unsigned(out, v.u);
   } else {
     out += "NaN";
   }
 }
 
 void append_label_value(std::string& out, std::string_view text) {
+  if (text.find_first_of("\\\"\n") == std::string_view::npos) {
+    out.append(text);
+    return;
+  }
   for (char ch : text) {
     if (ch == '\\' || ch == '"') out += '\\';
     if (ch == '\n') {
@@ -242,7 +253,24 @@ class MetricsWriter {
  public:
   MetricsWriter(const core::Engine& engine, const ProcessInfo& process, const MetricsRequest& req,
                 std::string& out)
-      : engine_(engine), process_(process), req_(req), out_(out), now_(engine.loop.now()) {}
+      : engine_(engine), process_(process), req_(req), out_(out), now_(engine.loop.now()) {
+    auto proxy = [](const std::string& name) {
+      std::string l = "proxy=\"";
+      append_label_value(l, name);
+      return l + '"';
+    };
+    for (const auto& fe : engine.frontends)
+      fe_labels_.push_back(proxy(fe->name));
+    for (const auto& be : engine.backends) {
+      be_labels_.push_back(proxy(be->name));
+      sv_labels_.emplace_back();
+      for (const auto& sv : be->servers) {
+        std::string l = be_labels_.back() + ",server=\"";
+        append_label_value(l, sv->name);
+        sv_labels_.back().push_back(l + '"');
+      }
+    }
+  }
 
   void process();
   void proxies(unsigned kind);
@@ -270,8 +298,10 @@ class MetricsWriter {
   core::Millis now_;
   std::string name_;  // the family being written, `_total` included
   bool counter_ = false;
-  const std::string* proxy_ = nullptr;
-  const std::string* server_ = nullptr;
+  // Each object's labels, written once: `proxy="app"`, `proxy="app",server="s1"`.
+  std::vector<std::string> fe_labels_, be_labels_;
+  std::vector<std::vector<std::string>> sv_labels_;
+  std::string_view labels_;  // the object's being written
 };
 
 void MetricsWriter::family(std::string_view prefix, std::string_view name, std::string_view help,
@@ -294,22 +324,19 @@ void MetricsWriter::family(std::string_view prefix, std::string_view name, std::
 
 void MetricsWriter::sample(std::string_view extra, std::string_view extra_value) {
   out_ += name_;
-  if (proxy_ || !extra.empty()) {
-    out_ += '{';
-    bool first = true;
-    auto label = [&](std::string_view k, std::string_view v) {
-      if (!first) out_ += ',';
-      first = false;
-      out_.append(k).append("=\"");
-      append_label_value(out_, v);
-      out_ += '"';
-    };
-    if (proxy_) label("proxy", *proxy_);
-    if (server_) label("server", *server_);
-    if (!extra.empty()) label(extra, extra_value);
-    out_ += '}';
+  if (labels_.empty() && extra.empty()) {
+    out_ += ' ';
+    return;
   }
-  out_ += ' ';
+  out_ += '{';
+  out_ += labels_;
+  if (!extra.empty()) {
+    if (!labels_.empty()) out_ += ',';
+    out_.append(extra).append("=\"");
+    append_label_value(out_, extra_value);
+    out_ += '"';
+  }
+  out_ += "} ";
 }
 
 void MetricsWriter::value(const Value& v, bool seconds) {
@@ -351,16 +378,19 @@ void MetricsWriter::states(std::string_view current, std::span<const std::string
 void MetricsWriter::counted(const core::Backend& b, bool checks,
                             std::span<const std::string_view> all) {
   static const size_t kCheckStatus = field_index("check_status");
-  for (std::string_view st : all) {
-    uint64_t n = 0;
-    for (const auto& s : b.servers) {
-      RowContext c = row();
-      c.backend = &b;
-      c.server = s.get();
-      n += (checks ? check_code(c, kCheckStatus) : std::string(server_state(*s))) == st ? 1 : 0;
-    }
-    sample("state", st);
-    out_.append(std::to_string(n)).append("\n");
+  std::array<uint64_t, std::size(kCheckStates)> n{};
+  for (const auto& s : b.servers) {
+    RowContext c = row();
+    c.backend = &b;
+    c.server = s.get();
+    const std::string code = checks ? check_code(c, kCheckStatus) : std::string(server_state(*s));
+    for (size_t i = 0; i < all.size(); ++i)
+      n[i] += all[i] == code ? 1 : 0;
+  }
+  for (size_t i = 0; i < all.size(); ++i) {
+    sample("state", all[i]);
+    append_unsigned(out_, n[i]);
+    out_ += '\n';
   }
 }
 
@@ -418,31 +448,31 @@ void MetricsWriter::objects(unsigned kind, const StatMetric& m, size_t field) {
   static constexpr std::string_view kPrefix[] = {"", "frontend", "backend", "", "server"};
   family(kPrefix[kind], m.name, help, f.tags.nature == Nature::Counter);
   if (kind == F) {
-    for (const auto& fe : engine_.frontends) {
+    for (size_t i = 0; i < engine_.frontends.size(); ++i) {
       RowContext c = row();
-      c.frontend = fe.get();
+      c.frontend = engine_.frontends[i].get();
       if (m.http_only && !http(c, RowKind::Frontend)) continue;
-      proxy_ = &fe->name;
+      labels_ = fe_labels_[i];
       object(m, field, c, RowKind::Frontend);
     }
     return;
   }
-  for (const auto& be : engine_.backends) {
+  for (size_t b = 0; b < engine_.backends.size(); ++b) {
+    const core::Backend& be = *engine_.backends[b];
     RowContext c = row();
-    c.backend = be.get();
+    c.backend = &be;
     if (m.http_only && !http(c, RowKind::Backend)) continue;
-    proxy_ = &be->name;
+    labels_ = be_labels_[b];
     if (kind == B) {
       object(m, field, c, RowKind::Backend);
       continue;
     }
-    for (const auto& s : be->servers) {
-      if (req_.no_maint && s->in_maint()) continue;
-      c.server = s.get();
-      server_ = &s->name;
+    for (size_t i = 0; i < be.servers.size(); ++i) {
+      if (req_.no_maint && be.servers[i]->in_maint()) continue;
+      c.server = be.servers[i].get();
+      labels_ = sv_labels_[b][i];
       object(m, field, c, RowKind::Server);
     }
-    server_ = nullptr;
   }
 }
 
@@ -455,7 +485,7 @@ void MetricsWriter::proxies(unsigned kind) {
   }();
   for (size_t i = 0; i < std::size(kStatMetrics); ++i)
     if (kStatMetrics[i].kinds & kind) objects(kind, kStatMetrics[i], kFieldOf[i]);
-  proxy_ = nullptr;
+  labels_ = {};
 }
 
 bool accepts_openmetrics(std::string_view accept) {
@@ -497,14 +527,16 @@ std::string parse_metrics_request(std::string_view query, std::string_view accep
 
 std::string render_metrics(const core::Engine& engine, const ProcessInfo& process,
                            const MetricsRequest& request) {
+  static std::atomic<size_t> last_size{size_t{1} << 16};  // grows once, not at every scrape
   std::string out;
-  out.reserve(size_t{1} << 16);
+  out.reserve(last_size.load(std::memory_order_relaxed) + 4096);
   MetricsWriter w(engine, process, request, out);
   if (request.scopes & MetricsRequest::kGlobal) w.process();
   if (request.scopes & MetricsRequest::kFrontend) w.proxies(F);
   if (request.scopes & MetricsRequest::kBackend) w.proxies(B);
   if (request.scopes & MetricsRequest::kServer) w.proxies(S);
   if (request.openmetrics) out += "# EOF\n";
+  last_size.store(out.size(), std::memory_order_relaxed);
   return out;
 }
 
