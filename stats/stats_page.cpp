@@ -121,7 +121,7 @@ std::string_view status_class(std::string_view status) {
 
 constexpr std::string_view kStyle = R"(
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:.5rem;
-background:#f6f7f9;color:#1d2430;font-size:14px}
+background:#f6f7f9;color:#1d2430;font-size:13px}
 h1{font-size:1.25rem;margin:.2rem 0 .6rem}h2{font-size:1.05rem;margin:0;padding:.4rem .6rem;
 background:#2d4a73;color:#fff;border-radius:6px 6px 0 0}
 .info{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:.2rem .8rem;
@@ -130,7 +130,7 @@ background:#fff;border-radius:6px;padding:.5rem .7rem;margin-bottom:.8rem}
 .proxy{margin-bottom:1rem;background:#fff;border-radius:6px;box-shadow:0 1px 2px #0002}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{padding:.25rem .4rem;border-bottom:1px solid #e3e6eb;text-align:right;white-space:nowrap}
+th,td{padding:.2rem .3rem;border-bottom:1px solid #e3e6eb;text-align:right;white-space:nowrap}
 th{background:#e8ecf2;font-weight:600;font-size:.8rem}th.g{text-align:center}
 td.name,th.name{text-align:left;position:sticky;left:0;background:inherit;font-weight:600}
 tr{background:#fff}tr.frontend,tr.backend{background:#eef1f6}
@@ -143,7 +143,7 @@ tr.nolb td.status,.legend .nolb{background:#e6e6e6}tr.nocheck td.status,.legend 
 .notice{padding:.5rem .7rem;border-radius:6px;margin-bottom:.8rem;background:#c5f0c5}
 .notice.err{background:#ffb3b3}
 form.act{padding:.4rem .6rem;display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
-@media (max-width:600px){body{font-size:13px}th,td{padding:.2rem .3rem}}
+@media (max-width:600px){body{font-size:12px}th,td{padding:.15rem .25rem}}
 )";
 
 class PageWriter {
