@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <climits>
 #include <map>
+#include <optional>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "conf/number.hpp"
 
@@ -86,6 +89,37 @@ std::string last_check(const Row& r) {
   return out;
 }
 
+// The backends of `show stat` CSV, each with its servers; nullopt when it is not CSV.
+struct Backend {
+  Row row;
+  std::vector<Row> servers;
+};
+std::optional<std::vector<Backend>> backends_of(std::string_view csv) {
+  const auto lines = csv_lines(csv);
+  if (lines.empty() || !starts_with(lines.front(), "# ")) return std::nullopt;
+  const auto names = csv_fields(std::string_view(lines.front()).substr(2));
+  std::vector<Backend> out;
+  std::vector<Row> servers;  // of the backend being read
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const auto values = csv_fields(lines[i]);
+    Row r;
+    for (size_t k = 0; k < names.size(); ++k)
+      r[names[k]] = k < values.size() ? values[k] : "";
+    const std::string type = r["type"];
+    if (type == "2")
+      servers.push_back(std::move(r));
+    else if (type == "1")
+      out.push_back(Backend{std::move(r), std::exchange(servers, {})});
+  }
+  return out;
+}
+
+// A column's number, or null when it is empty.
+nlohmann::ordered_json number(const std::string& text) {
+  const auto n = conf::parse_integer(text, LLONG_MIN, LLONG_MAX);
+  return n ? nlohmann::ordered_json(*n) : nlohmann::ordered_json(nullptr);
+}
+
 std::vector<std::string> table_row(const Row& r, bool server) {
   return {server ? "  " + r.at("svname") : r.at("pxname"),
           r.at("status"),
@@ -96,7 +130,9 @@ std::vector<std::string> table_row(const Row& r, bool server) {
           age_text(r.at("lastchg"))};
 }
 
-std::string format_table(const std::vector<std::vector<std::string>>& rows) {
+// Columns [first_numeric, last_numeric] are aligned right.
+std::string format_table(const std::vector<std::vector<std::string>>& rows,
+                         size_t first_numeric = 2, size_t last_numeric = 4) {
   std::vector<size_t> width(rows.front().size(), 0);
   for (const auto& row : rows)
     for (size_t i = 0; i < row.size(); ++i)
@@ -105,7 +141,7 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows) {
   for (const auto& row : rows) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
-      const bool numeric = i >= 2 && i <= 4;
+      const bool numeric = i >= first_numeric && i <= last_numeric;
       const std::string pad(width[i] - row[i].size(), ' ');
       line += numeric ? pad + row[i] : row[i] + (i + 1 < row.size() ? pad : "");
       if (i + 1 < row.size()) line += "  ";
@@ -143,24 +179,68 @@ CtlOutcome interpret_replies(std::string_view raw) {
 }
 
 std::string status_table(std::string_view csv) {
-  const auto lines = csv_lines(csv);
-  if (lines.empty() || !starts_with(lines.front(), "# ")) return {};
-  const auto names = csv_fields(std::string_view(lines.front()).substr(2));
+  const auto backends = backends_of(csv);
+  if (!backends) return {};
   std::vector<std::vector<std::string>> rows = {
       {"BACKEND/SERVER", "STATUS", "WEIGHT", "CUR", "TOTAL", "LAST CHECK", "LAST CHANGE"}};
-  std::vector<std::vector<std::string>> servers;  // of the backend being read
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const auto values = csv_fields(lines[i]);
-    Row r;
-    for (size_t k = 0; k < names.size(); ++k)
-      r[names[k]] = k < values.size() ? values[k] : "";
-    if (r["type"] == "2") servers.push_back(table_row(r, true));
-    if (r["type"] != "1") continue;
-    rows.push_back(table_row(r, false));
-    rows.insert(rows.end(), servers.begin(), servers.end());
-    servers.clear();
+  for (const Backend& b : *backends) {
+    rows.push_back(table_row(b.row, false));
+    for (const Row& s : b.servers)
+      rows.push_back(table_row(s, true));
   }
   return format_table(rows);
+}
+
+std::string status_json(std::string_view csv) {
+  const auto backends = backends_of(csv);
+  if (!backends) return {};
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const Backend& b : *backends) {
+    nlohmann::ordered_json servers = nlohmann::ordered_json::array();
+    for (const Row& s : b.servers)
+      servers.push_back({{"name", s.at("svname")},
+                         {"status", s.at("status")},
+                         {"weight", number(s.at("weight"))},
+                         {"backup", s.at("bck") == "1"},
+                         {"sessions", number(s.at("scur"))},
+                         {"sessions_total", number(s.at("stot"))},
+                         {"check_status", s.at("check_status")},
+                         {"last_check", s.at("last_chk")},
+                         {"last_change_seconds", number(s.at("lastchg"))}});
+    out.push_back({{"name", b.row.at("pxname")},
+                   {"status", b.row.at("status")},
+                   {"weight", number(b.row.at("weight"))},
+                   {"sessions", number(b.row.at("scur"))},
+                   {"sessions_total", number(b.row.at("stot"))},
+                   {"servers", servers}});
+  }
+  return nlohmann::ordered_json{{"backends", out}}.dump(2) + "\n";
+}
+
+std::string top_view(std::string_view csv, std::string_view title) {
+  const auto backends = backends_of(csv);
+  if (!backends) return std::string(title) + "\n\nno statistics in the answer\n";
+  std::vector<std::vector<std::string>> rows = {{"BACKEND/SERVER", "STATUS", "WEIGHT", "CUR",
+                                                 "RATE", "TOTAL", "QUEUE", "ERR CONN", "ERR RESP",
+                                                 "LAST CHECK"}};
+  auto row = [](const Row& r, bool server) {
+    return std::vector<std::string>{server ? "  " + r.at("svname") : r.at("pxname"),
+                                    r.at("status"),
+                                    r.at("weight").empty() ? "-" : r.at("weight"),
+                                    r.at("scur"),
+                                    r.at("rate"),
+                                    r.at("stot"),
+                                    r.at("qcur"),
+                                    r.at("econ"),
+                                    r.at("eresp"),
+                                    server ? last_check(r) : ""};
+  };
+  for (const Backend& b : *backends) {
+    rows.push_back(row(b.row, false));
+    for (const Row& s : b.servers)
+      rows.push_back(row(s, true));
+  }
+  return std::string(title) + "\n\n" + format_table(rows, 2, 8);
 }
 
 }  // namespace ferry::stats

@@ -38,5 +38,13 @@ CtlOutcome interpret_replies(std::string_view raw);
 // Renders `show stat` CSV as ferryctl's status table: every backend, then its servers, with
 // state, weight, current/total sessions, last check and last change.
 std::string status_table(std::string_view csv);
+// The same as JSON, for scripts: {"backends": [{"name", "status", "weight", "sessions",
+// "sessions_total", "servers": [{"name", "status", "weight", "backup", "sessions",
+// "sessions_total", "check_status", "last_check", "last_change_seconds"}]}]}; empty columns are
+// null.
+std::string status_json(std::string_view csv);
+// One frame of `ferryctl top`: `title`, then every backend and its servers with state, weight,
+// sessions now, session rate, total, queue, connection and response errors, last check.
+std::string top_view(std::string_view csv, std::string_view title);
 
 }  // namespace ferry::stats

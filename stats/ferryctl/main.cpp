@@ -21,6 +21,7 @@
 #include "stats/ctl_endpoint.hpp"
 #include "stats/ctl_reply.hpp"
 #include "stats/ferryctl/socket_client.hpp"
+#include "stats/ferryctl/top.hpp"
 #include "stats/info_fields.hpp"
 
 namespace ferry::ctl {
@@ -33,7 +34,8 @@ constexpr const char* kUsage =
     "       ferryctl [-s ...] disable BACKEND/SERVER [--wait DURATION] [--keep-up N] [--force]\n"
     "       ferryctl [-s ...] drain BACKEND/SERVER [--wait DURATION] [--keep-up N] [--force]\n"
     "       ferryctl [-s ...] enable BACKEND/SERVER\n"
-    "       ferryctl [-s ...] status\n"
+    "       ferryctl [-s ...] status [--json]\n"
+    "       ferryctl [-s ...] top [-i INTERVAL]\n"
     "\n"
     "Sends runtime API commands (`show stat`, `disable server app/web1`, ...) to a stats\n"
     "socket and prints the replies. Without COMMAND, commands are read from standard input,\n"
@@ -60,7 +62,10 @@ constexpr const char* kUsage =
     "              that too, within the same DURATION. --force skips this guard (and is\n"
     "              needed against HAProxy, which has no such command)\n"
     "  enable      take the server out of maintenance or drain (state ready)\n"
-    "  status      a table of every backend and server\n"
+    "  status      a table of every backend and server; --json: the same as JSON\n"
+    "  top         a live view of every backend and server (state, weight, sessions,\n"
+    "              rate, total, queue, errors, last check), redrawn every INTERVAL\n"
+    "              (1s; 500ms, 2s...; at least 100ms); q or Ctrl-C quits. One socket only\n"
     "\n"
     "Exit status: 0 success, 1 error reply, 2 usage error, 3 cannot connect, 4 a wait that\n"
     "expired, 5 the guard kept the server in rotation (--keep-up); with several sockets, the\n"
@@ -89,6 +94,7 @@ struct Options {
 struct Plan {
   std::string commands;  // LF-terminated command lines
   bool status_table = false;
+  bool status_json = false;
   // Set by a shortcut with --wait: the whole of its waiting, which the commands' own `wait`
   // delays share (otherwise they are summed from the commands).
   std::optional<Millis> wait;
@@ -193,9 +199,11 @@ std::string take_out_plan(const std::vector<std::string>& a, Plan& plan) {
 std::string shortcut(const std::vector<std::string>& a, Plan& plan) {
   const std::string& verb = a[0];
   if (verb == "status") {
-    if (a.size() != 1) return "'status' takes no argument";
+    if (a.size() > 2 || (a.size() == 2 && a[1] != "--json"))
+      return "expected: ferryctl status [--json]";
     plan.commands = "show stat\n";
-    plan.status_table = true;
+    plan.status_json = a.size() == 2;
+    plan.status_table = !plan.status_json;
     return "";
   }
   if (verb != "disable" && verb != "enable" && verb != "drain") return "";
@@ -260,23 +268,49 @@ int send(const stats::CtlEndpoint& endpoint, const stats::TlsContext* tls,
 
 // Every instance in turn, each within the same deadlines; the highest exit status. What an
 // exchange that succeeded printed goes to standard output, the rest to standard error.
-int run(const Options& o, const Plan& plan) {
-  std::vector<stats::CtlEndpoint> endpoints;
+// The instances of -s and the TLS context of the options; a usage error text, or "".
+std::string targets(const Options& o, std::vector<stats::CtlEndpoint>& endpoints,
+                    std::unique_ptr<stats::TlsContext>& tls) {
   for (const auto& socket : o.sockets) {
     std::string error;
     auto endpoint = stats::parse_endpoint(socket, error);
-    if (!endpoint) return usage_error(error);
+    if (!endpoint) return error;
     if (o.tls && endpoint->is_unix)
-      return usage_error("TLS (--tls, --ca, --cert) is for TCP stats sockets; " + socket +
-                         " is a UNIX socket");
+      return "TLS (--tls, --ca, --cert) is for TCP stats sockets; " + socket + " is a UNIX socket";
     endpoints.push_back(std::move(*endpoint));
   }
-  std::unique_ptr<stats::TlsContext> tls;
   if (o.tls) {
     std::string error;
     tls = stats::TlsContext::client(o.cert, o.key, o.ca, error);
-    if (!tls) return usage_error(error);
+    if (!tls) return error;
   }
+  return "";
+}
+
+// `top [-i SECONDS]` against the one instance of -s.
+int top(const Options& o) {
+  std::optional<long long> interval_ms = 1000;
+  if (o.args.size() == 3 && o.args[1] == "-i")
+    interval_ms = delay_ms(o.args[2], conf::TimeUnit::S);
+  else if (o.args.size() != 1)
+    return usage_error("expected: ferryctl top [-i INTERVAL]");
+  if (!interval_ms || *interval_ms < 100)
+    return usage_error("invalid interval for -i: a time of at least 100ms (1s, 500ms...)");
+  if (o.sockets.size() != 1) return usage_error("'top' watches one stats socket");
+  std::vector<stats::CtlEndpoint> endpoints;
+  std::unique_ptr<stats::TlsContext> tls;
+  if (auto err = targets(o, endpoints, tls); !err.empty()) return usage_error(err);
+  const FetchStat fetch = [&](std::string& text) {
+    return send(endpoints[0], tls.get(), "show stat\n", Clock::now() + o.timeout, text) ==
+           stats::kCtlOk;
+  };
+  return run_top(fetch, endpoints[0].text(), Millis(*interval_ms));
+}
+
+int run(const Options& o, const Plan& plan) {
+  std::vector<stats::CtlEndpoint> endpoints;
+  std::unique_ptr<stats::TlsContext> tls;
+  if (auto err = targets(o, endpoints, tls); !err.empty()) return usage_error(err);
   const auto start = Clock::now();
   const Millis waits = plan.wait ? *plan.wait : waits_in(plan.commands);
   const auto deadline = start + o.timeout + waits;
@@ -300,6 +334,7 @@ int run(const Options& o, const Plan& plan) {
     std::string text;
     const int code = send(endpoints[i], tls.get(), commands, deadline, text);
     if (plan.status_table && code == stats::kCtlOk) text = stats::status_table(text);
+    if (plan.status_json && code == stats::kCtlOk) text = stats::status_json(text);
     outcomes[i].add(code, std::move(text));
   }
   // Each server taken out: wait for its connections to end, within what is left of --wait.
@@ -333,6 +368,7 @@ int main(int argc, char** argv) {
   if (o.help) return std::cout << kUsage, 0;
   if (o.version) return std::cout << "ferryctl " << ferry::stats::kFerryVersion << "\n", 0;
   if (o.args.empty() && ::isatty(STDIN_FILENO)) return usage_error("no command given");
+  if (!o.args.empty() && o.args[0] == "top") return top(o);
   Plan plan;
   if (auto err = build_plan(o, plan); !err.empty()) return usage_error(err);
   return run(o, plan);

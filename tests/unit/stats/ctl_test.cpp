@@ -1,6 +1,8 @@
 // ferryctl's pure parts: reading replies (marks, exit status), the status table, `-s` parsing.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "stats/ctl_endpoint.hpp"
 #include "stats/ctl_reply.hpp"
 #include "stats/stat_output.hpp"
@@ -67,6 +69,36 @@ TEST_CASE("ferryctl status: one line per backend, then its servers") {
   CHECK(lines[1].substr(column) == "8s ago");  // the last column is aligned
   CHECK(lines[2].substr(column) == "8s ago");
   CHECK(status_table("garbage").empty());
+}
+
+TEST_CASE("ferryctl status --json: backends with their servers, numbers as numbers") {
+  Runtime rt;
+  rt.server(0).counters.stot = 12;
+  rt.server(0).served = 2;
+  const auto j = nlohmann::json::parse(status_json(render_stat(rt.engine, StatRequest{})));
+  REQUIRE(j["backends"].size() == 1);
+  const auto& b = j["backends"][0];
+  CHECK(b["name"] == "be_app");
+  CHECK(b["status"] == "UP");
+  CHECK(b["weight"] == 2);
+  REQUIRE(b["servers"].size() == 3);
+  CHECK(b["servers"][0]["name"] == "s1");
+  CHECK(b["servers"][0]["sessions"] == 2);
+  CHECK(b["servers"][0]["sessions_total"] == 12);
+  CHECK(b["servers"][0]["check_status"] == "L4OK");
+  CHECK(b["servers"][0]["backup"] == false);
+  CHECK(b["servers"][2]["status"] == "DOWN");
+  CHECK(b["servers"][2]["last_change_seconds"] == 7);
+  CHECK(status_json("garbage").empty());
+}
+
+TEST_CASE("ferryctl top: a frame has the title then a row per backend and server") {
+  Runtime rt;
+  const std::string frame = top_view(render_stat(rt.engine, StatRequest{}), "TITLE");
+  CHECK(frame.rfind("TITLE\n\nBACKEND/SERVER  STATUS  WEIGHT  CUR  RATE  TOTAL  QUEUE  ERR CONN",
+                    0) == 0);
+  CHECK(frame.find("\n  s3            DOWN ") != std::string::npos);
+  CHECK(top_view("garbage", "T") == "T\n\nno statistics in the answer\n");
 }
 
 TEST_CASE("ferryctl -s: paths and TCP addresses") {
