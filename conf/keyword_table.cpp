@@ -14,7 +14,7 @@ const std::vector<std::span<const Keyword>>& all_tables() {
   static const std::vector<std::span<const Keyword>> tables{
       global_keywords(),     proxy_keywords(),      bind_keywords(), server_keywords(),
       log_keywords(),        check_keywords(),      http_keywords(), http_backend_keywords(),
-      stats_page_keywords(), unsupported_keywords()};
+      stats_page_keywords(), acl_keywords(),        unsupported_keywords()};
   return tables;
 }
 
@@ -178,6 +178,16 @@ bool int_arg(ParseContext& ctx, const Call& call, size_t i, long long min, long 
 
 bool duration_arg(ParseContext& ctx, const Call& call, size_t i, Millis& out) {
   if (auto err = parse_duration(call.args[i], call.keyword, out)) {
+    fail(ctx, call, *err);
+    return false;
+  }
+  return true;
+}
+
+bool condition_arg(ParseContext& ctx, const Call& call, size_t i, Condition& out) {
+  std::span<const Acl> acls;
+  if (ctx.section() & (kFrontend | kBackend | kListen)) acls = ctx.proxy().acls;
+  if (auto err = parse_condition(call.args.subspan(i), call.pos(), acls, out)) {
     fail(ctx, call, *err);
     return false;
   }

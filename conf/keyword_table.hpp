@@ -53,6 +53,7 @@ std::span<const Keyword> check_keywords();         // keywords_check.cpp: option
 std::span<const Keyword> http_keywords();          // keywords_http.cpp: mode http settings
 std::span<const Keyword> http_backend_keywords();  // keywords_http_backend.cpp: http-reuse, ...
 std::span<const Keyword> stats_page_keywords();    // keywords_stats.cpp: stats uri, ...
+std::span<const Keyword> acl_keywords();           // keywords_acl.cpp: acl, rules with conditions
 std::span<const Keyword> unsupported_keywords();   // keywords_unsupported.cpp
 
 // The row for `words` in the tables, or nullptr; `consumed` gets the number of words the name
@@ -72,5 +73,8 @@ void warn(ParseContext& ctx, const Call& call, const std::string& message);
 // call.args[i] as an integer in [min, max] / a time; false (error reported) otherwise.
 bool int_arg(ParseContext& ctx, const Call& call, size_t i, long long min, long long max, int& out);
 bool duration_arg(ParseContext& ctx, const Call& call, size_t i, Millis& out);
+// call.args[i..] (`if|unless ...`, see conf/acl.hpp) as a condition over the proxy's named ACLs;
+// false (error reported) otherwise.
+bool condition_arg(ParseContext& ctx, const Call& call, size_t i, Condition& out);
 
 }  // namespace ferry::conf

@@ -74,7 +74,6 @@ constexpr Keyword kTable[] = {
     {.name = "option socket-stats", .sections = kP, .usage = kRemove},
     {.name = "option nolinger", .sections = kP, .usage = kRemove},
     {.name = "option transparent", .sections = kP, .usage = kRemove},
-    {.name = "acl", .sections = kP, .usage = kRouting},
     {.name = "use_backend", .sections = kP, .usage = kRouting},
     {.name = "use-server", .sections = kP, .usage = kRouting},
     {.name = "tcp-request", .sections = kP, .usage = kRemove},

@@ -14,19 +14,13 @@
 #include <utility>
 #include <vector>
 
+#include "conf/acl.hpp"
 #include "conf/network.hpp"
+#include "conf/source_pos.hpp"
 
 namespace ferry::conf {
 
 using Millis = std::chrono::milliseconds;
-
-struct SourcePos {
-  std::string file;
-  int line = 0;
-  int column = 0;  // 0 when unknown (the HAProxy format is line-based)
-};
-// "file:line" or "file:line:col".
-std::string to_string(const SourcePos& pos);
 
 enum class AddressKind {
   Inet,   // IPv4 or IPv6 host:port
@@ -284,6 +278,7 @@ struct ProxyConf {
   std::vector<LogTarget> logs;  // `log <target> <facility>` lines of this proxy
   std::string log_tag;          // `log-tag`; empty = the global one
   HealthProbeConf probe;
+  std::vector<Acl> acls;  // `acl` lines (frontend, backend, listen), one entry per name
   LoadServerState load_server_state = LoadServerState::None;
   std::string server_state_file_name;  // `server-state-file-name`; empty = the backend's name
   StatsPageConf stats;
