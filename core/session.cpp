@@ -231,8 +231,23 @@ void Session::proceed(Next next) {
     case Next::Wait:
       return;
     case Next::Fail:
-      return close('S', 'C');
+      return no_server('S', 'C');
   }
+}
+
+void Session::no_server(char who, char phase) {
+  if (!proto_) return close(who, phase);
+  timer_.stop();
+  server_fd_.reset();
+  phase_ = Phase::Idle;
+  proto_->no_server(who, phase);
+}
+
+void Session::leave_queue() {
+  if (phase_ != Phase::Queued) return;
+  backend_.queue.remove(*this);
+  queue_pos_ += static_cast<uint32_t>(backend_.dequeues - queue_mark_) + 1;  // counts itself
+  phase_ = Phase::New;
 }
 
 void Session::dequeued(Server& server) {
@@ -371,29 +386,32 @@ void Session::connect_failed(int err, bool synchronous) {
   Next next = Next::Fail;
   {
     auto lk = engine_.lock_state();
-    if (retries_done_ >= backend_.settings.retries || !backend_.settings.retry_connect) {
+    if (retries_done_ < backend_.settings.retries && backend_.settings.retry_connect) {
+      next = next_attempt(server, synchronous);
+    } else {
       ++server.counters.econ;
       ++backend_.counters.econ;
-      return close(err == ETIMEDOUT ? 's' : 'S', 'C');
-    }
-    ++retries_done_;
-    if (should_redispatch()) {
-      tried_.push_back(&server);
-      redispatch_from_ = &server;
-      drop_server();
-      next = assign();
-    } else {
-      ++server.counters.wretr;
-      ++backend_.counters.wretr;
-      if (!synchronous) {
-        phase_ = Phase::TurnAround;
-        const auto ct = backend_.settings.connect_timeout.value_or(kMaxTurnAround);
-        return timer_.start(std::min(kMaxTurnAround, ct));
-      }
-      next = Next::Connect;
     }
   }
+  if (next == Next::Fail) return no_server(err == ETIMEDOUT ? 's' : 'S', 'C');
   proceed(next);
+}
+
+Session::Next Session::next_attempt(Server& failed, bool synchronous) {
+  ++retries_done_;
+  if (should_redispatch()) {
+    tried_.push_back(&failed);
+    redispatch_from_ = &failed;
+    drop_server();
+    return assign();
+  }
+  ++failed.counters.wretr;
+  ++backend_.counters.wretr;
+  if (synchronous) return Next::Connect;
+  phase_ = Phase::TurnAround;
+  const auto ct = backend_.settings.connect_timeout.value_or(kMaxTurnAround);
+  timer_.start(std::min(kMaxTurnAround, ct));
+  return Next::Wait;
 }
 
 Millis Session::idle_timeout() const {
@@ -579,10 +597,13 @@ void Session::on_timer() {
     case Phase::ProxyHeader:
       return drop_embryonic(proxy_protocol::reason::kTimeout);
     case Phase::Queued: {
-      auto lk = engine_.lock_state();
-      if (phase_ != Phase::Queued) return;  // just given a server: the hand-off follows
-      ++backend_.counters.econ;
-      return close('s', 'Q');
+      {
+        auto lk = engine_.lock_state();
+        if (phase_ != Phase::Queued) return;  // just given a server: the hand-off follows
+        ++backend_.counters.econ;
+        leave_queue();
+      }
+      return no_server('s', 'Q');
     }
     case Phase::Connecting:
       return connect_failed(ETIMEDOUT, false);
@@ -625,10 +646,7 @@ void Session::close(char who, char phase) {
   {
     auto lk = engine_.lock_state();
     attribute_waiting_bytes();
-    if (phase_ == Phase::Queued) {
-      backend_.queue.remove(*this);
-      queue_pos_ += static_cast<uint32_t>(backend_.dequeues - queue_mark_) + 1;  // counts itself
-    }
+    leave_queue();
     phase_ = Phase::Closed;
     worker_.forget_hand_off(*this);
     leave_backend();

@@ -132,6 +132,11 @@ class Session : public ListHook<ServerSessionsTag>,
   Server* preferred_server() const;
   Next enqueue();
   void proceed(Next next);
+  // No server for the exchange (`who``phase`: SC, sC, sQ): the session ends, or its protocol
+  // answers the client and goes on (SessionProtocol::no_server).
+  void no_server(char who, char phase);
+  // State lock held: out of the backend queue, if in it (the log's queue position counted).
+  void leave_queue();
   void connect();  // to server_, whose slot is taken and the attempt counted
   // Takes an idle connection to server_ the protocol kept; false when it has none (or it failed).
   bool reuse_idle();
@@ -166,6 +171,10 @@ class Session : public ListHook<ServerSessionsTag>,
   // `fresh`: a new connection (a PROXY header goes first), not an idle one taken again.
   void connected(bool fresh);
   void connect_failed(int err, bool synchronous);
+  // State lock held: the next connection attempt after `failed` refused or timed out: to it
+  // again (at once, or after a turn-around when the failure was not `synchronous`) or, with
+  // redispatch, to another server.
+  Next next_attempt(Server& failed, bool synchronous);
   bool should_redispatch() const;
   // State lock held: a slot on `server`. `picked`: the balancer chose it (lbtot counts that, as
   // HAProxy's does); a queued session given a free slot was not picked.

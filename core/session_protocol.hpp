@@ -29,8 +29,13 @@ class SessionProtocol {
   virtual void server_ready() = 0;
   // Goes on after yielding to the other sessions of the thread (Session::resume_later).
   virtual void resume() = 0;
-  // The session is closing with termination state `who``phase` (`sC`, `SC`, `sQ`: no server for
-  // the request; `K`: killed; ...): the last chance to answer the client, then free everything.
+  // No server took the exchange asked for (`who``phase`: `SC` none usable or the connection
+  // failed, `sC` it timed out, `sQ` the queue timed out). The session is idle again, still
+  // holding the server it last tried (for the log) until end_exchange(); the protocol answers
+  // the client and goes on with it (Session::end_exchange) or ends the session.
+  virtual void no_server(char who, char phase) = 0;
+  // The session is closing with termination state `who``phase` (`K`: killed; ...): the last
+  // chance to answer the client, then free everything.
   virtual void closing(char who, char phase) = 0;
   // An idle connection to `server` kept from an earlier exchange; an empty Fd when none.
   virtual Fd idle_connection(Server& server) = 0;

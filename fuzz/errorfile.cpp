@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using ferry::conf::ErrorFile;
   ErrorFile file;
   if (ferry::conf::parse_errorfile({reinterpret_cast<const char*>(data), size}, file)) return 0;
-  const std::string reply = ferry::http::errorfile_reply(file);
+  const std::string reply = ferry::http::errorfile_reply(file).render(true, false);
   if (file.version.empty()) {  // an empty file: no reply at all
     if (!reply.empty()) std::abort();
     return 0;

@@ -34,41 +34,58 @@ const ErrorText& find(int status) {
   return kTable[4];  // 502
 }
 
-}  // namespace
-
-bool error_always_closes(int status) {
-  return find(status).early;
+std::string lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
 }
 
-std::string error_reply(int status, bool closing) {
-  const ErrorText& e = find(status);
-  const std::string code = std::to_string(status);
-  const std::string body = "<html><body><h1>" + code + " " + std::string(e.reason) + "</h1>\n" +
-                           std::string(e.message) + "\n</body></html>\n";
-  std::string out = "HTTP/1.1 " + code + " " + std::string(e.reason) + "\r\n";
-  const std::string length = std::to_string(body.size());
-  if (e.early) {
-    out += "Content-length: " + length +
-           "\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n";
-  } else {
-    out +=
-        "content-length: " + length + "\r\ncache-control: no-cache\r\ncontent-type: text/html\r\n";
-    if (closing) out += "connection: close\r\n";
+}  // namespace
+
+std::string Reply::render(bool closing, bool request_http10) const {
+  if (head.empty()) return {};
+  std::string out = head;
+  if (!always_closes) {
+    if (closing && !http10)
+      out += "connection: close\r\n";
+    else if (!closing && (http10 || request_http10))
+      out += "connection: keep-alive\r\n";
   }
   return out + "\r\n" + body;
 }
 
-std::string errorfile_reply(const conf::ErrorFile& file) {
-  if (file.version.empty()) return "";
-  std::string out = file.version + " " + file.status_text + "\r\n";
-  for (const auto& [name, value] : file.headers) {
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    out += lower + ": " + value + "\r\n";
+Reply error_reply(int status) {
+  const ErrorText& e = find(status);
+  const std::string code = std::to_string(status);
+  Reply r;
+  r.body = "<html><body><h1>" + code + " " + std::string(e.reason) + "</h1>\n" +
+           std::string(e.message) + "\n</body></html>\n";
+  r.head = "HTTP/1.1 " + code + " " + std::string(e.reason) + "\r\n";
+  const std::string length = std::to_string(r.body.size());
+  if (e.early) {
+    r.head += "Content-length: " + length +
+              "\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n";
+    r.always_closes = true;
+  } else {
+    r.head +=
+        "content-length: " + length + "\r\ncache-control: no-cache\r\ncontent-type: text/html\r\n";
+    r.has_length = true;
   }
-  if (file.version == "HTTP/1.1") out += "connection: close\r\n";
-  return out + "\r\n" + file.body;
+  return r;
+}
+
+Reply errorfile_reply(const conf::ErrorFile& file) {
+  Reply r;
+  if (file.version.empty()) return r;
+  r.head = file.version + " " + file.status_text + "\r\n";
+  for (const auto& [name, value] : file.headers) {
+    const std::string lower = lowercase(name);
+    r.has_length = r.has_length || lower == "content-length";
+    r.head += lower + ": " + value + "\r\n";
+  }
+  r.http10 = file.version == "HTTP/1.0";
+  r.body = file.body;
+  return r;
 }
 
 }  // namespace ferry::http

@@ -189,7 +189,7 @@ void HttpConnection::request_ready() {
     return answer_locally();
   }
   state_ = State::WaitServer;
-  session_.request_server();  // server_ready() or closing() follow, maybe at once
+  session_.request_server();  // server_ready() or no_server() follow, maybe at once
 }
 
 void HttpConnection::server_ready() {
@@ -435,22 +435,52 @@ void HttpConnection::end_exchange() {
 }
 
 void HttpConnection::refuse(int status, const std::string& why, char who, char phase) {
-  send_error(status, why);
+  const bool keep = send_error(status, why);
   txn_.status = status;
   session_.count_response(status, txn_.routed, false);
   if (status == 502) session_.count_response_error();
   log_transaction(who, phase, session_.server());
-  session_.finish(who, phase);
+  if (!keep) return session_.finish(who, phase);
+  // The server connection, if any, is not trusted with another request.
+  s2c_.release(buffers_);
+  session_.end_exchange();
+  wait_request();
 }
 
-void HttpConnection::send_error(int status, const std::string& why) {
+void HttpConnection::no_server(char who, char phase) {
+  refuse(503, "no server available (" + std::string{who, phase} + ")", who, phase);
+}
+
+bool HttpConnection::request_complete() const {
+  switch (state_) {
+    case State::WaitServer:         // the head is all there is, or the body is not read yet
+      if (retrying_) return false;  // the request was sent once: its bytes are no longer held
+      return request_.framing == Framing::None ||
+             (request_.framing == Framing::Length && request_.content_length == 0);
+    case State::Exchange:
+      return c2s_.done() && !response_started_ && !interim_sent_;
+    default:
+      return false;
+  }
+}
+
+bool HttpConnection::send_error(int status, const std::string& why) {
   log_refusal(status, why);
-  const std::string* custom = settings_.errorfile(status);
-  const std::string reply = custom ? *custom : error_reply(status, true);
-  if (reply.empty()) return;  // an empty errorfile: close without a reply
-  const ssize_t n = ::send(session_.client_fd(), reply.data(), reply.size(), MSG_NOSIGNAL);
+  const Reply* custom = settings_.errorfile(status);
+  const Reply own = custom ? Reply{} : error_reply(status);
+  const Reply& reply = custom ? *custom : own;
+  // As HAProxy 2.6 (observed): the client connection stays open after a reply with a length to
+  // a whole request that keeps it, as after a server's response.
+  const bool keep = reply.has_length && request_complete() && request_.keep_alive() &&
+                    settings_.conn_mode != ConnMode::Close;
+  if (keep && state_ == State::WaitServer)
+    c2s_.begin_body(request_.size, {}, Framing::None, 0);  // the head was all of it
+  const std::string out = reply.render(!keep, request_.version == Version::Http10);
+  if (out.empty()) return false;  // an empty errorfile: close without a reply
+  const ssize_t n = ::send(session_.client_fd(), out.data(), out.size(), MSG_NOSIGNAL);
   // HAProxy 2.6 counts no bytes for its answer to a request it could not read (logs, stats).
   if (n > 0 && txn_.routed) session_.count_out(static_cast<uint64_t>(n));
+  return keep && n == static_cast<ssize_t>(out.size());
 }
 
 void HttpConnection::log_refusal(int status, const std::string& why) {
@@ -466,14 +496,7 @@ void HttpConnection::log_refusal(int status, const std::string& why) {
 void HttpConnection::closing(char who, char phase) {
   timer_.stop();
   pool_.forget(this);
-  const bool no_server =
-      state_ == State::WaitServer && (who == 'S' || who == 's') && (phase == 'C' || phase == 'Q');
   const State was = std::exchange(state_, State::Done);
-  if (no_server) {
-    send_error(503, "no server available (" + std::string{who, phase} + ")");
-    txn_.status = 503;
-    session_.count_response(503, true, false);
-  }
   if (was == State::Request)
     log_unread_request(who, phase);
   else

@@ -21,6 +21,7 @@
 #include "core/event_loop.hpp"
 #include "core/local_service.hpp"
 #include "core/session.hpp"
+#include "http/error_reply.hpp"
 #include "http/h1_head.hpp"
 #include "http/idle_pool.hpp"
 #include "http/message_flow.hpp"
@@ -43,14 +44,14 @@ struct HttpSettings {
   bool forwardfor_if_none = false;
   std::vector<conf::Network> forwardfor_except;  // the frontend's and the backend's
   // The replies of the errorfiles that apply (the backend's, else the frontend's), by status.
-  std::vector<std::pair<int, std::string>> errorfiles;
+  std::vector<std::pair<int, Reply>> errorfiles;
   Limits limits;
   conf::HttpReuse reuse = conf::HttpReuse::Safe;  // the backend's http-reuse
   conf::RetryOn retry_on;                         // the backend's retry-on
   core::LocalRoutes local;                        // what the frontend answers itself
 
   // The errorfile reply for `status`, or nullptr (ferry's own reply then).
-  const std::string* errorfile(int status) const {
+  const Reply* errorfile(int status) const {
     for (const auto& [s, reply] : errorfiles)
       if (s == status) return &reply;
     return nullptr;
@@ -66,6 +67,7 @@ class HttpConnection final : public core::SessionProtocol {
   void server_io(int revents) override;
   void server_ready() override;
   void resume() override;
+  void no_server(char who, char phase) override;
   void closing(char who, char phase) override;
   core::Fd idle_connection(core::Server& server) override;
   bool holds_idle_connection(core::Server& server) const override;
@@ -77,9 +79,15 @@ class HttpConnection final : public core::SessionProtocol {
   void read_request();
   void request_ready();
   void forward_request_head();  // the request's head, rewritten, and its body follow
-  // Answers `status` itself, logs why, and ends the session with `who``phase`.
+  // Answers `status` itself, logs why and the transaction (`who``phase`), then waits for the
+  // next request when the client connection stays open (see send_error), else ends the session.
   void refuse(int status, const std::string& why, char who, char phase);
-  void send_error(int status, const std::string& why);
+  // Sends the reply for `status` (an errorfile's or ferry's own); true when the client
+  // connection stays open after it (the whole request read, the reply has a length, both keep
+  // alive), the request's bytes then consumed.
+  bool send_error(int status, const std::string& why);
+  // The request being answered has been read whole and nothing of a response went out.
+  bool request_complete() const;
   void exchange();  // moves what can move, both ways
   bool pump_request();
   bool pump_response();

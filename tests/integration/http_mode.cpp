@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -335,29 +336,67 @@ TEST_CASE("smuggling: each ambiguous request is answered 400, logged, and never 
   CHECK(ferry.stop_cleanly());
 }
 
-TEST_CASE("ferry's own answers: 503 without a server, 504 when it is silent, 502 on garbage") {
-  TempDir dir;
-  HoldServer hold(UnixAddress::path(dir.file("hold.sock")));
-  ScriptedServer garbage(UnixAddress::path(dir.file("garbage.sock")), "NOT HTTP\r\n\r\n", false);
-  struct Case {
-    std::string server;
-    std::string status_line;
-  };
-  for (const Case& k : {Case{"unix@" + dir.file("none.sock"), "HTTP/1.1 503 Service Unavailable"},
-                        Case{"unix@" + dir.file("hold.sock"), "HTTP/1.1 504 Gateway Time-out"},
-                        Case{"unix@" + dir.file("garbage.sock"), "HTTP/1.1 502 Bad Gateway"}}) {
-    CAPTURE(k.server);
-    const uint16_t port = free_tcp_port();
-    FerryProcess ferry(
-        dir, config(port, "", "    timeout server 300ms\n    server s " + k.server + "\n"));
+// The client connection stays open after ferry's 503, 504 and 502 as after HAProxy 2.6's (run
+// side by side): a request after each one, on the same connection, is answered once a server
+// answers again. An HTTP/1.0 client that asks for keep-alive is told it is kept.
+// ferry and haproxy 2.6 on the same config (`text(port)`), both listening.
+struct SideBySide {
+  uint16_t port = free_tcp_port(), hport = free_tcp_port();
+  FerryProcess ferry;
+  Program haproxy;
+  SideBySide(const TempDir& dir, const std::function<std::string(uint16_t)>& text)
+      : ferry(dir, text(port)),
+        haproxy(
+            dir, "haproxy",
+            ProgramSpec{{"haproxy", "-db", "-f", dir.write_file("h.cfg", text(hport))}, "", {}}) {
     REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
-    ClientConn c = ClientConn::tcp(port);
-    REQUIRE(c.send_all("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
-    const Received r = c.read_until_eof(Deadline(5s));
-    CHECK(r.data.starts_with(k.status_line + "\r\ncontent-length: "));
-    CHECK(r.data.find("\r\nconnection: close\r\n\r\n<html><body><h1>") != std::string::npos);
-    CHECK(ferry.stop_cleanly());
+    REQUIRE_MESSAGE(poll_until([&] { return ClientConn::tcp(hport).ok(); }, 10s), haproxy.err());
   }
+};
+
+TEST_CASE("ferry's own 503 504 and 502 keep the client connection as HAProxy does") {
+  REQUIRE_MESSAGE(!find_program("haproxy").empty(),
+                  "haproxy is not installed (scripts/packages.sh)");
+  TempDir dir;
+  const UnixAddress app = UnixAddress::path(dir.file("app.sock"));
+  SideBySide both(dir, [&](uint16_t p) {
+    return config(p, "",
+                  "    retries 0\n    timeout server 300ms\n    server s unix@" +
+                      dir.file("app.sock") + "\n");
+  });
+  for (uint16_t p : {both.port, both.hport}) {
+    const std::string proxy = p == both.port ? "ferry" : "haproxy";
+    CAPTURE(proxy);
+    ClientConn c = ClientConn::tcp(p);
+    std::string extra;
+    auto get = [&](const std::string& request) {
+      REQUIRE(c.send_all(request));
+      const Response r = read_response(c, extra);
+      CHECK(r.head.find("onnection: close") == std::string::npos);
+      return r;
+    };
+    const std::string request = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+    CHECK(get(request).head.starts_with("HTTP/1.1 503 Service Unavailable\r\n"));
+    const Response kept = get("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    CHECK(kept.status == 503);
+    CHECK(kept.head.ends_with("\r\nconnection: keep-alive\r\n\r\n"));
+    {
+      HoldServer hold(app);
+      CHECK(get(request).head.starts_with("HTTP/1.1 504 Gateway Time-out\r\n"));
+    }
+    {
+      ScriptedServer garbage(app, "NOT HTTP\r\n\r\n", false);
+      CHECK(get(request).head.starts_with("HTTP/1.1 502 Bad Gateway\r\n"));
+    }
+    HttpStatusServer ok(app, 200);
+    CHECK(get(request).status == 200);
+    // A client that closes after the answer is told so, and the connection ends.
+    REQUIRE(c.send_all("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+    const Received end = c.read_until_eof(Deadline(5s));
+    CHECK(end.closed);
+    CHECK_MESSAGE(end.data.substr(8, 5) == " 200 ", end.data);
+  }
+  CHECK(both.ferry.stop_cleanly());
 }
 
 TEST_CASE(
@@ -468,27 +507,21 @@ TEST_CASE("errorfile: the backend's then the frontend's file, sent as HAProxy 2.
   };
   for (const Case& k : cases) {
     CAPTURE(k.server);
-    const uint16_t port = free_tcp_port(), hport = free_tcp_port();
-    auto text = [&](uint16_t p) {
+    dir.write_file("x", "HTTP/1.1 502 From the frontend\r\n\r\n");  // the backend's file wins
+    SideBySide both(dir, [&](uint16_t p) {
       return config(p, "    errorfile 503 " + fe503 + "\n    errorfile 502 " + dir.file("x") + "\n",
                     "    timeout server 300ms\n    errorfile 502 " + be502 +
                         "\n    errorfile 504 " + be504 + "\n    server s " + k.server + "\n");
-    };
-    dir.write_file("x", "HTTP/1.1 502 From the frontend\r\n\r\n");  // the backend's file wins
-    FerryProcess ferry(dir, text(port));
-    REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
-    Program haproxy(
-        dir, "haproxy",
-        ProgramSpec{{"haproxy", "-db", "-f", dir.write_file("h.cfg", text(hport))}, "", {}});
-    REQUIRE_MESSAGE(poll_until([&] { return ClientConn::tcp(hport).ok(); }, 10s), haproxy.err());
-    for (uint16_t p : {port, hport}) {
-      CAPTURE(p == port ? "ferry" : "haproxy");
+    });
+    for (uint16_t p : {both.port, both.hport}) {
+      const std::string proxy = p == both.port ? "ferry" : "haproxy";
+      CAPTURE(proxy);
       ClientConn c = ClientConn::tcp(p);
       REQUIRE(c.send_all("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
       const Received r = c.read_until_eof(Deadline(5s));
       CHECK(r.closed);
       CHECK(r.data == k.expected);
     }
-    CHECK(ferry.stop_cleanly());
+    CHECK(both.ferry.stop_cleanly());
   }
 }
