@@ -106,9 +106,9 @@ void timeouts(YamlWalker& w, const Node&, const Node& value) {
   w.walk(value, kTimeouts, "timeout");
 }
 
-constexpr std::string_view kOptionNames[] = {"redispatch",        "allbackups",  "tcplog",
-                                             "httplog",           "dontlognull", "http-keep-alive",
-                                             "http-server-close", "httpclose",   "forwardfor"};
+constexpr std::string_view kOptionNames[] = {
+    "redispatch",      "allbackups",        "tcplog",    "httplog",    "dontlognull",
+    "http-keep-alive", "http-server-close", "httpclose", "forwardfor", "prefer-last-server"};
 
 // `options: [redispatch, "no tcplog"]`: each item is an `option` line.
 void options(YamlWalker& w, const Node&, const Node& value) {
@@ -147,6 +147,18 @@ void forwardfor(YamlWalker& w, const Node& key, const Node& value) {
       if (const auto text = w.scalar(v, arg)) words.insert(words.end(), {arg, *text});
   if (const Node v = value["if_none"]; v && w.boolean(v, "if_none").value_or(false))
     words.emplace_back("if-none");
+  w.statement(value, std::move(words));
+}
+
+// `retry_on: [conn-failure, 503]` (or one name): one `retry-on` line with those words.
+void retry_on(YamlWalker& w, const Node&, const Node& value) {
+  std::vector<std::string> words{"retry-on"};
+  if (value.IsScalar()) {
+    words.push_back(value.Scalar());
+  } else {
+    for (const auto& item : YamlWalker::items(value))
+      if (const auto text = w.scalar(item, "retry_on")) words.push_back(*text);
+  }
   w.statement(value, std::move(words));
 }
 
@@ -201,6 +213,8 @@ constexpr YamlKey kProxy[] = {
     {"timeout", timeouts},
     {"options", options},
     {"forwardfor", forwardfor},
+    {"http_reuse", one_arg<"http-reuse">},
+    {"retry_on", retry_on},
     {"errorfile", errorfiles},
     {"log", proxy_log},
     {"log_tag", one_arg<"log-tag">},

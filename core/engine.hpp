@@ -69,6 +69,9 @@ class Engine {
   unsigned actconn = 0;    // sessions alive in the process
   unsigned reserved = 0;   // slots held by accept() calls in flight
   uint64_t cum_conns = 0;  // sessions and admin connections, as HAProxy's CumConns
+  // As HAProxy's CumReq (its streams): admin connections, TCP sessions and HTTP requests (not
+  // one refused unread with 400, nor an HTTP connection that sends none; observed).
+  uint64_t cum_req = 0;
   FreqCounter conn_rate;
 
   RelaxedCounter cli_bytes_out;  // bytes the admin sockets sent (part of TotalBytesOut)

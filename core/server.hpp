@@ -122,7 +122,8 @@ class Server {
   int pool_max_conn = -1;
   Millis pool_purge_delay{5000};
   int max_reuse = -1;
-  std::atomic<int> idle_conns{0};  // idle connections kept now, by every worker
+  std::atomic<int> idle_conns{0};       // idle connections kept now, by every worker
+  std::atomic<int> safe_idle_conns{0};  // those of them that carried two requests or more
 
   OpState op = OpState::Running;
   unsigned admin_flags = 0;

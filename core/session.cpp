@@ -471,7 +471,10 @@ void Session::count_request(bool routed, bool bad) {
   const Millis now = worker_.loop.now();
   auto lk = engine_.lock_state();
   frontend_.counters.http.count_request(now);
-  if (bad) ++frontend_.counters.ereq;
+  if (bad)
+    ++frontend_.counters.ereq;
+  else
+    ++engine_.cum_req;
   if (routed) backend_.counters.http.count_request(now);
 }
 

@@ -210,6 +210,7 @@ void Worker::accepted(Frontend& fe, const Listener& listener, Fd client, const S
     ++engine.actconn;
     ++fe.feconn;
     ++engine.cum_conns;
+    if (!fe.protocol) ++engine.cum_req;  // mode http counts each request (Session)
     engine.conn_rate.add(now);
     ++fe.counters.conn_tot;
     fe.counters.conn_rate.add(now);

@@ -51,7 +51,11 @@ core::Fd HttpConnection::idle_connection(core::Server& server) {
 }
 
 bool HttpConnection::holds_idle_connection(core::Server& server) const {
-  return pool_.holds(server, this);
+  // As HAProxy 2.6 (observed side by side): only a connection kept for this client alone (http-
+  // reuse never, or one that began with a PROXY header) is the client's; a shared one is the
+  // server's, and holding it does not keep the client there.
+  const bool private_only = settings_.reuse == conf::HttpReuse::Never || server.proxy.version != 0;
+  return private_only && pool_.holds(server, this);
 }
 
 IdlePool::Sharing HttpConnection::sharing() const {

@@ -44,6 +44,7 @@ void IdlePool::put(core::Server& server, core::Fd fd, const void* owner, uint32_
   idle.uses = uses;
   idle.shared = shared;
   idle.since = loop_.now();
+  if (uses >= 2) ++server.safe_idle_conns;
   if (!purge_.active()) purge_.start(server.pool_purge_delay);
 }
 
@@ -100,6 +101,7 @@ size_t IdlePool::size() const {
 
 void IdlePool::release(Idle& idle) {
   --idle.server->idle_conns;
+  if (idle.uses >= 2) --idle.server->safe_idle_conns;
   idle.server = nullptr;
   idle.owner = nullptr;
   free_.push_back(&idle);

@@ -122,6 +122,9 @@ Value curr_conns(const InfoContext& c) {
 Value cum_conns(const InfoContext& c) {
   return Value::num(c.engine.cum_conns);
 }
+Value cum_req(const InfoContext& c) {
+  return Value::num(c.engine.cum_req);
+}
 Value rate(const InfoContext& c) {
   return Value::num(conn_rate(c));
 }
@@ -200,7 +203,8 @@ constexpr std::array<InfoField, 72> kInfo{{
     {"Hard_maxconn", U32, kCLP, "Hard connection limit", maxconn},
     {"CurrConns", U32, kMGP, "Connections open now", curr_conns},
     {"CumConns", U32, kMCP, "Connections since start", cum_conns},
-    {"CumReq", U32, kMCP, "Sessions since start", cum_conns},
+    {"CumReq", U32, kMCP, "Requests since start (TCP sessions, HTTP requests, CLI connections)",
+     cum_req},
     {"MaxSslConns", U32, kMMP, "SSL connection limit", zero},
     {"CurrSslConns", U32, kMGP, "SSL connections open now", zero},
     {"CumSslConns", U32, kMCP, "SSL connections since start", zero},

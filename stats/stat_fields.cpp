@@ -364,6 +364,22 @@ Value sv_need_conn(const RowContext& c) {
       k.configured && k.status != core::CheckStatus::Init && k.status != core::CheckStatus::Unknown;
   return Value::num(probed || sv(c).session_connected ? 1u : 0u);
 }
+// mode http's idle connections (http/idle_pool), over every worker. HAProxy calls those that
+// carried two requests or more safe (any first request may take them under http-reuse
+// aggressive), the others idle.
+Value sv_icur(const RowContext& c) {
+  return Value::num(static_cast<uint64_t>(sv(c).idle_conns.load()));
+}
+Value sv_safe_conns(const RowContext& c) {
+  return Value::num(static_cast<uint64_t>(sv(c).safe_idle_conns.load()));
+}
+Value sv_unsafe_conns(const RowContext& c) {
+  return Value::num(static_cast<uint64_t>(sv(c).idle_conns.load() - sv(c).safe_idle_conns.load()));
+}
+Value sv_ilim(const RowContext& c) {
+  const int limit = sv(c).pool_max_conn;
+  return limit >= 0 ? Value::num(static_cast<uint64_t>(limit)) : Value{};
+}
 Value sv_uweight(const RowContext& c) {
   return Value::num(static_cast<uint64_t>(sv(c).uweight));
 }
@@ -530,8 +546,10 @@ constexpr std::array<FieldDef, kFieldCount> kFields{{
      sv_cnt<&SC::reuse>},
     {"cache_lookups", U64, kMCP, "Cache lookups", fe_http_cnt<none>, be_http_cnt<none>, nullptr},
     {"cache_hits", U64, kMCP, "Cache hits", fe_http_cnt<none>, be_http_cnt<none>, nullptr},
-    {"srv_icur", U32, kMGP, "Idle server connections available for reuse", nullptr, nullptr, zero},
-    {"src_ilim", U32, kCLP, "Limit of idle server connections", nullptr, nullptr, nullptr},
+    {"srv_icur", U32, kMGP, "Idle server connections available for reuse", nullptr, nullptr,
+     sv_icur},
+    {"src_ilim", U32, kCLP, "Limit of idle server connections (pool-max-conn)", nullptr, nullptr,
+     sv_ilim},
     {"qtime_max", U32, kMMP, "Longest queue time (ms)", nullptr, be_max<&ST::queue>,
      sv_max<&ST::queue>},
     {"ctime_max", U32, kMMP, "Longest connect time (ms)", nullptr, be_max<&ST::connect>,
@@ -540,8 +558,9 @@ constexpr std::array<FieldDef, kFieldCount> kFields{{
     {"ttime_max", U32, kMMP, "Longest total session time (ms)", nullptr, be_max<&ST::total>,
      sv_max<&ST::total>},
     {"eint", U64, kMCP, "Internal errors", zero, zero, zero},
-    {"idle_conn_cur", U32, kMGP, "Unsafe idle server connections", nullptr, nullptr, zero},
-    {"safe_conn_cur", U32, kMGP, "Safe idle server connections", nullptr, nullptr, zero},
+    {"idle_conn_cur", U32, kMGP, "Unsafe idle server connections", nullptr, nullptr,
+     sv_unsafe_conns},
+    {"safe_conn_cur", U32, kMGP, "Safe idle server connections", nullptr, nullptr, sv_safe_conns},
     // HAProxy 2.6 counts only connections of its HTTP reuse pool: 0 in TCP mode (observed).
     {"used_conn_cur", U32, kMGP, "Server connections in use", nullptr, nullptr, zero},
     {"need_conn_est", U32, kMGP, "Estimate of the server connections needed", nullptr, nullptr,

@@ -13,6 +13,7 @@
 #include "tests/support/client_conn.hpp"
 #include "tests/support/datagram_receiver.hpp"
 #include "tests/support/ferry_process.hpp"
+#include "tests/support/http_response.hpp"
 #include "tests/support/scripted_http_app.hpp"
 #include "tests/support/socket_address.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -49,15 +50,15 @@ size_t send_traffic(uint16_t port, uint16_t nosrv_port, const std::string& unix_
   auto exchange = [](ClientConn c, const std::string& request) {
     REQUIRE(c.ok());
     REQUIRE(c.send_all(request));
-    CHECK(!read_http_response(c).empty());
+    CHECK(read_response(c).status != 0);
   };
   exchange(ClientConn::tcp(port), http_get("/200", "Connection: close\r\n"));
   {
     ClientConn c = ClientConn::tcp(port);  // keep-alive: two requests, then the client leaves
     REQUIRE(c.send_all(http_get("/404")));
-    CHECK(read_http_response(c).starts_with("HTTP/1.1 404"));
+    CHECK(read_response(c).head.starts_with("HTTP/1.1 404"));
     REQUIRE(c.send_all(http_get("/500")));
-    CHECK(read_http_response(c).starts_with("HTTP/1.1 500"));
+    CHECK(read_response(c).head.starts_with("HTTP/1.1 500"));
   }
   exchange(ClientConn::unix_socket(unix_path), http_get("/301"));
   exchange(ClientConn::tcp(nosrv_port), http_get("/nosrv"));  // 503

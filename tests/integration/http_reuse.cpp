@@ -10,6 +10,9 @@
 #include <atomic>
 #include <string>
 
+#include "tests/support/admin_client.hpp"
+#include "tests/support/admin_csv.hpp"
+#include "tests/support/admin_programs.hpp"
 #include "tests/support/client_conn.hpp"
 #include "tests/support/ferry_process.hpp"
 #include "tests/support/http_response.hpp"
@@ -239,25 +242,74 @@ TEST_CASE("tune.bufsize less tune.maxrewrite bounds a request head, tune.http.ma
   CHECK(s.ferry.stop_cleanly());
 }
 
+// Side by side with haproxy 2.6: the same servers seen in the same order. HAProxy 2.6 keeps a
+// client on its last server only over a connection private to it (http-reuse never here); with
+// http-reuse safe the idle connection is the server's and roundrobin goes on.
 TEST_CASE("option prefer-last-server keeps a client on the server it holds a connection to") {
+  REQUIRE_MESSAGE(!find_program("haproxy").empty(),
+                  "haproxy is not installed (scripts/packages.sh)");
   TempDir dir;
   CountingServer a(UnixAddress::path(dir.file("a.sock")), "a");
   CountingServer b(UnixAddress::path(dir.file("b.sock")), "b");
   const std::string servers =
       "    server a " + a.config_address() + "\n    server b " + b.config_address() + "\n";
-  for (const bool prefer : {false, true}) {
-    CAPTURE(prefer);
-    const uint16_t port = free_tcp_port();
-    FerryProcess ferry(dir,
-                       config(port, (prefer ? "    option prefer-last-server\n" : "") + servers));
-    REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
-    Client c(port);
+  struct Case {
+    std::string lines;
     std::string seen;
-    for (int i = 0; i < 4; ++i) {
-      const std::string body = c.get().body;
-      seen += body.substr(body.find("srv=") + 4, 1);
+  };
+  for (const Case& k : {Case{"", "abab"}, Case{"    option prefer-last-server\n", "abab"},
+                        Case{"    option prefer-last-server\n    http-reuse never\n", "aaaa"},
+                        Case{"    http-reuse never\n", "abab"}}) {
+    CAPTURE(k.lines);
+    const uint16_t port = free_tcp_port(), hport = free_tcp_port();
+    auto text = [&](uint16_t p) { return config(p, k.lines + servers); };
+    FerryProcess ferry(dir, text(port));
+    REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
+    Program haproxy(
+        dir, "haproxy",
+        ProgramSpec{{"haproxy", "-db", "-f", dir.write_file("h.cfg", text(hport))}, "", {}});
+    REQUIRE_MESSAGE(poll_until([&] { return ClientConn::tcp(hport).ok(); }, 10s), haproxy.err());
+    for (const uint16_t p : {port, hport}) {
+      const std::string proxy = p == port ? "ferry" : "haproxy";
+      CAPTURE(proxy);
+      Client c(p);
+      std::string seen;
+      for (int i = 0; i < 4; ++i) {
+        const std::string body = c.get().body;
+        seen += body.substr(body.find("srv=") + 4, 1);
+      }
+      CHECK(seen == k.seen);  // haproxy's probe connection sent no request: it took no turn
     }
-    CHECK(seen == (prefer ? "aaaa" : "abab"));  // roundrobin per request otherwise
     CHECK(ferry.stop_cleanly());
   }
+}
+
+TEST_CASE("show stat: a server's idle connections, safe once they carried two requests") {
+  TempDir dir;
+  CountingServer server(UnixAddress::path(dir.file("app.sock")));
+  const uint16_t port = free_tcp_port();
+  FerryProcess ferry(dir, "global\n    stats socket " + dir.file("admin.sock") + " level admin\n" +
+                              config(port, "    server s " + server.config_address() +
+                                               " pool-max-conn 4\n    server t " +
+                                               server.config_address() + "\n"));
+  REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
+  const AdminTarget admin = AdminTarget::unix_socket(dir.file("admin.sock"));
+  auto columns = [&](const char* sv) {
+    std::string error;
+    const auto t = StatTable::parse(admin_query(admin, "show stat"), error);
+    REQUIRE_MESSAGE(t, error);
+    std::string out;
+    for (const char* col : {"srv_icur", "idle_conn_cur", "safe_conn_cur", "src_ilim"})
+      out += t->get("be", sv, col).value_or("?") + " ";
+    return out;
+  };
+  CHECK(columns("s") == "0 0 0 4 ");
+  CHECK(columns("t") == "0 0 0  ");  // no pool-max-conn: no limit, shown empty as HAProxy
+  Client a(port);
+  REQUIRE(a.get().status == 200);  // roundrobin: s
+  REQUIRE(a.get().status == 200);  // t
+  CHECK(columns("s") == "1 1 0 4 ");
+  REQUIRE(a.get().status == 200);  // s again, over the same connection
+  CHECK(columns("s") == "1 0 1 4 ");
+  CHECK(ferry.stop_cleanly());
 }

@@ -13,6 +13,7 @@
 #include "tests/support/admin_programs.hpp"
 #include "tests/support/client_conn.hpp"
 #include "tests/support/ferry_process.hpp"
+#include "tests/support/http_response.hpp"
 #include "tests/support/scripted_http_app.hpp"
 #include "tests/support/socket_address.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -51,7 +52,7 @@ void send_traffic(uint16_t port, uint16_t nosrv_port) {
     ClientConn c = ClientConn::tcp(port);  // keep-alive
     for (const char* path : {"/500", "/301", "/201", "/200"}) {
       REQUIRE(c.send_all(http_get(path)));
-      CHECK(read_http_response(c).starts_with(std::string("HTTP/1.1 ") + (path + 1)));
+      CHECK(read_response(c).head.starts_with(std::string("HTTP/1.1 ") + (path + 1)));
     }
   }
   for (const std::string& request :
@@ -60,11 +61,23 @@ void send_traffic(uint16_t port, uint16_t nosrv_port) {
             "GET /bad HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")}) {
     ClientConn c = ClientConn::tcp(port);
     REQUIRE(c.send_all(request));
-    CHECK(read_http_response(c).starts_with("HTTP/1.1 "));
+    CHECK(read_response(c).head.starts_with("HTTP/1.1 "));
   }
   ClientConn c = ClientConn::tcp(nosrv_port);
   REQUIRE(c.send_all(http_get("/nosrv")));
-  CHECK(read_http_response(c).starts_with("HTTP/1.1 503"));
+  CHECK(read_response(c).head.starts_with("HTTP/1.1 503"));
+}
+
+// `show info`'s CumReq less its CumConns: the requests beyond one per connection (the admin
+// connections count in both, as HAProxy counts them).
+long long requests_past_connections(const AdminTarget& t) {
+  const std::string info = admin_query(t, "show info");
+  auto value = [&](const std::string& key) {
+    const size_t at = info.find("\n" + key + ": ");
+    REQUIRE(at != std::string::npos);
+    return std::stoll(info.substr(at + key.size() + 3));
+  };
+  return value("CumReq") - value("CumConns");
 }
 
 }  // namespace
@@ -143,5 +156,8 @@ TEST_CASE("golden: show stat in mode http after the same requests through both")
   CHECK(a->get("web", "FRONTEND", "req_tot") == std::optional<std::string>("8"));
   CHECK(a->get("app", "BACKEND", "hrsp_5xx") == std::optional<std::string>("2"));  // 500, 502
   CHECK(a->get("app", "BACKEND", "mode") == std::optional<std::string>("http"));
+  // 8 requests read on 6 connections: the one refused unread (400) is not counted
+  CHECK(requests_past_connections(ours) == 2);
+  CHECK(requests_past_connections(theirs) == 2);
   CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
 }

@@ -27,4 +27,9 @@ Response read_response(ClientConn& c, std::string& extra, Millis timeout) {
   return r;
 }
 
+Response read_response(ClientConn& c, Millis timeout) {
+  std::string extra;
+  return read_response(c, extra, timeout);
+}
+
 }  // namespace ferry::test

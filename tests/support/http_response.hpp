@@ -14,7 +14,10 @@ struct Response {
   std::string body;
 };
 
-// Reads one response with a Content-Length body from `c` (bytes past it stay in `extra`).
+// Reads one response with a Content-Length body (or none) from `c` (bytes past it stay in
+// `extra`); what came (status 0 without a whole head) if it is cut short.
 Response read_response(ClientConn& c, std::string& extra, Millis timeout = 10s);
+// The same when nothing is expected past the response.
+Response read_response(ClientConn& c, Millis timeout = 10s);
 
 }  // namespace ferry::test

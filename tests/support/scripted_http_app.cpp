@@ -1,6 +1,5 @@
 #include "tests/support/scripted_http_app.hpp"
 
-#include <regex>
 #include <stdexcept>
 
 namespace ferry::test {
@@ -45,21 +44,6 @@ ScriptedHttpApp::ScriptedHttpApp(const TempDir& dir, const std::string& path)
           dir, "app", ProgramSpec{{"python3", dir.write_file("app.py", kApp), path}, "", {}})) {
   if (!poll_until([&] { return ClientConn::unix_socket(path).ok(); }, 10s))
     throw std::runtime_error("the scripted HTTP app did not start: " + program_->err());
-}
-
-std::string read_http_response(ClientConn& c) {
-  std::string data;
-  const Deadline deadline(5s);
-  size_t end = std::string::npos;
-  while ((end = data.find("\r\n\r\n")) == std::string::npos)
-    if (c.read_some(data, deadline) != ReadStatus::Data) return data;
-  static const std::regex length("[Cc]ontent-[Ll]ength: *([0-9]+)");
-  std::smatch m;
-  const std::string head = data.substr(0, end);
-  const size_t body = std::regex_search(head, m, length) ? std::stoul(m[1]) : 0;
-  while (data.size() < end + 4 + body)
-    if (c.read_some(data, deadline) != ReadStatus::Data) break;
-  return data;
 }
 
 std::string http_get(const std::string& path, const std::string& extra) {

@@ -22,9 +22,6 @@ class ScriptedHttpApp {
   std::unique_ptr<Program> program_;
 };
 
-// Reads one response whose body has a Content-Length (or none); what came if it is cut short.
-std::string read_http_response(ClientConn& c);
-
 // A GET request for `path`, with `extra` header lines.
 std::string http_get(const std::string& path, const std::string& extra = "");
 

@@ -1,5 +1,6 @@
 // The YAML keys of `mode http` proxies: the connection-mode options, `forwardfor` with its
-// arguments and the HTTP timeouts give the model their HAProxy-format lines give.
+// arguments, `http_reuse`, `retry_on`, `prefer-last-server` and the HTTP timeouts give the model
+// their HAProxy-format lines give.
 #include <doctest/doctest.h>
 
 #include "conf/dump_json.hpp"
@@ -25,6 +26,9 @@ frontend f
 backend b
     option httpclose
     option forwardfor
+    option prefer-last-server
+    http-reuse always
+    retry-on conn-failure 503 response-timeout
     server s /s.sock
 listen l
     bind 127.0.0.1:8081
@@ -44,7 +48,9 @@ frontends:
     default_backend: b
 backends:
   - name: b
-    options: [httpclose, forwardfor]
+    options: [httpclose, forwardfor, prefer-last-server]
+    http_reuse: always
+    retry_on: [conn-failure, 503, response-timeout]
     servers: [ { name: s, address: /s.sock } ]
 listens:
   - name: l
@@ -54,7 +60,9 @@ listens:
     servers: [ { name: s, address: /s.sock } ]
 )";
 
-TEST_CASE("yaml: HTTP options forwardfor and timeouts give the HAProxy format's model") {
+TEST_CASE(
+    "yaml: HTTP options forwardfor http_reuse retry_on and timeouts give the HAProxy format's "
+    "model") {
   const auto cfg = load(kCfg);
   const auto yaml = load(kYaml, "t.yaml");
   CHECK(lines(cfg) == V{});
@@ -66,8 +74,12 @@ TEST_CASE("yaml: HTTP options forwardfor and timeouts give the HAProxy format's 
     CHECK(c.http_conn_mode == y.http_conn_mode);
     CHECK(c.timeouts.http_request == y.timeouts.http_request);
     CHECK(c.timeouts.http_keep_alive == y.timeouts.http_keep_alive);
-    CHECK(to_json(c)["forwardfor"] == to_json(y)["forwardfor"]);
+    for (const char* key : {"forwardfor", "http_reuse", "retry_on", "prefer_last_server"})
+      CHECK(to_json(c)[key] == to_json(y)[key]);
   }
+  CHECK(proxy(yaml, "b").http_reuse == HttpReuse::Always);
+  CHECK(proxy(yaml, "b").prefer_last_server);
+  CHECK(proxy(yaml, "b").retry_on.has_status(503));
   CHECK(proxy(yaml, "f").http_conn_mode == HttpConnMode::ServerClose);
   CHECK(proxy(yaml, "b").http_conn_mode == HttpConnMode::Close);
   CHECK(proxy(yaml, "l").http_conn_mode == HttpConnMode::KeepAlive);
