@@ -11,9 +11,9 @@ namespace ferry::conf {
 
 namespace {
 
-constexpr std::array<std::string_view, 11> kUnsupportedSections{
-    "resolvers", "peers", "userlist", "mailers",     "program", "http-errors",
-    "ring",      "cache", "fcgi-app", "log-forward", "traces"};
+constexpr std::array<std::string_view, 10> kUnsupportedSections{
+    "resolvers",   "peers", "userlist", "mailers",     "program",
+    "http-errors", "ring",  "cache",    "log-forward", "traces"};
 
 // Walks the statements of one file, tracking which section they belong to and whether the
 // previous statement was a server line that an option-only line may continue.
@@ -38,6 +38,7 @@ class HaproxyParser {
     if (w == "frontend") return named(st, ProxyKind::Frontend, true), true;
     if (w == "backend") return named(st, ProxyKind::Backend, true), true;
     if (w == "listen") return named(st, ProxyKind::Listen, true), true;
+    if (w == "fcgi-app") return fcgi_app(st), true;
     if (std::find(kUnsupportedSections.begin(), kUnsupportedSections.end(), w) ==
         kUnsupportedSections.end())
       return false;
@@ -76,6 +77,16 @@ class HaproxyParser {
     if (auto err = check_name(word, name)) ctx_.error(st.pos, *err);
     if (kind == ProxyKind::Defaults) return ctx_.begin_defaults(st.pos, name, from);
     ctx_.begin_proxy(st.pos, kind, name, from);
+  }
+
+  void fcgi_app(const Statement& st) {
+    last_ = Last::Other;
+    if (st.words.size() != 2) {
+      ctx_.error(st.pos, "'fcgi-app' needs one name, e.g. 'fcgi-app php'");
+      return ctx_.begin_unsupported();
+    }
+    if (auto err = check_name("fcgi-app", st.words[1])) ctx_.error(st.pos, *err);
+    ctx_.begin_fcgi_app(st.pos, st.words[1]);
   }
 
   void body(const Statement& st) {

@@ -12,9 +12,9 @@ namespace {
 
 const std::vector<std::span<const Keyword>>& all_tables() {
   static const std::vector<std::span<const Keyword>> tables{
-      global_keywords(),     proxy_keywords(),      bind_keywords(), server_keywords(),
-      log_keywords(),        check_keywords(),      http_keywords(), http_backend_keywords(),
-      stats_page_keywords(), acl_keywords(),        unsupported_keywords()};
+      global_keywords(),     proxy_keywords(), bind_keywords(), server_keywords(),
+      log_keywords(),        check_keywords(), http_keywords(), http_backend_keywords(),
+      stats_page_keywords(), acl_keywords(),   fcgi_keywords(), unsupported_keywords()};
   return tables;
 }
 
@@ -22,9 +22,10 @@ bool has_space(std::string_view s) {
   return s.find(' ') != std::string_view::npos;
 }
 
-// The global section, or all proxy sections: suggestions and fallbacks stay within it.
+// The global section, an fcgi-app, or all proxy sections: suggestions and fallbacks stay within
+// it.
 unsigned family(unsigned section) {
-  return section == kGlobal ? kGlobal : kAnyProxy;
+  return section == kGlobal || section == kFcgiApp ? section : kAnyProxy;
 }
 
 bool matches(const Keyword& kw, std::span<const std::string> words, size_t& consumed) {

@@ -50,6 +50,12 @@ const ProxyConf* Config::find_backend(const std::string& name) const {
   return nullptr;
 }
 
+const FcgiAppConf* Config::find_fcgi_app(const std::string& name) const {
+  for (const auto& a : fcgi_apps)
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
 std::string_view to_string(Balance b) {
   switch (b) {
     case Balance::RoundRobin:

@@ -140,6 +140,7 @@ struct ServerConf {
   int pool_max_conn = -1;         // idle connections kept, -1: no limit, 0: none
   Millis pool_purge_delay{5000};  // half of those idle a whole delay close each delay; 0: none
   int max_reuse = -1;             // times a connection is used again, -1: no limit
+  bool proto_fcgi = false;  // `proto fcgi`: the server speaks FastCGI (its backend's fcgi-app)
 };
 
 struct Timeouts {
@@ -283,6 +284,8 @@ struct ProxyConf {
   std::string server_state_file_name;  // `server-state-file-name`; empty = the backend's name
   StatsPageConf stats;
   PrometheusServiceConf prometheus;
+  std::string use_fcgi_app;  // `use-fcgi-app`: the fcgi-app its FastCGI servers serve
+  SourcePos use_fcgi_app_pos;
 
   bool is_frontend() const { return kind == ProxyKind::Frontend || kind == ProxyKind::Listen; }
   bool is_backend() const { return kind == ProxyKind::Backend || kind == ProxyKind::Listen; }
@@ -318,8 +321,31 @@ struct GlobalConf {
   int tune_http_maxhdr = 101;
 };
 
+// An `fcgi-app` section: how a request becomes the CGI parameters of a FastCGI request.
+struct FcgiAppConf {
+  SourcePos pos;
+  std::string name;
+  std::string docroot;    // DOCUMENT_ROOT, the start of SCRIPT_FILENAME
+  std::string index;      // appended to a path ending in '/'
+  std::string path_info;  // a regex whose two groups split the path into SCRIPT_NAME, PATH_INFO
+  SourcePos path_info_pos;
+  struct Param {
+    SourcePos pos;
+    std::string name;   // as written; sent upper-cased, '-' as '_'
+    std::string value;  // literal text
+  };
+  std::vector<Param> set_params;          // `set-param`, in order (a later one wins)
+  std::vector<std::string> pass_headers;  // `pass-header`: sent though HAProxy filters them
+  bool keep_conn = false;                 // `option keep-conn`
+  bool mpxs_conns = false;                // `option mpxs-conns` (accepted, not honoured)
+  bool get_values = false;                // `option get-values`
+  int max_reqs = 1;                       // `option max-reqs`
+  bool log_stderr = false;                // `log-stderr global`
+};
+
 struct Config {
   GlobalConf global;
+  std::vector<FcgiAppConf> fcgi_apps;  // in declaration order
   // Frontends, backends and listens in declaration order. `defaults` sections are not listed:
   // their settings are already copied into the proxies that follow them.
   std::vector<ProxyConf> proxies;
@@ -327,6 +353,7 @@ struct Config {
   const ProxyConf* find_proxy(const std::string& name) const;
   // The backend or listen of that name (what `default_backend` names), or nullptr.
   const ProxyConf* find_backend(const std::string& name) const;
+  const FcgiAppConf* find_fcgi_app(const std::string& name) const;
   // The largest `len` of every `log` line (1024 for one without), 0 with none.
   size_t longest_log_length() const;
 };

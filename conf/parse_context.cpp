@@ -17,13 +17,15 @@ std::string section_name(unsigned bit) {
       return "backend";
     case kListen:
       return "listen";
+    case kFcgiApp:
+      return "fcgi-app";
   }
   return "unknown";
 }
 
 std::string sections_phrase(unsigned mask) {
   std::vector<std::string> names;
-  for (unsigned bit : {kGlobal, kDefaults, kFrontend, kBackend, kListen})
+  for (unsigned bit : {kGlobal, kDefaults, kFrontend, kBackend, kListen, kFcgiApp})
     if (mask & bit) names.push_back(section_name(bit));
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -135,8 +137,28 @@ void ParseContext::begin_proxy(const SourcePos& pos, ProxyKind kind, const std::
   current_ = Current::Proxy;
 }
 
+void ParseContext::begin_fcgi_app(const SourcePos& pos, const std::string& name) {
+  for (const auto& a : config_.fcgi_apps)
+    if (a.name == name)
+      error(pos, "fcgi-app '" + name + "' has the same name as the one declared at " +
+                     to_string(a.pos) + "; give it another name");
+  FcgiAppConf app;
+  app.pos = pos;
+  app.name = name;
+  config_.fcgi_apps.push_back(std::move(app));
+  index_ = config_.fcgi_apps.size() - 1;
+  current_ = Current::FcgiApp;
+}
+
+FcgiAppConf& ParseContext::fcgi_app() {
+  assert(current_ == Current::FcgiApp);
+  return config_.fcgi_apps[index_];
+}
+
 unsigned ParseContext::section() const {
   switch (current_) {
+    case Current::FcgiApp:
+      return kFcgiApp;
     case Current::Global:
       return kGlobal;
     case Current::Defaults:
@@ -165,6 +187,8 @@ std::string ParseContext::where() const {
     }
     case Current::Proxy:
       return section_name(section()) + " '" + config_.proxies[index_].name + "'";
+    case Current::FcgiApp:
+      return "fcgi-app '" + config_.fcgi_apps[index_].name + "'";
     default:
       return "outside any section";
   }

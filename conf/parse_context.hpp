@@ -18,6 +18,7 @@ enum SectionBit : unsigned {
   kFrontend = 1u << 2,
   kBackend = 1u << 3,
   kListen = 1u << 4,
+  kFcgiApp = 1u << 5,
 };
 inline constexpr unsigned kAnyProxy = kDefaults | kFrontend | kBackend | kListen;
 
@@ -44,6 +45,7 @@ class ParseContext {
   void begin_defaults(const SourcePos& pos, const std::string& name, const std::string& from);
   void begin_proxy(const SourcePos& pos, ProxyKind kind, const std::string& name,
                    const std::string& from);
+  void begin_fcgi_app(const SourcePos& pos, const std::string& name);
   void end_section() { current_ = Current::None; }
 
   // The current section as a SectionBit; 0 outside any section or in an unsupported one.
@@ -54,6 +56,8 @@ class ParseContext {
 
   // The defaults section or proxy being parsed (valid while section() & kAnyProxy).
   ProxyConf& proxy();
+  // The fcgi-app section being parsed (valid while section() == kFcgiApp).
+  FcgiAppConf& fcgi_app();
   // Its `default-server` template, copied into each new server.
   ServerConf& default_server();
   // True once per section if the tcp-check rules in proxy() came from defaults: the first local
@@ -61,7 +65,7 @@ class ParseContext {
   bool take_inherited_tcp_steps();
 
  private:
-  enum class Current { None, Global, Defaults, Proxy, Unsupported };
+  enum class Current { None, Global, Defaults, Proxy, FcgiApp, Unsupported };
   struct Defaults {
     std::string name;  // empty for an unnamed section
     SourcePos pos;

@@ -168,6 +168,20 @@ void max_reuse(OptCtx& o, const std::string& arg) {
   o.int_value(arg, -1, INT_MAX, o.s.max_reuse);
 }
 
+// proto fcgi: the server speaks FastCGI (HAProxy's other muxes, h2 and h1, are not offered).
+void proto(OptCtx& o, const std::string& arg) {
+  if (arg == "fcgi") {
+    o.s.proto_fcgi = true;
+    return;
+  }
+  if (arg == "h1") {
+    o.s.proto_fcgi = false;
+    return;
+  }
+  o.fail("'proto " + arg + "' is not supported; ferry speaks 'proto fcgi' (FastCGI) or HTTP/1 " +
+         "(the default, 'proto h1') to servers");
+}
+
 // HAProxy's threads take idle connections from each other unless a thread has fewer than this;
 // ferry's never do (each keeps its own), so there is nothing to apply.
 void pool_low_conn(OptCtx& o, const std::string& arg) {
@@ -277,6 +291,7 @@ const ServerOption kOptions[] = {
     {.name = "pool-low-conn", .values = 1, .apply = pool_low_conn},
     {.name = "pool-purge-delay", .values = 1, .apply = pool_purge_delay},
     {.name = "max-reuse", .values = 1, .apply = max_reuse},
+    {.name = "proto", .values = 1, .apply = proto},
 };
 
 const ServerOption* find_option(std::string_view name) {

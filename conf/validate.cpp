@@ -131,6 +131,38 @@ void check_servers(const ProxyConf& p, std::vector<Diagnostic>& diags) {
   }
 }
 
+// fcgi-app sections need a docroot (HAProxy 2.6 refuses them without).
+void check_fcgi_apps(const Config& config, std::vector<Diagnostic>& diags) {
+  for (const FcgiAppConf& a : config.fcgi_apps)
+    if (a.docroot.empty())
+      error(diags, a.pos,
+            "fcgi-app '" + a.name + "' has no 'docroot'; add the directory of the scripts as " +
+                "the application sees it, e.g. 'docroot /var/www/app'");
+}
+
+// A backend's FastCGI servers need its fcgi-app, and FastCGI needs mode http.
+void check_fcgi_backend(const Config& config, const ProxyConf& p, std::vector<Diagnostic>& diags) {
+  if (!p.use_fcgi_app.empty()) {
+    if (!config.find_fcgi_app(p.use_fcgi_app)) {
+      std::vector<std::string_view> names;
+      for (const FcgiAppConf& a : config.fcgi_apps)
+        names.push_back(a.name);
+      error(diags, p.use_fcgi_app_pos,
+            describe_proxy(p) + ": fcgi-app '" + p.use_fcgi_app + "' not found" +
+                did_you_mean(p.use_fcgi_app, names));
+    }
+    if (p.mode != ProxyMode::Http)
+      error(diags, p.use_fcgi_app_pos,
+            describe_proxy(p) + ": 'use-fcgi-app' needs 'mode http' (FastCGI carries HTTP " +
+                "requests); add 'mode http'");
+  }
+  for (const ServerConf& s : p.servers)
+    if (s.proto_fcgi && p.use_fcgi_app.empty())
+      error(diags, s.pos,
+            "server '" + p.name + "/" + s.name + "' uses 'proto fcgi' but " + describe_proxy(p) +
+                " has no 'use-fcgi-app'; add one naming an fcgi-app section");
+}
+
 // HAProxy warns when these are unset: connections could then stay open forever.
 void check_timeouts(const ProxyConf& p, std::vector<Diagnostic>& diags) {
   std::string missing;
@@ -211,9 +243,11 @@ void validate(Config& config, std::vector<Diagnostic>& diags) {
   for (const auto& p : config.proxies) {
     if (p.is_frontend()) check_frontend(config, p, diags);
     if (p.is_backend()) check_servers(p, diags);
+    if (p.is_backend()) check_fcgi_backend(config, p, diags);
     check_timeouts(p, diags);
     check_http_only(p, diags);
   }
+  check_fcgi_apps(config, diags);
   check_chroot_paths(config, diags);
   assign_ids(config, diags);
   resolve_owners(config, diags);
