@@ -37,6 +37,7 @@ std::unique_ptr<core::Server> make_server(const conf::ServerConf& sc, size_t ind
   s->pool_max_conn = sc.pool_max_conn;
   s->pool_purge_delay = sc.pool_purge_delay;
   s->max_reuse = sc.max_reuse;
+  s->fcgi = sc.proto_fcgi;
   s->last_change = now;
   if (sc.disabled) {
     s->admin_flags |= core::admin::kConfigMaint | core::admin::kForcedMaint;
@@ -218,6 +219,8 @@ http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyCo
   st.local.metrics = fe.prometheus.enabled;
   st.local.stats_uri = fe.stats.enabled ? fe.stats.uri : std::string();
   st.local.stats_admin = fe.stats.admin;
+  if (const conf::FcgiAppConf* app = config.find_fcgi_app(be->use_fcgi_app))
+    st.fcgi = http::fcgi::App::from(*app);
   return st;
 }
 

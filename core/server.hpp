@@ -124,6 +124,7 @@ class Server {
   int max_reuse = -1;
   std::atomic<int> idle_conns{0};       // idle connections kept now, by every worker
   std::atomic<int> safe_idle_conns{0};  // those of them that carried two requests or more
+  bool fcgi = false;  // `proto fcgi`: mode http speaks FastCGI to it (its backend's fcgi-app)
 
   OpState op = OpState::Running;
   unsigned admin_flags = 0;

@@ -65,6 +65,8 @@ class Session : public ListHook<ServerSessionsTag>,
   Server* server() const { return server_; }
   // The client: its socket's peer, or what its PROXY header said.
   const SockAddr& peer() const { return peer_; }
+  // The address the client reached (or its header's destination); found on first use.
+  const SockAddr& local_address();
   bool closed() const { return phase_ == Phase::Closed; }
 
   // For the session's protocol (a frontend with one: HTTP), on the session's thread.
@@ -151,8 +153,6 @@ class Session : public ListHook<ServerSessionsTag>,
   // not be written whole (errno in `err`).
   bool send_proxy_header(int& err);
   std::string proxy_header(const Server& server);
-  // The address the client reached (or its header's destination); found on first use.
-  const SockAddr& local_address();
   // The client's peer credentials: from its PROXY header, else SO_PEERCRED of a UNIX client.
   std::optional<proxy_protocol::PeerCreds> peer_creds() const;
   // State lock held: the session's arrival on its backend (for each request in mode http, as

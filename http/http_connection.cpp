@@ -7,6 +7,7 @@
 #include "core/backend.hpp"
 #include "core/engine.hpp"
 #include "core/frontend.hpp"
+#include "http/cgi_head.hpp"
 #include "http/error_reply.hpp"
 #include "http/head_writer.hpp"
 
@@ -203,6 +204,14 @@ void HttpConnection::server_ready() {
   response_parser_.reset();
   response_started_ = false;
   state_ = State::Exchange;
+  fcgi_ = settings_.fcgi && session_.server() && session_.server()->fcgi;
+  if (fcgi_) {
+    // HAProxy 2.6 refuses them too: the application reads CONTENT_LENGTH bytes of STDIN.
+    if (request_.framing == Framing::Chunked)
+      return refuse(400, "a chunked request body cannot go to a FastCGI application", 'P', 'R');
+    answer_ = fcgi::AnswerRecords();
+    s2c_.unwrap_from(&answer_);
+  }
   if (std::exchange(retrying_, false)) {
     c2s_.resend(*replay_);
   } else {
@@ -223,10 +232,15 @@ void HttpConnection::forward_request_head() {
     how.client = client;
   }
   std::string head;
-  write_request_head(request_, how, head);
+  if (fcgi_)
+    head = fcgi::request_head(*settings_.fcgi, request_,
+                              fcgi::endpoints(session_.peer(), session_.local_address()));
+  else
+    write_request_head(request_, how, head);
   request_head_method_ = request_.is_head();
   idempotent_ = is_idempotent(request_.method);
-  c2s_.begin_body(request_.size, std::move(head), request_.framing, request_.content_length);
+  c2s_.begin_body(request_.size, std::move(head), request_.framing, request_.content_length,
+                  fcgi_ ? MessageFlow::Wrap::FcgiStdin : MessageFlow::Wrap::None);
   const conf::RetryOn& on = settings_.retry_on;
   const bool may_retry = (on.kinds & ~conf::RetryOn::kConnFailure) != 0 || !on.statuses.empty() ||
                          (on.has(conf::RetryOn::kConnFailure) && session_.reused_connection());
@@ -275,6 +289,7 @@ std::string HttpConnection::forwarded_client() const {
 }
 
 void HttpConnection::exchange() {
+  if (fcgi_) log_fcgi_stderr();
   if (!pump_request()) return;
   if (state_ == State::Exchange && !response_started_ && !interim_) {
     if (!read_response_head()) return;
@@ -335,14 +350,22 @@ bool HttpConnection::read_response_head() {
     server_failed(502, "the server reset the connection before a response", 'S');
     return false;
   }
-  switch (response_parser_.parse_response(s2c_.held(), response_, request_head_method_)) {
+  const ParseResult parsed =
+      fcgi_ ? parse_cgi_head(s2c_.held(), settings_.limits.max_head, request_head_method_,
+                             response_, cgi_error_)
+            : response_parser_.parse_response(s2c_.held(), response_, request_head_method_);
+  switch (parsed) {
     case ParseResult::NeedMore:
       if (!s2c_.at_eof()) return true;
+      if (fcgi_ && answer_.failed()) {
+        refuse(502, "invalid FastCGI answer: " + answer_.error(), 'P', 'H');
+        return false;
+      }
       server_failed(502, "the server closed the connection before a complete response head", 'S');
       return false;
     case ParseResult::Error:
       if (retry(conf::RetryOn::kJunkResponse)) return false;
-      refuse(502, "invalid response: " + response_parser_.error(), 'P', 'H');
+      refuse(502, "invalid response: " + (fcgi_ ? cgi_error_ : response_parser_.error()), 'P', 'H');
       return false;
     case ParseResult::Done:
       if (retry(0, response_.status)) return false;
@@ -370,13 +393,21 @@ void HttpConnection::response_head_ready() {
                     Framing::None, 0);
     return;
   }
+  // A FastCGI answer of unknown length ends with END_REQUEST: chunked to an HTTP/1.1 client.
+  auto wrap = MessageFlow::Wrap::None;
+  if (fcgi_ && response_.framing == Framing::UntilClose && request_.version == Version::Http11) {
+    response_.headers.push_back({"Transfer-Encoding", "chunked"});
+    wrap = MessageFlow::Wrap::Chunked;
+  }
   close_client_ = settings_.conn_mode == ConnMode::Close || !request_.keep_alive() ||
-                  response_.framing == Framing::UntilClose;
-  reuse_server_ = settings_.conn_mode == ConnMode::KeepAlive && response_.keep_alive() &&
-                  response_.framing != Framing::UntilClose;
+                  (response_.framing == Framing::UntilClose && wrap == MessageFlow::Wrap::None);
+  reuse_server_ = settings_.conn_mode == ConnMode::KeepAlive &&
+                  (fcgi_ ? settings_.fcgi->keep_conn
+                         : response_.keep_alive() && response_.framing != Framing::UntilClose);
   std::string head;
   write_response_head(response_, request_, {.close_client = close_client_}, head);
-  s2c_.begin_body(response_.size, std::move(head), response_.framing, response_.content_length);
+  s2c_.begin_body(response_.size, std::move(head), response_.framing, response_.content_length,
+                  wrap);
   response_started_ = true;
   arm_timer();
 }
@@ -424,7 +455,10 @@ void HttpConnection::end_exchange() {
   const bool request_done = c2s_.done();
   core::Server* server = session_.server();
   s2c_.next_message();
-  const bool clean = request_done && s2c_.held().empty();
+  if (fcgi_) log_fcgi_stderr();
+  // A FastCGI connection is kept only once its answer ended as the protocol says.
+  const bool clean =
+      request_done && s2c_.held().empty() && (!fcgi_ || (answer_.ended() && !answer_.failed()));
   s2c_.release(buffers_);
   core::Fd fd = session_.end_exchange();
   log_transaction('-', '-', server);
@@ -487,6 +521,21 @@ bool HttpConnection::send_error(int status, const std::string& why) {
   return keep && n == static_cast<ssize_t>(out.size());
 }
 
+void HttpConnection::log_fcgi_stderr() {
+  std::string text = answer_.take_stderr();
+  if (text.empty() || !settings_.fcgi->log_stderr) return;
+  const core::Server* server = session_.server();
+  const std::string who = server ? server->backend->name + "/" + server->name : "FastCGI";
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl > pos)
+      session_.frontend().engine.log.warning(who + " STDERR: " + text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+}
+
 void HttpConnection::log_refusal(int status, const std::string& why) {
   core::Frontend& fe = session_.frontend();
   const std::string line = "frontend '" + fe.name + "': answered " + std::to_string(status) +
@@ -499,6 +548,7 @@ void HttpConnection::log_refusal(int status, const std::string& why) {
 
 void HttpConnection::closing(char who, char phase) {
   timer_.stop();
+  if (fcgi_) log_fcgi_stderr();
   pool_.forget(this);
   const State was = std::exchange(state_, State::Done);
   if (was == State::Request)

@@ -22,6 +22,8 @@
 #include "core/local_service.hpp"
 #include "core/session.hpp"
 #include "http/error_reply.hpp"
+#include "http/fcgi_params.hpp"
+#include "http/fcgi_stream.hpp"
 #include "http/h1_head.hpp"
 #include "http/idle_pool.hpp"
 #include "http/message_flow.hpp"
@@ -49,6 +51,7 @@ struct HttpSettings {
   conf::HttpReuse reuse = conf::HttpReuse::Safe;  // the backend's http-reuse
   conf::RetryOn retry_on;                         // the backend's retry-on
   core::LocalRoutes local;                        // what the frontend answers itself
+  std::optional<fcgi::App> fcgi;                  // the backend's fcgi-app, for proto fcgi servers
 
   // The errorfile reply for `status`, or nullptr (ferry's own reply then).
   const Reply* errorfile(int status) const {
@@ -123,6 +126,8 @@ class HttpConnection final : public core::SessionProtocol {
   // failure, its method is idempotent). False when it cannot: the caller goes on (answers the
   // client). True: the caller returns at once (server_ready() or closing() may have run).
   bool retry(unsigned kind, int status = 0);
+  // FastCGI: the STDERR lines received, to the global log with `log-stderr global`.
+  void log_fcgi_stderr();
   // The server connection failed before any response: retried, or answered `status` (`why`).
   void server_failed(int status, const std::string& why, char who);
 
@@ -161,6 +166,9 @@ class HttpConnection final : public core::SessionProtocol {
   std::string local_out_;   // the local answer's head, then its body: local_sent_ bytes of
   std::string local_body_;  // both sent
   size_t local_sent_ = 0;
+  bool fcgi_ = false;           // this exchange speaks FastCGI (a `proto fcgi` server)
+  fcgi::AnswerRecords answer_;  // its answer's records
+  std::string cgi_error_;       // why its CGI head was refused
   core::TimerWatcher<HttpConnection, &HttpConnection::on_timer> timer_;
 };
 

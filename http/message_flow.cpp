@@ -35,8 +35,13 @@ MessageFlow::Status MessageFlow::read(int from, core::BufferPool& pool, uint64_t
       // A short read emptied the socket's queue: another recv() would only say EAGAIN, a
       // wasted syscall per message. Input arriving from now on is reported anew.
       if (static_cast<uint32_t>(n) < room && !drain_fully_) readable_ = false;
-      buf_.tail += static_cast<uint32_t>(n);
       moved += static_cast<uint64_t>(n);
+      if (!answer_) {
+        buf_.tail += static_cast<uint32_t>(n);
+        continue;
+      }
+      buf_.tail += static_cast<uint32_t>(answer_->unwrap(buf_.data + buf_.tail, n));
+      eof_ = answer_->ended() || answer_->failed();
     } else if (n == 0) {
       eof_ = true;
     } else if (transient(errno)) {
@@ -49,9 +54,11 @@ MessageFlow::Status MessageFlow::read(int from, core::BufferPool& pool, uint64_t
   return Status::Ok;
 }
 
-void MessageFlow::begin_body(uint32_t head_size, std::string head, Framing framing,
-                             uint64_t length) {
+void MessageFlow::begin_body(uint32_t head_size, std::string head, Framing framing, uint64_t length,
+                             Wrap wrap) {
   buf_.head += head_size;
+  frame_left_ = 0;
+  framed_any_ = frame_ended_ = false;
   out_ = std::move(head);
   out_pos_ = 0;
   framing_ = framing;
@@ -59,14 +66,20 @@ void MessageFlow::begin_body(uint32_t head_size, std::string head, Framing frami
   decoder_ = ChunkedDecoder();
   in_body_ = true;
   body_done_ = framing == Framing::None || (framing == Framing::Length && length == 0);
+  wrap_ = body_done_ ? Wrap::None : wrap;  // an empty body goes without framing (the head ends it)
   ready_ = 0;
   classify();
 }
 
 std::optional<std::string> MessageFlow::whole_message() const {
-  if (!body_done_ || framing_ == Framing::UntilClose) return std::nullopt;
+  if (!body_done_ || framing_ == Framing::UntilClose || wrap_ == Wrap::Chunked) return std::nullopt;
   std::string message = out_;
-  message.append(held().substr(0, ready_));
+  if (wrap_ == Wrap::None) {
+    message.append(held().substr(0, ready_));
+  } else {
+    fcgi::append_stream(message, fcgi::Type::Stdin, 1, held().substr(0, ready_));
+    fcgi::append_stream_end(message, fcgi::Type::Stdin, 1);
+  }
   return message;
 }
 
@@ -76,6 +89,7 @@ void MessageFlow::resend(std::string message) {
   out_ = std::move(message);
   out_pos_ = 0;
   framing_ = Framing::None;
+  wrap_ = Wrap::None;
   in_body_ = true;
   body_done_ = true;
 }
@@ -101,7 +115,8 @@ void MessageFlow::classify() {
     }
     case Framing::UntilClose:
       ready_ += static_cast<uint32_t>(fresh.size());
-      body_done_ = eof_;
+      // A FastCGI answer ends with END_REQUEST; closing before it cuts the body short.
+      body_done_ = eof_ && (!answer_ || (answer_->ended() && !answer_->failed()));
       return;
     case Framing::None:
       body_done_ = true;
@@ -109,11 +124,31 @@ void MessageFlow::classify() {
   }
 }
 
+bool MessageFlow::next_frame() {
+  if (wrap_ == Wrap::None || frame_left_ > 0 || frame_ended_) return false;
+  if (ready_ == 0 && !body_done_) return false;
+  out_.clear();
+  out_pos_ = 0;
+  if (wrap_ == Wrap::FcgiStdin) {
+    frame_left_ = std::min<uint32_t>(ready_, fcgi::kMaxContent);
+    fcgi::append_header(out_, fcgi::Type::Stdin, 1, static_cast<uint16_t>(frame_left_));
+  } else {
+    if (framed_any_) out_.append(kChunkEnd);
+    char size[kChunkHeaderMax];
+    frame_left_ = ready_;
+    out_.append(ready_ ? chunk_header(ready_, size) : kLastChunk);
+    framed_any_ = true;
+  }
+  frame_ended_ = frame_left_ == 0;
+  return true;
+}
+
 MessageFlow::Status MessageFlow::flush(int to, core::BufferPool& pool) {
-  while (out_pos_ < out_.size() || ready_ > 0) {
+  while (out_pos_ < out_.size() || ready_ > 0 || next_frame()) {
+    if (out_pos_ == out_.size() && next_frame()) continue;
     const bool head = out_pos_ < out_.size();
     const char* p = head ? out_.data() + out_pos_ : buf_.data + buf_.head;
-    const size_t len = head ? out_.size() - out_pos_ : ready_;
+    const size_t len = head ? out_.size() - out_pos_ : wrap_ == Wrap::None ? ready_ : frame_left_;
     const ssize_t n = ::send(to, p, len, MSG_NOSIGNAL | (head && ready_ > 0 ? MSG_MORE : 0));
     if (n < 0 && transient(errno)) {
       if (errno != EINTR) return Status::Ok;
@@ -125,6 +160,7 @@ MessageFlow::Status MessageFlow::flush(int to, core::BufferPool& pool) {
     } else {
       buf_.head += static_cast<uint32_t>(n);
       ready_ -= static_cast<uint32_t>(n);
+      if (wrap_ != Wrap::None) frame_left_ -= static_cast<uint32_t>(n);
     }
   }
   if (buf_.held() && buf_.empty()) pool.give_back(buf_);  // nothing held: an idle flow holds none
@@ -148,6 +184,9 @@ MessageFlow::Status MessageFlow::pump(int from, int to, core::BufferPool& pool, 
 }
 
 void MessageFlow::next_message() {
+  wrap_ = Wrap::None;
+  frame_left_ = 0;
+  framed_any_ = frame_ended_ = false;
   in_body_ = false;
   body_done_ = false;
   out_.clear();

@@ -19,6 +19,7 @@
 
 #include "core/buffer_pool.hpp"
 #include "http/body.hpp"
+#include "http/fcgi_stream.hpp"
 #include "http/h1_head.hpp"
 
 namespace ferry::http {
@@ -50,9 +51,18 @@ class MessageFlow {
   // The bytes held and not yet sent: the head being received, and whatever followed it.
   std::string_view held() const;
 
+  // How the body goes out: as it came, as FastCGI STDIN records (ended by an empty one), or in
+  // the chunked coding (ended by the last chunk).
+  enum class Wrap : uint8_t { None, FcgiStdin, Chunked };
+  // The source speaks FastCGI: what read() takes is `answer`'s STDOUT (the records unwrapped in
+  // place), and its end (END_REQUEST) is the source's end. Set before the first read; `answer`
+  // outlives the message.
+  void unwrap_from(fcgi::AnswerRecords* answer) { answer_ = answer; }
+
   // The owner parsed a head of `head_size` bytes at the start of held(): `head` goes out in its
   // place, followed by a body framed by `framing` (`length` bytes for Framing::Length).
-  void begin_body(uint32_t head_size, std::string head, Framing framing, uint64_t length);
+  void begin_body(uint32_t head_size, std::string head, Framing framing, uint64_t length,
+                  Wrap wrap = Wrap::None);
   // Right after begin_body(): the whole message as it goes out (the head given, then the body),
   // when the body is held entirely; nullopt when it is not (it cannot be sent again).
   std::optional<std::string> whole_message() const;
@@ -62,7 +72,10 @@ class MessageFlow {
   // Sends the head and the body held, reads more while the destination keeps up; stops at the
   // message's end. `moved`: bytes read from the source.
   Status pump(int from, int to, core::BufferPool& pool, uint64_t& moved);
-  bool wants_write() const { return out_pos_ < out_.size() || ready_ > 0; }
+  bool wants_write() const {
+    return out_pos_ < out_.size() || ready_ > 0 ||
+           (wrap_ != Wrap::None && body_done_ && !frame_ended_);
+  }
   bool done() const { return body_done_ && !wants_write(); }
   // Input of this message is left to read and nothing waits for the destination: the owner
   // comes back for it (pump() stops after a few rounds).
@@ -76,6 +89,9 @@ class MessageFlow {
  private:
   Status flush(int to, core::BufferPool& pool);
   void classify();  // counts the newly held bytes that belong to the body
+  // With a Wrap: the framing before the next piece of the body (or after its end) in out_;
+  // false when there is none to send now.
+  bool next_frame();
 
   core::Buffer buf_;
   uint32_t cap_ = 0;
@@ -90,6 +106,11 @@ class MessageFlow {
   bool readable_ = false;
   bool drain_fully_ = false;  // short reads are not trusted to empty the socket
   bool eof_ = false;
+  fcgi::AnswerRecords* answer_ = nullptr;
+  Wrap wrap_ = Wrap::None;
+  uint32_t frame_left_ = 0;   // body bytes of the current record or chunk still to send
+  bool framed_any_ = false;   // a chunk went out (the next framing starts with its CRLF)
+  bool frame_ended_ = false;  // the closing record or last chunk is in out_
 };
 
 }  // namespace ferry::http
