@@ -48,6 +48,47 @@ bool sent_as_http(const App& app, const RequestHead& req, std::string_view name)
   return !named_by_connection(req, name);
 }
 
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+std::string base64_decode(std::string_view in) {
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    const int v = base64_value(c);
+    if (v < 0) break;  // '=' padding or the end
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+// AUTH_TYPE (the scheme of Authorization) and, for Basic, REMOTE_USER (the user it names), as
+// HAProxy 2.6 sends them while it withholds the credentials themselves.
+template <typename Put>
+void put_auth(const RequestHead& req, Put& put) {
+  const Header* auth = req.find("authorization");
+  if (!auth) return;
+  const std::string_view v = auth->value;
+  const size_t sp = v.find(' ');
+  const std::string_view scheme = v.substr(0, sp);
+  if (scheme.empty()) return;
+  put("AUTH_TYPE", scheme);
+  const size_t credentials = v.find_first_not_of(' ', sp);
+  if (!iequals(scheme, "basic") || credentials == std::string_view::npos) return;
+  const std::string plain = base64_decode(v.substr(credentials));
+  put("REMOTE_USER", std::string_view(plain).substr(0, plain.find(':')));
+}
+
 struct Script {
   std::string name;       // SCRIPT_NAME
   std::string path_info;  // PATH_INFO
@@ -129,6 +170,7 @@ void append_params(const App& app, const RequestHead& req, const Endpoints& ends
   put("SERVER_NAME", host ? host->value : std::string_view(ends.server_addr));
   if (!ends.server_port.empty()) put("SERVER_PORT", ends.server_port);
   put("SERVER_PROTOCOL", req.version == Version::Http10 ? "HTTP/1.0" : "HTTP/1.1");
+  put_auth(req, put);
   if (!ends.remote_addr.empty()) put("REMOTE_ADDR", ends.remote_addr);
   if (!ends.remote_port.empty()) put("REMOTE_PORT", ends.remote_port);
   put("SCRIPT_FILENAME", app.docroot + script.name);

@@ -58,7 +58,7 @@ void MessageFlow::begin_body(uint32_t head_size, std::string head, Framing frami
                              Wrap wrap) {
   buf_.head += head_size;
   frame_left_ = 0;
-  framed_any_ = frame_ended_ = false;
+  crlf_due_ = frame_ended_ = false;
   out_ = std::move(head);
   out_pos_ = 0;
   framing_ = framing;
@@ -126,18 +126,22 @@ void MessageFlow::classify() {
 
 bool MessageFlow::next_frame() {
   if (wrap_ == Wrap::None || frame_left_ > 0 || frame_ended_) return false;
-  if (ready_ == 0 && !body_done_) return false;
+  if (ready_ == 0 && !body_done_ && !crlf_due_) return false;
   out_.clear();
   out_pos_ = 0;
+  if (crlf_due_) {  // a chunk's data went out: its CRLF follows at once, the chunk is whole
+    out_.append(kChunkEnd);
+    crlf_due_ = false;
+    return true;
+  }
   if (wrap_ == Wrap::FcgiStdin) {
     frame_left_ = std::min<uint32_t>(ready_, fcgi::kMaxContent);
     fcgi::append_header(out_, fcgi::Type::Stdin, 1, static_cast<uint16_t>(frame_left_));
   } else {
-    if (framed_any_) out_.append(kChunkEnd);
     char size[kChunkHeaderMax];
     frame_left_ = ready_;
     out_.append(ready_ ? chunk_header(ready_, size) : kLastChunk);
-    framed_any_ = true;
+    crlf_due_ = ready_ > 0;
   }
   frame_ended_ = frame_left_ == 0;
   return true;
@@ -186,7 +190,7 @@ MessageFlow::Status MessageFlow::pump(int from, int to, core::BufferPool& pool, 
 void MessageFlow::next_message() {
   wrap_ = Wrap::None;
   frame_left_ = 0;
-  framed_any_ = frame_ended_ = false;
+  crlf_due_ = frame_ended_ = false;
   in_body_ = false;
   body_done_ = false;
   out_.clear();

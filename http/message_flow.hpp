@@ -74,7 +74,7 @@ class MessageFlow {
   Status pump(int from, int to, core::BufferPool& pool, uint64_t& moved);
   bool wants_write() const {
     return out_pos_ < out_.size() || ready_ > 0 ||
-           (wrap_ != Wrap::None && body_done_ && !frame_ended_);
+           (wrap_ != Wrap::None && body_done_ && !frame_ended_) || crlf_due_;
   }
   bool done() const { return body_done_ && !wants_write(); }
   // Input of this message is left to read and nothing waits for the destination: the owner
@@ -109,7 +109,7 @@ class MessageFlow {
   fcgi::AnswerRecords* answer_ = nullptr;
   Wrap wrap_ = Wrap::None;
   uint32_t frame_left_ = 0;   // body bytes of the current record or chunk still to send
-  bool framed_any_ = false;   // a chunk went out (the next framing starts with its CRLF)
+  bool crlf_due_ = false;     // the chunk being sent still needs its CRLF after its data
   bool frame_ended_ = false;  // the closing record or last chunk is in out_
 };
 

@@ -6,6 +6,6 @@ BUILD_PACKAGES=(build-essential cmake pkg-config libev-dev libyaml-cpp-dev nlohm
 # haproxy for side-by-side comparisons, systemd for
 # systemd-socket-activate (socket activation tests) and systemd-analyze (unit files), util-linux
 # for setpriv (privileges tests), python3-gunicorn and nginx as `mode http` servers,
-# python3-websockets (WebSocket client and server), wrk (bench/'s HTTP scenarios and their smoke
-# test); clang and its libFuzzer runtime (libclang-rt-14-dev) for the fuzz targets.
-TEST_PACKAGES=(openssl socat netcat-openbsd redis-server logrotate haproxy python3 procps systemd util-linux python3-gunicorn python3-websockets wrk nginx clang libclang-rt-14-dev groff dpkg-dev python3-prometheus-client chromium tmux)
+# python3-websockets (WebSocket client and server), php8.2-fpm (the FastCGI tests' pools), wrk
+# (bench/'s HTTP scenarios and their smoke test); clang and its libFuzzer runtime (libclang-rt-14-dev) for the fuzz targets.
+TEST_PACKAGES=(openssl socat netcat-openbsd redis-server logrotate haproxy python3 procps systemd util-linux python3-gunicorn python3-websockets php8.2-fpm wrk nginx clang libclang-rt-14-dev groff dpkg-dev python3-prometheus-client chromium tmux)
