@@ -112,24 +112,25 @@ def main():
         for name in pools:
             wait_for(lambda: connects("%s/%s.sock" % (d, name)), "php-fpm")
         servers = "".join("    server %s %s/%s.sock proto fcgi\n" % (n, d, n) for n in pools)
-        proxies = {}
-        for name, argv in (("ferry", [os.path.join(a.build, "ferry"), "-db", "-f"]),
-                           ("haproxy", [shutil.which("haproxy") or "/usr/sbin/haproxy", "-db", "-f"])):
-            port = free_port()
-            path = "%s/%s.cfg" % (d, name)
-            with open(path, "w") as f:
-                f.write(CONFIG.format(dir=d, port=port, servers=servers))
-            proc = subprocess.Popen(argv + [path], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-            procs.append(proc)
-            wait_for(lambda: connects(("127.0.0.1", port)), name)
-            proxies[name] = (proc, port)
-        results = {name: [] for name in proxies}
+        # One proxy at a time: with keep-conn, the connections a proxy keeps hold PHP workers
+        # (one each) until it stops, which the other proxy would wait for.
+        argvs = {"ferry": [os.path.join(a.build, "ferry"), "-db", "-f"],
+                 "haproxy": [shutil.which("haproxy") or "/usr/sbin/haproxy", "-db", "-f"]}
+        results = {name: [] for name in argvs}
         for rep in range(a.reps):
-            for name, (proc, port) in proxies.items():
+            for name, argv in argvs.items():
+                port = free_port()
+                path = "%s/%s.cfg" % (d, name)
+                with open(path, "w") as f:
+                    f.write(CONFIG.format(dir=d, port=port, servers=servers))
+                proc = subprocess.Popen(argv + [path], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+                wait_for(lambda: connects(("127.0.0.1", port)), name)
                 before = cpu_seconds(proc.pid)
                 rate, total, errors = run_wrk(port, a)
                 cpu = cpu_seconds(proc.pid) - before
+                proc.terminate()
+                proc.wait(10)
                 results[name].append((rate, cpu * 1e6 / max(total, 1), errors))
                 print("rep %d %-7s %9.0f req/s  %6.1f us CPU/request  %d errors"
                       % (rep + 1, name, rate, cpu * 1e6 / max(total, 1), errors), flush=True)
