@@ -9,6 +9,7 @@
 #include "balancer/balancer.hpp"
 #include "core/socket_ops.hpp"
 #include "http/error_reply.hpp"
+#include "http/frontend_rules.hpp"
 #include "http/http_protocol.hpp"
 #include "stats/stats_service.hpp"
 
@@ -191,10 +192,9 @@ http::Limits http_limits(const conf::GlobalConf& g) {
 // The HTTP settings of a `mode http` frontend and its backend: the stronger connection mode,
 // `option forwardfor` from either, the errorfiles (the backend's first),
 // timeouts from where HAProxy takes them.
-http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyConf& fe) {
-  const conf::ProxyConf* be = config.find_backend(
-      fe.kind == conf::ProxyKind::Listen && fe.default_backend.empty() ? fe.name
-                                                                       : fe.default_backend);
+// `be`: the backend a request goes to (nullptr: the frontend's own, for one without a backend).
+http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyConf& fe,
+                                 const conf::ProxyConf* be) {
   if (!be) be = &fe;
   http::HttpSettings st;
   const auto mode = std::max(fe.http_conn_mode, be->http_conn_mode);
@@ -243,20 +243,33 @@ void add_frontend(const conf::Config& config, const conf::ProxyConf& p, core::En
     for (const auto& e : fe->own_log->set_targets(p.logs, engine.log.longest_len()))
       errors.push_back(e);
   }
+  const std::string& default_name =
+      p.kind == conf::ProxyKind::Listen && p.default_backend.empty() ? p.name : p.default_backend;
+  fe->backend = engine.find_backend(default_name);
+  if (!fe->backend) {  // a frontend without one (stats page alone, use_backend rules only):
+    fe->own_backend = make_backend(config, p, engine);  // what nothing takes gets 503
+    fe->backend = fe->own_backend.get();
+  }
+  const http::FrontendRules* rules = nullptr;
+  if (!p.use_backends.empty() || !p.tcp_connection_rules.empty()) {
+    auto r = std::make_unique<http::FrontendRules>(engine, p, *fe->backend);
+    rules = r.get();
+    fe->rules = std::move(r);
+  }
   if (p.mode == conf::ProxyMode::Http) {
     std::unique_ptr<core::LocalService> local;
     if (p.stats.enabled || p.prometheus.enabled)
       local = std::make_unique<stats::StatsService>(engine, stats::ProcessInfo::current(), p.stats,
                                                     p.name);
+    http::HttpRouting routing;
+    routing.rules = rules;
+    if (rules)
+      for (const core::Backend* b : rules->targets())
+        routing.settings.emplace_back(b, http_settings(config, p, config.find_backend(b->name)));
     engine.protocols.push_back(std::make_unique<http::HttpProtocol>(
-        http_settings(config, p), engine.nbthread, std::move(local)));
+        http_settings(config, p, config.find_backend(default_name)), engine.nbthread,
+        std::move(local), std::move(routing)));
     fe->protocol = engine.protocols.back().get();
-  }
-  fe->backend = engine.find_backend(
-      p.kind == conf::ProxyKind::Listen && p.default_backend.empty() ? p.name : p.default_backend);
-  if (!fe->backend) {  // a frontend of the stats page alone: what it does not answer gets 503
-    fe->own_backend = make_backend(config, p, engine);
-    fe->backend = fe->own_backend.get();
   }
   for (const auto& bind : p.binds) {
     const size_t before = fe->listeners.size();

@@ -13,7 +13,7 @@ constexpr std::string_view kRemove = "remove the line";
 constexpr std::string_view kHttp = "ferry's 'mode http' does not implement it yet; remove it";
 constexpr std::string_view kTls = "ferry has no TLS; remove it and terminate TLS elsewhere";
 constexpr std::string_view kRouting =
-    "ferry sends every connection of a frontend to its 'default_backend'; remove it";
+    "ferry picks a backend's server by its 'balance' algorithm; remove it";
 
 constexpr Keyword kTable[] = {
     // global
@@ -74,9 +74,7 @@ constexpr Keyword kTable[] = {
     {.name = "option socket-stats", .sections = kP, .usage = kRemove},
     {.name = "option nolinger", .sections = kP, .usage = kRemove},
     {.name = "option transparent", .sections = kP, .usage = kRemove},
-    {.name = "use_backend", .sections = kP, .usage = kRouting},
     {.name = "use-server", .sections = kP, .usage = kRouting},
-    {.name = "tcp-request", .sections = kP, .usage = kRemove},
     {.name = "tcp-response", .sections = kP, .usage = kRemove},
     {.name = "http-request", .sections = kP, .usage = kHttp},
     {.name = "http-response", .sections = kP, .usage = kHttp},

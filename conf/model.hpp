@@ -249,6 +249,23 @@ struct PrometheusServiceConf {
   bool enabled = false;
 };
 
+// `use_backend NAME [if|unless COND]`: the first rule whose condition holds picks the backend
+// (per request in mode http, per connection in mode tcp); `default_backend` otherwise.
+struct UseBackendRule {
+  SourcePos pos;
+  std::string backend;
+  Condition cond;  // empty: always
+};
+
+// `tcp-request connection accept|reject [if|unless COND]`: at accept, before anything is read
+// (before a PROXY header too), the first rule whose condition holds accepts or closes the
+// connection; none: accepted.
+struct TcpConnectionRule {
+  SourcePos pos;
+  bool accept = true;
+  Condition cond;  // empty: always
+};
+
 struct ProxyConf {
   SourcePos pos;
   ProxyKind kind = ProxyKind::Listen;
@@ -280,6 +297,8 @@ struct ProxyConf {
   std::string log_tag;          // `log-tag`; empty = the global one
   HealthProbeConf probe;
   std::vector<Acl> acls;  // `acl` lines (frontend, backend, listen), one entry per name
+  std::vector<UseBackendRule> use_backends;             // in order
+  std::vector<TcpConnectionRule> tcp_connection_rules;  // in order
   LoadServerState load_server_state = LoadServerState::None;
   std::string server_state_file_name;  // `server-state-file-name`; empty = the backend's name
   StatsPageConf stats;

@@ -44,28 +44,43 @@ std::vector<std::string_view> backend_names(const Config& config) {
   return out;
 }
 
-void check_default_backend(const Config& config, const ProxyConf& p,
-                           std::vector<Diagnostic>& diags) {
-  if (p.default_backend.empty() || config.find_backend(p.default_backend)) return;
-  const ProxyConf* other = config.find_proxy(p.default_backend);
-  std::string why = other
-                        ? "'" + p.default_backend + "' is a frontend, not a backend"
-                        : "there is no backend or listen section named '" + p.default_backend + "'";
-  error(diags, p.default_backend_pos,
-        describe_proxy(p) + ": default_backend: " + why +
-            did_you_mean(p.default_backend, backend_names(config)));
-}
-
-// A frontend and its backend speak the same protocol (HAProxy refuses an HTTP frontend with a
-// TCP backend; it would upgrade a TCP frontend's connections to an HTTP backend, ferry does not).
-void check_modes(const Config& config, const ProxyConf& p, std::vector<Diagnostic>& diags) {
-  const ProxyConf* be = config.find_backend(p.default_backend);
-  if (!be || be == &p || be->mode == p.mode) return;
+// `keyword` (default_backend, use_backend) of `p` names `name` at `pos`: it must be a backend or
+// listen of the same mode (HAProxy refuses an HTTP frontend with a TCP backend; it would upgrade
+// a TCP frontend's connections to an HTTP backend, ferry does not).
+void check_backend_ref(const Config& config, const ProxyConf& p, const std::string& keyword,
+                       const std::string& name, const SourcePos& pos,
+                       std::vector<Diagnostic>& diags) {
+  const ProxyConf* be = config.find_backend(name);
+  if (!be) {
+    const std::string why = config.find_proxy(name)
+                                ? "'" + name + "' is a frontend, not a backend"
+                                : "there is no backend or listen section named '" + name + "'";
+    return error(diags, pos,
+                 describe_proxy(p) + ": " + keyword + ": " + why +
+                     did_you_mean(name, backend_names(config)));
+  }
+  if (be == &p || be->mode == p.mode) return;
   const bool http_fe = p.mode == ProxyMode::Http;
-  error(diags, p.default_backend_pos,
+  error(diags, pos,
         describe_proxy(p) + " (mode " + (http_fe ? "http" : "tcp") + ") uses " +
             describe_proxy(*be) + " (mode " + (http_fe ? "tcp" : "http") + ", " +
-            to_string(be->pos) + ") as its default_backend; give both the same 'mode'");
+            to_string(be->pos) + ") as its " + keyword + "; give both the same 'mode'");
+}
+
+void check_backend_refs(const Config& config, const ProxyConf& p, std::vector<Diagnostic>& diags) {
+  if (!p.default_backend.empty())
+    check_backend_ref(config, p, "default_backend", p.default_backend, p.default_backend_pos,
+                      diags);
+  for (const UseBackendRule& r : p.use_backends) {
+    check_backend_ref(config, p, "use_backend", r.backend, r.pos, diags);
+    const AclTerm* t = r.cond.first_request_term();
+    if (t && p.mode != ProxyMode::Http)
+      error(diags, r.pos,
+            describe_proxy(p) + ": use_backend: the condition reads the HTTP request ('" + t->text +
+                "', " + to_string(t->pos) +
+                ") but the frontend is in mode tcp, which has none; use 'src', 'dst', their "
+                "ports, 'nbsrv' or 'mode http'");
+  }
 }
 
 // HAProxy warns about `option forwardfor` outside HTTP mode; so do we, and about the
@@ -104,17 +119,17 @@ void check_http_only(const ProxyConf& p, std::vector<Diagnostic>& diags) {
 }
 
 void check_frontend(const Config& config, const ProxyConf& p, std::vector<Diagnostic>& diags) {
-  check_default_backend(config, p, diags);
-  check_modes(config, p, diags);
+  check_backend_refs(config, p, diags);
   if (p.kind != ProxyKind::Frontend) return;
   if (p.binds.empty())
     error(diags, p.pos,
           describe_proxy(p) + " has no 'bind' line; add one, e.g. 'bind :8080' " +
               "or 'bind /run/" + p.name + ".sock'");
-  if (p.default_backend.empty() && !p.stats.enabled && !p.prometheus.enabled)
+  if (p.default_backend.empty() && p.use_backends.empty() && !p.stats.enabled &&
+      !p.prometheus.enabled)
     error(diags, p.pos,
-          describe_proxy(p) + " has no 'default_backend'; ferry sends every " +
-              "connection of a frontend to it (there is no 'use_backend')");
+          describe_proxy(p) + " has no 'default_backend' and no 'use_backend'; add " +
+              "'default_backend <backend>'");
 }
 
 void check_servers(const ProxyConf& p, std::vector<Diagnostic>& diags) {

@@ -25,6 +25,18 @@ namespace ferry::core {
 
 class Backend;
 class Engine;
+class Session;
+
+// Rules of a frontend, evaluated above core (http/frontend_rules.hpp, set by the runtime
+// builder): `tcp-request connection` at accept, the backend of a mode tcp connection once its
+// client is known (`use_backend`).
+class FrontendRules {
+ public:
+  virtual ~FrontendRules() = default;
+  // At accept, before anything is read (a PROXY header neither): false closes the connection.
+  virtual bool accept_connection(const SockAddr& peer, int fd) const = 0;
+  virtual Backend& connection_backend(Session& session) const = 0;
+};
 
 class Listener {
  public:
@@ -66,6 +78,7 @@ struct FrontendCounters {
   RelaxedCounter bout;
   uint64_t ereq = 0;
   uint64_t dreq = 0;
+  uint64_t dcon = 0;  // connections closed by `tcp-request connection reject`
   uint64_t dresp = 0;
   uint32_t smax = 0;
   FreqCounter sess_rate;
@@ -93,7 +106,8 @@ class Frontend {
   const std::string name;
   const int id;
   const FrontendSettings settings;
-  Backend* backend = nullptr;  // default_backend
+  Backend* backend = nullptr;            // default_backend
+  std::unique_ptr<FrontendRules> rules;  // tcp-request connection, use_backend; or nullptr
   // The backend of a frontend that has none (a stats page's alone): no servers, not listed.
   std::unique_ptr<Backend> own_backend;
   // Set for a frontend whose sessions speak a protocol (mode http); owned by whoever builds the

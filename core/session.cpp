@@ -40,7 +40,7 @@ Session::Session(Worker& worker, Frontend& frontend, const Listener& listener, F
     : worker_(worker),
       engine_(worker.engine),
       frontend_(frontend),
-      backend_(*frontend.backend),
+      backend_(frontend.backend),
       listener_(listener),
       client_(std::move(client)),
       peer_(peer),
@@ -59,15 +59,21 @@ Session::~Session() {
 
 void Session::count_backend_session() {
   on_backend_ = true;
-  ++backend_.beconn;
-  ++backend_.counters.stot;
-  backend_.counters.sess_rate.add(accepted_at_);
-  backend_.counters.last_session = accepted_at_;
-  backend_.counters.smax = std::max(backend_.counters.smax, backend_.beconn);
+  ++backend_->beconn;
+  ++backend_->counters.stot;
+  backend_->counters.sess_rate.add(accepted_at_);
+  backend_->counters.last_session = accepted_at_;
+  backend_->counters.smax = std::max(backend_->counters.smax, backend_->beconn);
+}
+
+void Session::route(Backend& backend) {
+  if (&backend == backend_) return;
+  backend_ = &backend;
+  last_server_ = nullptr;  // prefer-last-server keeps to one backend
 }
 
 void Session::leave_backend() {
-  if (std::exchange(on_backend_, false)) --backend_.beconn;
+  if (std::exchange(on_backend_, false)) --backend_->beconn;
 }
 
 void Session::start_protocol(bool watched) {
@@ -105,7 +111,7 @@ Fd Session::end_exchange() {
 }
 
 bool Session::retry_exchange() {
-  if (retries_done_ >= backend_.settings.retries) return false;
+  if (retries_done_ >= backend_->settings.retries) return false;
   timer_.stop();
   server_fd_.reset();
   fresh_only_ = true;
@@ -120,7 +126,7 @@ bool Session::retry_exchange() {
       next = assign();
     } else {
       ++server_->counters.wretr;
-      ++backend_.counters.wretr;
+      ++backend_->counters.wretr;
     }
   }
   proceed(next);
@@ -135,7 +141,7 @@ bool Session::reuse_idle() {
   {
     auto lk = engine_.lock_state();
     ++server_->counters.reuse;
-    ++backend_.counters.reuse;
+    ++backend_->counters.reuse;
   }
   reused_ = true;
   count_server_session();
@@ -157,6 +163,7 @@ void Session::begin() {
   const bool known = phase_ == Phase::ProxyHeader;
   phase_ = Phase::New;
   if (frontend_.protocol) return start_protocol(known);
+  if (frontend_.rules) backend_ = &frontend_.rules->connection_backend(*this);
   // Watched from now on, as HAProxy does: what the client sends while it waits for a server is
   // read (and counted), and a client that resets its connection meanwhile is let go at once.
   const bool watched = known || client_io_.add(client_.get()) == 0;
@@ -182,31 +189,31 @@ void Session::begin() {
 
 Session::Next Session::assign() {
   // FIFO fairness: while others wait, a new connection waits behind them.
-  if (!backend_.queue.empty() && tried_.empty()) return enqueue();
+  if (!backend_->queue.empty() && tried_.empty()) return enqueue();
   if (Server* last = preferred_server()) {
     take_server(*last, false);
     count_connect_attempt();
     return Next::Connect;
   }
   PickResult r;
-  if (backend_.lb) {
-    r = backend_.lb->pick(PickRequest{&peer_, tried_});
+  if (backend_->lb) {
+    r = backend_->lb->pick(PickRequest{&peer_, tried_});
     if (!r.server && !r.saturated && !tried_.empty())
-      r = backend_.lb->pick(PickRequest{&peer_, {}});
+      r = backend_->lb->pick(PickRequest{&peer_, {}});
   }
   if (r.server) {
     take_server(*r.server, true);
     return Next::Connect;
   }
   if (r.saturated) return enqueue();
-  ++backend_.counters.econ;  // no usable server at all
+  ++backend_->counters.econ;  // no usable server at all
   return Next::Fail;
 }
 
 Server* Session::preferred_server() const {
   // As HAProxy: only for algorithms that do not derive the server from the request (source).
-  if (!backend_.settings.prefer_last_server || !last_server_ || !tried_.empty() ||
-      backend_.settings.balance == conf::Balance::Source)
+  if (!backend_->settings.prefer_last_server || !last_server_ || !tried_.empty() ||
+      backend_->settings.balance == conf::Balance::Source)
     return nullptr;
   if (!last_server_->usable() || last_server_->full()) return nullptr;
   return proto_->holds_idle_connection(*last_server_) ? last_server_ : nullptr;
@@ -215,11 +222,11 @@ Server* Session::preferred_server() const {
 Session::Next Session::enqueue() {
   phase_ = Phase::Queued;
   queued_at_ = worker_.loop.now();
-  queue_mark_ = backend_.dequeues;
-  backend_.queue.push_back(*this);
-  const auto qlen = static_cast<uint32_t>(backend_.queue.size());
-  backend_.counters.qmax = std::max(backend_.counters.qmax, qlen);
-  const auto& st = backend_.settings;
+  queue_mark_ = backend_->dequeues;
+  backend_->queue.push_back(*this);
+  const auto qlen = static_cast<uint32_t>(backend_->queue.size());
+  backend_->counters.qmax = std::max(backend_->counters.qmax, qlen);
+  const auto& st = backend_->settings;
   if (st.queue_timeout) timer_.start(*st.queue_timeout);
   return Next::Wait;
 }
@@ -245,14 +252,14 @@ void Session::no_server(char who, char phase) {
 
 void Session::leave_queue() {
   if (phase_ != Phase::Queued) return;
-  backend_.queue.remove(*this);
-  queue_pos_ += static_cast<uint32_t>(backend_.dequeues - queue_mark_) + 1;  // counts itself
+  backend_->queue.remove(*this);
+  queue_pos_ += static_cast<uint32_t>(backend_->dequeues - queue_mark_) + 1;  // counts itself
   phase_ = Phase::New;
 }
 
 void Session::dequeued(Server& server) {
   phase_ = Phase::Dequeued;
-  queue_pos_ += static_cast<uint32_t>(backend_.dequeues - queue_mark_);
+  queue_pos_ += static_cast<uint32_t>(backend_->dequeues - queue_mark_);
   take_server(server, false);
   worker_.hand_off(*this);
 }
@@ -282,11 +289,11 @@ void Session::take_server(Server& server, bool picked) {
   if (redispatch_from_) {
     if (&server != redispatch_from_) {
       ++redispatch_from_->counters.wredis;
-      ++backend_.counters.wredis;
+      ++backend_->counters.wredis;
       redispatched_ = true;
     } else {
       ++server.counters.wretr;
-      ++backend_.counters.wretr;
+      ++backend_->counters.wretr;
     }
     redispatch_from_ = nullptr;
   }
@@ -295,9 +302,9 @@ void Session::take_server(Server& server, bool picked) {
   server.sessions.push_back(*this);
   if (picked) {
     ++server.counters.lbtot;
-    ++backend_.counters.lbtot;
+    ++backend_->counters.lbtot;
   }
-  if (backend_.lb) backend_.lb->taken(server);
+  if (backend_->lb) backend_->lb->taken(server);
 }
 
 void Session::attribute_waiting_bytes() {
@@ -320,14 +327,14 @@ void Session::drop_server() {
   if (!s) return;
   s->sessions.remove(*this);
   --s->served;
-  if (backend_.lb) backend_.lb->released(*s);
-  backend_.process_queue();
+  if (backend_->lb) backend_->lb->released(*s);
+  backend_->process_queue();
 }
 
 void Session::count_connect_attempt() {
   server_->session_connected = true;
   ++server_->counters.connect;
-  ++backend_.counters.connect;
+  ++backend_->counters.connect;
 }
 
 void Session::connect() {
@@ -349,7 +356,7 @@ void Session::connect() {
   // UNIX connect counts an attempt, not a session).
   count_server_session();
   if (!cr.in_progress) return connected(true);
-  if (backend_.settings.connect_timeout) timer_.start(*backend_.settings.connect_timeout);
+  if (backend_->settings.connect_timeout) timer_.start(*backend_->settings.connect_timeout);
 }
 
 void Session::connected(bool fresh) {
@@ -370,10 +377,10 @@ void Session::connected(bool fresh) {
 }
 
 bool Session::should_redispatch() const {
-  const auto& st = backend_.settings;
+  const auto& st = backend_->settings;
   if (!st.redispatch) return false;
   if (!server_->usable() || retries_done_ == st.retries) return true;
-  return is_rr_kind(st.balance) && backend_.usable_active() > 1;
+  return is_rr_kind(st.balance) && backend_->usable_active() > 1;
 }
 
 void Session::connect_failed(int err, bool synchronous) {
@@ -386,11 +393,11 @@ void Session::connect_failed(int err, bool synchronous) {
   Next next = Next::Fail;
   {
     auto lk = engine_.lock_state();
-    if (retries_done_ < backend_.settings.retries && backend_.settings.retry_connect) {
+    if (retries_done_ < backend_->settings.retries && backend_->settings.retry_connect) {
       next = next_attempt(server, synchronous);
     } else {
       ++server.counters.econ;
-      ++backend_.counters.econ;
+      ++backend_->counters.econ;
     }
   }
   if (next == Next::Fail) return no_server(err == ETIMEDOUT ? 's' : 'S', 'C');
@@ -406,16 +413,16 @@ Session::Next Session::next_attempt(Server& failed, bool synchronous) {
     return assign();
   }
   ++failed.counters.wretr;
-  ++backend_.counters.wretr;
+  ++backend_->counters.wretr;
   if (synchronous) return Next::Connect;
   phase_ = Phase::TurnAround;
-  const auto ct = backend_.settings.connect_timeout.value_or(kMaxTurnAround);
+  const auto ct = backend_->settings.connect_timeout.value_or(kMaxTurnAround);
   timer_.start(std::min(kMaxTurnAround, ct));
   return Next::Wait;
 }
 
 Millis Session::idle_timeout() const {
-  const auto& st = backend_.settings;
+  const auto& st = backend_->settings;
   if (st.tunnel_timeout) return *st.tunnel_timeout;
   const auto& cl = frontend_.settings.client_timeout;
   if (cl && st.server_timeout) return std::min(*cl, *st.server_timeout);
@@ -475,13 +482,13 @@ void Session::count_request(bool routed, bool bad) {
     ++frontend_.counters.ereq;
   else
     ++engine_.cum_req;
-  if (routed) backend_.counters.http.count_request(now);
+  if (routed) backend_->counters.http.count_request(now);
 }
 
 void Session::count_response(int status, bool routed, bool from_server) {
   auto lk = engine_.lock_state();
   frontend_.counters.http.count_response(status);
-  if (routed) backend_.counters.http.count_response(status);
+  if (routed) backend_->counters.http.count_response(status);
   if (!from_server || !server_) return;
   server_->counters.http.count_request(worker_.loop.now());  // HAProxy: the server's answers
   server_->counters.http.count_response(status);
@@ -489,7 +496,7 @@ void Session::count_response(int status, bool routed, bool from_server) {
 
 void Session::count_response_error() {
   auto lk = engine_.lock_state();
-  ++backend_.counters.eresp;
+  ++backend_->counters.eresp;
   if (server_) ++server_->counters.eresp;
 }
 
@@ -497,7 +504,7 @@ void Session::count_in(uint64_t n) {
   if (n == 0) return;
   bytes_in_ += n;
   frontend_.counters.bin += n;
-  backend_.counters.bin += n;
+  backend_->counters.bin += n;
   if (server_) server_->counters.bin += n;  // a protocol reads requests before picking one
 }
 
@@ -505,7 +512,7 @@ void Session::count_out(uint64_t n) {
   if (n == 0) return;
   bytes_out_ += n;
   frontend_.counters.bout += n;
-  backend_.counters.bout += n;
+  backend_->counters.bout += n;
   if (server_) server_->counters.bout += n;  // a protocol answers some requests itself
 }
 
@@ -565,7 +572,7 @@ void Session::client_io_waiting(int revents) {
 void Session::count_waiting_bytes(uint64_t n) {
   bytes_in_ += n;
   frontend_.counters.bin += n;
-  backend_.counters.bin += n;
+  backend_->counters.bin += n;
   unattributed_in_ += n;  // see attribute_waiting_bytes()
 }
 
@@ -588,8 +595,8 @@ void Session::relay_failed(bool client_side) {
 
 void Session::count_abort(bool client_side, bool response_error) {
   auto lk = engine_.lock_state();
-  ++(client_side ? backend_.counters.cli_abrt : backend_.counters.srv_abrt);
-  if (response_error) ++backend_.counters.eresp;
+  ++(client_side ? backend_->counters.cli_abrt : backend_->counters.srv_abrt);
+  if (response_error) ++backend_->counters.eresp;
   if (!server_) return;  // still waiting for one
   ++(client_side ? server_->counters.cli_abrt : server_->counters.srv_abrt);
   if (response_error) ++server_->counters.eresp;
@@ -603,7 +610,7 @@ void Session::on_timer() {
       {
         auto lk = engine_.lock_state();
         if (phase_ != Phase::Queued) return;  // just given a server: the hand-off follows
-        ++backend_.counters.econ;
+        ++backend_->counters.econ;
         leave_queue();
       }
       return no_server('s', 'Q');
@@ -619,7 +626,7 @@ void Session::on_timer() {
       const auto& cl = frontend_.settings.client_timeout;
       // Both directions idle: HAProxy checks the client's side first, so `timeout tunnel` (the
       // same for both) and a tie of client and server timeouts end as a client timeout (cD).
-      const bool client_side = backend_.settings.tunnel_timeout || (cl && *cl == limit);
+      const bool client_side = backend_->settings.tunnel_timeout || (cl && *cl == limit);
       count_abort(client_side, false);  // as HAProxy counts a data-phase timeout
       return close(client_side ? 'c' : 's', 'D');
     }

@@ -72,7 +72,10 @@ class Session : public ListHook<ServerSessionsTag>,
   // For the session's protocol (a frontend with one: HTTP), on the session's thread.
   Worker& worker() const { return worker_; }
   Frontend& frontend() const { return frontend_; }
-  Backend& backend() const { return backend_; }
+  Backend& backend() const { return *backend_; }
+  // Between two exchanges of a protocol (or before the first): the backend that the next
+  // request_server() uses (a `use_backend` rule's pick for one HTTP request).
+  void route(Backend& backend);
   int client_fd() const { return client_.get(); }
   int server_fd() const { return server_fd_.get(); }
   void want_client_output() { client_io_.want_output(); }
@@ -214,7 +217,7 @@ class Session : public ListHook<ServerSessionsTag>,
   Worker& worker_;
   Engine& engine_;
   Frontend& frontend_;
-  Backend& backend_;
+  Backend* backend_;  // the default backend, or the one a rule picked (never null)
   const Listener& listener_;
   Fd client_;
   Fd server_fd_;

@@ -90,7 +90,7 @@ void Session::record_times() {
   if (!server_ || connected_at_.count() < 0) return;
   const Timings t = timings();
   server_->counters.times.add(t.tw, t.tc, t.tt);
-  backend_.counters.times.add(t.tw, t.tc, t.tt);
+  backend_->counters.times.add(t.tw, t.tc, t.tt);
 }
 
 std::string Session::embryonic_log_line(const char* why) const {
@@ -105,16 +105,16 @@ std::string Session::log_line() const {
   if (frontend_.settings.dontlognull && bytes_in_ == 0 && bytes_out_ == 0) return {};
   const Timings t = timings();
   char line[1024];
-  std::snprintf(line, sizeof(line),
-                "%s [%s] %s %s/%s %lld/%lld/%lld %llu %c%c %u/%u/%u/%u/%s%d %u/%u",
-                client_text(peer_, listener_number(frontend_, listener_)).c_str(),
-                accept_date(accept_wall_us_).c_str(), frontend_.name.c_str(), backend_.name.c_str(),
-                server_ ? server_->name.c_str() : "<NOSRV>", static_cast<long long>(t.tw),
-                static_cast<long long>(t.tc), static_cast<long long>(t.tt),
-                static_cast<unsigned long long>(bytes_out_), term_[0], term_[1], engine_.actconn,
-                frontend_.feconn, backend_.beconn, server_ ? server_->served - 1 : 0,
-                redispatched_ ? "+" : "", retries_done_, 0u,  // ferry queues in the backend only
-                queue_pos_);
+  std::snprintf(
+      line, sizeof(line), "%s [%s] %s %s/%s %lld/%lld/%lld %llu %c%c %u/%u/%u/%u/%s%d %u/%u",
+      client_text(peer_, listener_number(frontend_, listener_)).c_str(),
+      accept_date(accept_wall_us_).c_str(), frontend_.name.c_str(), backend_->name.c_str(),
+      server_ ? server_->name.c_str() : "<NOSRV>", static_cast<long long>(t.tw),
+      static_cast<long long>(t.tc), static_cast<long long>(t.tt),
+      static_cast<unsigned long long>(bytes_out_), term_[0], term_[1], engine_.actconn,
+      frontend_.feconn, backend_->beconn, server_ ? server_->served - 1 : 0,
+      redispatched_ ? "+" : "", retries_done_, 0u,  // ferry queues in the backend only
+      queue_pos_);
   return line;
 }
 
@@ -127,9 +127,9 @@ std::string Session::transaction_line(const TransactionLog& t) const {
   const Timings times = timings();
   const bool routed = t.routed;
   // A request never read has no backend yet: HAProxy names the frontend, with no connection.
-  const std::string& be = routed ? backend_.name : frontend_.name;
+  const std::string& be = routed ? backend_->name : frontend_.name;
   const char* srv = t.server ? t.server->name.c_str() : "<NOSRV>";
-  const unsigned beconn = routed ? backend_.beconn - (on_backend_ ? 1 : 0) : 0;  // itself out
+  const unsigned beconn = routed ? backend_->beconn - (on_backend_ ? 1 : 0) : 0;  // itself out
   const unsigned srv_conn = t.server ? t.server->served - (t.server == server_ ? 1 : 0) : 0;
   const int64_t tw = routed ? times.tw : -1, tc = routed ? times.tc : -1;
   char counts[128];

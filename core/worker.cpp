@@ -202,11 +202,19 @@ void Worker::accepted(Frontend& fe, const Listener& listener, Fd client, const S
   activity.accepted.store(activity.accepted.load(std::memory_order_relaxed) + 1,
                           std::memory_order_relaxed);
   Session* session = nullptr;
+  const bool allowed = !fe.rules || fe.rules->accept_connection(peer, client.get());
   {
     auto lk = engine.lock_state();
     const Millis now = loop.now();
     --engine.reserved;
     --fe.reserved;
+    if (!allowed) {  // as HAProxy: counted in conn_tot and dcon, not a session, not logged
+      ++fe.counters.conn_tot;
+      fe.counters.conn_rate.add(now);
+      ++fe.counters.dcon;
+      slot_freed();
+      return;  // `client` closes
+    }
     ++engine.actconn;
     ++fe.feconn;
     ++engine.cum_conns;

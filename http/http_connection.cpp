@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "core/backend.hpp"
+#include "http/frontend_rules.hpp"
 #include "core/engine.hpp"
 #include "core/frontend.hpp"
 #include "http/cgi_head.hpp"
@@ -30,9 +31,11 @@ bool is_idempotent(std::string_view method) {
 }
 }  // namespace
 
-HttpConnection::HttpConnection(core::Session& session, const HttpSettings& settings, IdlePool& pool)
+HttpConnection::HttpConnection(core::Session& session, const HttpSettings& settings, IdlePool& pool,
+                               const HttpRouting* routing)
     : session_(session),
-      settings_(settings),
+      settings_(&settings),
+      routing_(routing),
       pool_(pool),
       buffers_(session.worker().buffers),
       request_parser_(settings.limits),
@@ -55,13 +58,13 @@ bool HttpConnection::holds_idle_connection(core::Server& server) const {
   // As HAProxy 2.6 (observed side by side): only a connection kept for this client alone (http-
   // reuse never, or one that began with a PROXY header) is the client's; a shared one is the
   // server's, and holding it does not keep the client there.
-  const bool private_only = settings_.reuse == conf::HttpReuse::Never || server.proxy.version != 0;
+  const bool private_only = settings_->reuse == conf::HttpReuse::Never || server.proxy.version != 0;
   return private_only && pool_.holds(server, this);
 }
 
 IdlePool::Sharing HttpConnection::sharing() const {
   using Sharing = IdlePool::Sharing;
-  switch (settings_.reuse) {
+  switch (settings_->reuse) {
     case conf::HttpReuse::Never:
       return Sharing::OwnOnly;
     case conf::HttpReuse::Safe:
@@ -99,17 +102,17 @@ void HttpConnection::arm_timer() {
   switch (state_) {
     case State::Request:
       t = first_request_ || !c2s_.held().empty()
-              ? first_of(settings_.request_timeout, settings_.client_timeout)
-              : first_of(settings_.keep_alive_timeout,
-                         first_of(settings_.request_timeout, settings_.client_timeout));
+              ? first_of(settings_->request_timeout, settings_->client_timeout)
+              : first_of(settings_->keep_alive_timeout,
+                         first_of(settings_->request_timeout, settings_->client_timeout));
       break;
     case State::Exchange:
-      t = response_started_ ? first_of(settings_.client_timeout, settings_.server_timeout)
-                            : settings_.server_timeout;
+      t = response_started_ ? first_of(settings_->client_timeout, settings_->server_timeout)
+                            : settings_->server_timeout;
       break;
     case State::Tunnel:
-      t = first_of(settings_.tunnel_timeout,
-                   first_of(settings_.client_timeout, settings_.server_timeout));
+      t = first_of(settings_->tunnel_timeout,
+                   first_of(settings_->client_timeout, settings_->server_timeout));
       break;
     default:
       break;
@@ -179,6 +182,7 @@ void HttpConnection::read_request() {
 void HttpConnection::request_ready() {
   timer_.stop();
   head_timer_ = false;
+  if (routing_ && routing_->rules) route_request();
   const auto local = local_kind();
   session_.count_request(!request_.is_connect() && !local, request_.is_connect());
   if (request_.is_connect())
@@ -197,6 +201,17 @@ void HttpConnection::request_ready() {
   session_.request_server();  // server_ready() or no_server() follow, maybe at once
 }
 
+void HttpConnection::route_request() {
+  const FrontendRules& rules = *routing_->rules;
+  const RequestContext ctx{.request = &request_,
+                           .src = &session_.peer(),
+                           .dst = rules.reads_destination() ? &session_.local_address() : nullptr,
+                           .servers = &rules};
+  core::Backend& backend = rules.backend_for(ctx);
+  session_.route(backend);
+  if (const HttpSettings* s = routing_->settings_for(backend)) settings_ = s;
+}
+
 void HttpConnection::server_ready() {
   server_uses_ = session_.reused_connection() ? taken_uses_ + 1 : 1;
   got_response_ = false;
@@ -204,7 +219,7 @@ void HttpConnection::server_ready() {
   response_parser_.reset();
   response_started_ = false;
   state_ = State::Exchange;
-  fcgi_ = settings_.fcgi && session_.server() && session_.server()->fcgi;
+  fcgi_ = settings_->fcgi && session_.server() && session_.server()->fcgi;
   if (fcgi_) {
     // HAProxy 2.6 refuses them too: the application reads CONTENT_LENGTH bytes of STDIN.
     if (request_.framing == Framing::Chunked)
@@ -224,16 +239,16 @@ void HttpConnection::server_ready() {
 
 void HttpConnection::forward_request_head() {
   RequestForward how;
-  how.close_server = settings_.conn_mode != ConnMode::KeepAlive;
-  const std::string client = settings_.forwardfor ? forwarded_client() : std::string();
+  how.close_server = settings_->conn_mode != ConnMode::KeepAlive;
+  const std::string client = settings_->forwardfor ? forwarded_client() : std::string();
   if (!client.empty()) {
-    how.forwarded_for = settings_.forwardfor_header;
-    how.forwarded_for_if_none = settings_.forwardfor_if_none;
+    how.forwarded_for = settings_->forwardfor_header;
+    how.forwarded_for_if_none = settings_->forwardfor_if_none;
     how.client = client;
   }
   std::string head;
   if (fcgi_)
-    head = fcgi::request_head(*settings_.fcgi, request_,
+    head = fcgi::request_head(*settings_->fcgi, request_,
                               fcgi::endpoints(session_.peer(), session_.local_address()));
   else
     write_request_head(request_, how, head);
@@ -241,14 +256,14 @@ void HttpConnection::forward_request_head() {
   idempotent_ = is_idempotent(request_.method);
   c2s_.begin_body(request_.size, std::move(head), request_.framing, request_.content_length,
                   fcgi_ ? MessageFlow::Wrap::FcgiStdin : MessageFlow::Wrap::None);
-  const conf::RetryOn& on = settings_.retry_on;
+  const conf::RetryOn& on = settings_->retry_on;
   const bool may_retry = (on.kinds & ~conf::RetryOn::kConnFailure) != 0 || !on.statuses.empty() ||
                          (on.has(conf::RetryOn::kConnFailure) && session_.reused_connection());
   replay_ = may_retry ? c2s_.whole_message() : std::nullopt;
 }
 
 bool HttpConnection::retry(unsigned kind, int status) {
-  const conf::RetryOn& on = settings_.retry_on;
+  const conf::RetryOn& on = settings_->retry_on;
   if (!replay_ || response_started_ || interim_sent_) return false;
   if (status ? !on.has_status(status) : !on.has(kind)) return false;
   if (kind != conf::RetryOn::kConnFailure && !idempotent_) return false;
@@ -281,7 +296,7 @@ std::string HttpConnection::forwarded_client() const {
     addr = &reinterpret_cast<const sockaddr_in6*>(peer.get())->sin6_addr;
   else
     return {};  // a client of a UNIX socket has no address to give
-  for (const conf::Network& net : settings_.forwardfor_except)
+  for (const conf::Network& net : settings_->forwardfor_except)
     if (net.contains(peer.family(), static_cast<const uint8_t*>(addr))) return {};
   char text[INET6_ADDRSTRLEN] = {};
   ::inet_ntop(peer.family(), addr, text, sizeof text);
@@ -351,7 +366,7 @@ bool HttpConnection::read_response_head() {
     return false;
   }
   const ParseResult parsed =
-      fcgi_ ? parse_cgi_head(s2c_.held(), settings_.limits.max_head, request_head_method_,
+      fcgi_ ? parse_cgi_head(s2c_.held(), settings_->limits.max_head, request_head_method_,
                              response_, cgi_error_)
             : response_parser_.parse_response(s2c_.held(), response_, request_head_method_);
   switch (parsed) {
@@ -399,10 +414,10 @@ void HttpConnection::response_head_ready() {
     response_.headers.push_back({"Transfer-Encoding", "chunked"});
     wrap = MessageFlow::Wrap::Chunked;
   }
-  close_client_ = settings_.conn_mode == ConnMode::Close || !request_.keep_alive() ||
+  close_client_ = settings_->conn_mode == ConnMode::Close || !request_.keep_alive() ||
                   (response_.framing == Framing::UntilClose && wrap == MessageFlow::Wrap::None);
-  reuse_server_ = settings_.conn_mode == ConnMode::KeepAlive &&
-                  (fcgi_ ? settings_.fcgi->keep_conn
+  reuse_server_ = settings_->conn_mode == ConnMode::KeepAlive &&
+                  (fcgi_ ? settings_->fcgi->keep_conn
                          : response_.keep_alive() && response_.framing != Framing::UntilClose);
   std::string head;
   write_response_head(response_, request_, {.close_client = close_client_}, head);
@@ -467,7 +482,7 @@ void HttpConnection::end_exchange() {
   if (reuse_server_ && clean && server &&
       (server->max_reuse < 0 || server_uses_ <= static_cast<uint32_t>(server->max_reuse)))
     pool_.put(*server, std::move(fd), this, server_uses_,
-              settings_.reuse != conf::HttpReuse::Never && server->proxy.version == 0);
+              settings_->reuse != conf::HttpReuse::Never && server->proxy.version == 0);
   if (close_client_ || !request_done) return session_.finish('-', '-');
   wait_request();
 }
@@ -504,13 +519,13 @@ bool HttpConnection::request_complete() const {
 
 bool HttpConnection::send_error(int status, const std::string& why) {
   log_refusal(status, why);
-  const Reply* custom = settings_.errorfile(status);
+  const Reply* custom = settings_->errorfile(status);
   const Reply own = custom ? Reply{} : error_reply(status);
   const Reply& reply = custom ? *custom : own;
   // As HAProxy 2.6 (observed): the client connection stays open after a reply with a length to
   // a whole request that keeps it, as after a server's response.
   const bool keep = reply.has_length && request_complete() && request_.keep_alive() &&
-                    settings_.conn_mode != ConnMode::Close;
+                    settings_->conn_mode != ConnMode::Close;
   if (keep && state_ == State::WaitServer)
     c2s_.begin_body(request_.size, {}, Framing::None, 0);  // the head was all of it
   const std::string out = reply.render(!keep, request_.version == Version::Http10);
@@ -523,7 +538,7 @@ bool HttpConnection::send_error(int status, const std::string& why) {
 
 void HttpConnection::log_fcgi_stderr() {
   std::string text = answer_.take_stderr();
-  if (text.empty() || !settings_.fcgi->log_stderr) return;
+  if (text.empty() || !settings_->fcgi->log_stderr) return;
   const core::Server* server = session_.server();
   const std::string who = server ? server->backend->name + "/" + server->name : "FastCGI";
   size_t pos = 0;

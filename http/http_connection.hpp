@@ -61,9 +61,25 @@ struct HttpSettings {
   }
 };
 
+class FrontendRules;
+
+// Where a frontend's requests go: its `use_backend` rules and the settings that apply with each
+// backend they may pick (the frontend's combined with that backend's).
+struct HttpRouting {
+  const FrontendRules* rules = nullptr;  // nullptr: every request goes to the default backend
+  std::vector<std::pair<const core::Backend*, HttpSettings>> settings;
+  const HttpSettings* settings_for(const core::Backend& backend) const {
+    for (const auto& [b, s] : settings)
+      if (b == &backend) return &s;
+    return nullptr;
+  }
+};
+
 class HttpConnection final : public core::SessionProtocol {
  public:
-  HttpConnection(core::Session& session, const HttpSettings& settings, IdlePool& pool);
+  // `settings`: with the default backend; `routing`: nullptr without use_backend rules.
+  HttpConnection(core::Session& session, const HttpSettings& settings, IdlePool& pool,
+                 const HttpRouting* routing = nullptr);
 
   void start() override;
   void client_io(int revents) override;
@@ -81,6 +97,8 @@ class HttpConnection final : public core::SessionProtocol {
   void wait_request();  // between requests: the keep-alive wait
   void read_request();
   void request_ready();
+  // use_backend: the request's backend, and the settings that go with it.
+  void route_request();
   void forward_request_head();  // the request's head, rewritten, and its body follow
   // Answers `status` itself, logs why and the transaction (`who``phase`), then waits for the
   // next request when the client connection stays open (see send_error), else ends the session.
@@ -132,7 +150,8 @@ class HttpConnection final : public core::SessionProtocol {
   void server_failed(int status, const std::string& why, char who);
 
   core::Session& session_;
-  const HttpSettings& settings_;
+  const HttpSettings* settings_;  // the default backend's, or the routed request's
+  const HttpRouting* routing_;
   IdlePool& pool_;
   core::BufferPool& buffers_;
   State state_ = State::Request;

@@ -9,7 +9,8 @@ IdlePool& IdlePools::of(core::Worker& worker) {
 }
 
 std::unique_ptr<core::SessionProtocol> HttpProtocol::create(core::Session& session) {
-  return std::make_unique<HttpConnection>(session, settings_, pools_.of(session.worker()));
+  return std::make_unique<HttpConnection>(session, settings_, pools_.of(session.worker()),
+                                          routing_.rules ? &routing_ : nullptr);
 }
 
 }  // namespace ferry::http

@@ -27,9 +27,12 @@ class HttpProtocol final : public core::SessionProtocolFactory {
  public:
   // `workers`: the engine's thread count.
   // `local`: what the frontend answers itself, or null.
-  HttpProtocol(HttpSettings settings, size_t workers, std::unique_ptr<core::LocalService> local)
+  // `routing`: the use_backend rules and each backend's settings (without local answers).
+  HttpProtocol(HttpSettings settings, size_t workers, std::unique_ptr<core::LocalService> local,
+               HttpRouting routing = {})
       : local_(std::move(local)),
         settings_(with_local(std::move(settings), local_.get())),
+        routing_(with_local(std::move(routing), local_.get())),
         pools_(workers) {}
   std::unique_ptr<core::SessionProtocol> create(core::Session& session) override;
 
@@ -38,9 +41,15 @@ class HttpProtocol final : public core::SessionProtocolFactory {
     s.local.service = local;
     return s;
   }
+  static HttpRouting with_local(HttpRouting r, core::LocalService* local) {
+    for (auto& [backend, s] : r.settings)
+      s.local.service = local;
+    return r;
+  }
 
   std::unique_ptr<core::LocalService> local_;
   const HttpSettings settings_;
+  const HttpRouting routing_;
   IdlePools pools_;  // this frontend's: another frontend's sessions do not share them
 };
 

@@ -46,7 +46,7 @@ std::string head_of(const core::LocalReply& reply) {
 }  // namespace
 
 std::optional<core::LocalRequest::Kind> HttpConnection::local_kind() const {
-  const core::LocalRoutes& r = settings_.local;
+  const core::LocalRoutes& r = settings_->local;
   if (!r.service) return std::nullopt;
   // HAProxy evaluates `http-request` rules before it looks at the stats URI.
   if (r.metrics) return core::LocalRequest::Kind::Metrics;
@@ -67,21 +67,21 @@ void HttpConnection::answer_locally() {
     if (st != MessageFlow::Status::Ok || (c2s_.held().size() < need && c2s_.at_eof()))
       return session_.finish('C', 'D');
     if (c2s_.held().size() < need) {
-      if (!timer_.active() && settings_.client_timeout) timer_.start(*settings_.client_timeout);
+      if (!timer_.active() && settings_->client_timeout) timer_.start(*settings_->client_timeout);
       return;
     }
   }
   timer_.stop();
   core::LocalRequest req;
   req.kind = local_kind_;
-  req.admin = settings_.local.stats_admin;
+  req.admin = settings_->local.stats_admin;
   req.method = request_.method;
   req.target = request_.target;
   for (const Header& h : request_.headers)
     req.headers.emplace_back(h.name, h.value);
   req.body = c2s_.held().substr(request_.size, request_.content_length);
   req.peer = &session_.peer();
-  core::LocalReply reply = settings_.local.service->answer(req);
+  core::LocalReply reply = settings_->local.service->answer(req);
   txn_.status = reply.status;
   local_out_ = head_of(reply);
   local_body_ = std::move(reply.body);
@@ -99,7 +99,7 @@ void HttpConnection::write_local() {
                              MSG_NOSIGNAL | (head ? MSG_MORE : 0));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (settings_.client_timeout) timer_.start(*settings_.client_timeout);
+      if (settings_->client_timeout) timer_.start(*settings_->client_timeout);
       return session_.want_client_output();
     }
     if (n <= 0) return session_.finish('C', 'D');

@@ -194,5 +194,69 @@ TEST_CASE("acl: a condition sees acl lines added after it") {
   CHECK(c.first_request_term()->text == "path /");
 }
 
+TEST_CASE("use_backend: rules in order and their config errors") {
+  const auto r = load(kTimeouts +
+                      "frontend f\n  mode http\n  bind :8080\n  acl api path_beg /api\n"
+                      "  use_backend b if api\n  use_backend c\n  default_backend b\n"
+                      "backend b\n  mode http\n  server s /s.sock\n"
+                      "backend c\n  mode http\n  server s /s.sock\n");
+  CHECK(lines(r) == V{});
+  const auto& rules = proxy(r, "f").use_backends;
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0].backend == "b");
+  CHECK(rules[0].cond.text == "if api");
+  CHECK(rules[1].cond.empty());
+  const std::string fe = kTimeouts + "frontend f\n  bind :8080\n";
+  const std::string be = "backend app\n  server s /s.sock\n";
+  CHECK(diags(fe + "  use_backend ap\n" + be) ==
+        V{"t.cfg:7: error: frontend 'f': use_backend: there is no backend or listen section "
+          "named 'ap'; did you mean 'app'?"});
+  CHECK(diags(fe + "  use_backend app if { path /x }\n" + be) ==
+        V{"t.cfg:7: error: frontend 'f': use_backend: the condition reads the HTTP request "
+          "('path /x', t.cfg:7) but the frontend is in mode tcp, which has none; use 'src', "
+          "'dst', their ports, 'nbsrv' or 'mode http'"});
+  CHECK(diags(fe + "  use_backend %[req.hdr(host)]\n" + be) ==
+        V{"t.cfg:5: error: frontend 'f' has no 'default_backend' and no 'use_backend'; add "
+          "'default_backend <backend>'",
+          "t.cfg:7: error: frontend 'f': a backend name computed from a log-format expression "
+          "('%[req.hdr(host)]') is not supported by ferry; write one 'use_backend <name> if "
+          "<condition>' line per backend"});
+  CHECK(diags(fe + "  use_backend app if nope\n" + be) ==
+        V{"t.cfg:5: error: frontend 'f' has no 'default_backend' and no 'use_backend'; add "
+          "'default_backend <backend>'",
+          "t.cfg:7: error: frontend 'f': no such ACL 'nope' (an ACL must be declared with 'acl "
+          "nope ...' before the rule that uses it)"});
+  CHECK(diags(kTimeouts + "frontend f\n  mode http\n  bind :8080\n  use_backend app\n" + be) ==
+        V{"t.cfg:8: error: frontend 'f' (mode http) uses backend 'app' (mode tcp, t.cfg:9) as its "
+          "use_backend; give both the same 'mode'"});
+  CHECK(diags(kTimeouts + "backend app\n  use_backend app\n  server s /s.sock\n") ==
+        V{"t.cfg:6: error: 'use_backend' is not allowed in backend 'app' (it belongs in frontend "
+          "and listen sections)"});
+}
+
+TEST_CASE("tcp-request connection: rules and refusals") {
+  const std::string fe = kTimeouts + "frontend f\n  bind :8080\n";
+  const std::string be = "  default_backend app\nbackend app\n  server s /s.sock\n";
+  const auto r = load(fe + "  tcp-request connection accept if { src 10.0.0.0/8 }\n" +
+                      "  tcp-request connection reject\n" + be);
+  CHECK(lines(r) == V{});
+  const auto& rules = proxy(r, "f").tcp_connection_rules;
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0].accept);
+  CHECK_FALSE(rules[1].accept);
+  CHECK(rules[1].cond.empty());
+  CHECK(diags(fe + "  tcp-request connection reject if { hdr(host) x }\n" + be) ==
+        V{"t.cfg:7: error: frontend 'f': 'tcp-request connection' runs before any HTTP request "
+          "is read, but its condition reads one ('hdr(host) x'); use 'src', 'dst', their ports "
+          "or 'nbsrv'"});
+  CHECK(diags(fe + "  tcp-request content reject\n" + be) ==
+        V{"t.cfg:7: error: frontend 'f': 'tcp-request content' is not supported by ferry; use "
+          "'tcp-request connection accept|reject [if|unless <condition>]'"});
+  CHECK(diags(fe + "  tcp-request connection track-sc0 src\n" + be) ==
+        V{"t.cfg:7: error: frontend 'f': the action 'tcp-request connection track-sc0' is not "
+          "supported by ferry; use 'tcp-request connection accept|reject [if|unless "
+          "<condition>]'"});
+}
+
 }  // namespace
 }  // namespace ferry::conf::test

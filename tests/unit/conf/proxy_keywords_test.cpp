@@ -269,9 +269,9 @@ TEST_CASE("proxy: HAProxy keywords ferry refuses say why and what to do") {
           "HAProxy 2.1; use 'timeout server'",
           "t.cfg:13: error: backend 'b': 'log-format' is not supported by ferry; ferry has no "
           "custom log format; use 'option httplog' or 'option tcplog'",
-          "t.cfg:14: error: backend 'b': 'use_backend' is not supported by ferry; ferry sends "
-          "every "
-          "connection of a frontend to its 'default_backend'; remove it",
+          "t.cfg:14: error: 'use_backend' is not allowed in backend 'b' (it belongs in frontend "
+          "and "
+          "listen sections)",
           "t.cfg:15: error: backend 'b': 'disabled' is not supported by ferry; to start a server "
           "in "
           "maintenance put 'disabled' on its server line; to drop a proxy, remove or comment out "

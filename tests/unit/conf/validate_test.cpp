@@ -103,8 +103,8 @@ backend app
 )") == V{
            "t.cfg:5: error: frontend 'nobind' has no 'bind' line; add one, e.g. 'bind :8080' or "
            "'bind /run/nobind.sock'",
-           "t.cfg:7: error: frontend 'noback' has no 'default_backend'; ferry sends every "
-           "connection of a frontend to it (there is no 'use_backend')",
+           "t.cfg:7: error: frontend 'noback' has no 'default_backend' and no 'use_backend'; add "
+           "'default_backend <backend>'",
            "t.cfg:11: error: frontend 'typo': default_backend: there is no backend or listen "
            "section "
            "named 'ap'; did you mean 'app'?",
