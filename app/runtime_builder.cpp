@@ -217,8 +217,10 @@ http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyCo
   st.retry_on = be->retry_on;
   st.limits = http_limits(config.global);
   st.local.metrics = fe.prometheus.enabled;
+  st.local.metrics_when = fe.prometheus.when;
   st.local.stats_uri = fe.stats.enabled ? fe.stats.uri : std::string();
   st.local.stats_admin = fe.stats.admin;
+  st.local.admin_if = fe.stats.admin_if;
   if (const conf::FcgiAppConf* app = config.find_fcgi_app(be->use_fcgi_app))
     st.fcgi = http::fcgi::App::from(*app);
   return st;

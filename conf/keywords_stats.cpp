@@ -17,16 +17,6 @@ StatsPageConf& page(ParseContext& ctx, const Call& call) {
   return p;
 }
 
-// A condition needs the ACL engine: refused with where and what to do until ferry has one.
-bool refuse_condition(ParseContext& ctx, const Call& call, size_t at, std::string_view what) {
-  if (call.args.size() <= at) return false;
-  fail(ctx, call,
-       "'" + std::string(what) + " " + call.args[at] +
-           " ...': conditions are not supported here yet; remove the condition (give the page "
-           "or the exporter a frontend of its own, bound to a private address)");
-  return true;
-}
-
 void enable(ParseContext& ctx, const Call& call) {
   page(ctx, call);
 }
@@ -70,10 +60,10 @@ void show_node(ParseContext& ctx, const Call& call) {
 }
 
 void admin(ParseContext& ctx, const Call& call) {
-  page(ctx, call);
-  if (call.args.empty() || (call.args[0] != "if" && call.args[0] != "unless"))
+  StatsPageConf& p = page(ctx, call);
+  if (call.args.empty())
     return fail(ctx, call, "'stats admin' takes a condition: 'stats admin if <condition>'");
-  if (refuse_condition(ctx, call, 0, "stats admin")) return;
+  if (condition_arg(ctx, call, 0, p.admin_if)) p.admin = true;
 }
 
 // http-request use-service prometheus-exporter [if|unless <condition>]
@@ -82,8 +72,8 @@ void use_service(ParseContext& ctx, const Call& call) {
     return fail(
         ctx, call,
         "unknown service '" + call.args[0] + "'; ferry's only service is 'prometheus-exporter'");
-  if (refuse_condition(ctx, call, 1, "http-request use-service prometheus-exporter")) return;
   PrometheusServiceConf& p = ctx.proxy().prometheus;
+  if (call.args.size() > 1 && !condition_arg(ctx, call, 1, p.when)) return;
   p.enabled = true;
   p.pos = call.pos();
 }

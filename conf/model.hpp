@@ -239,14 +239,15 @@ struct StatsPageConf {
   bool hide_version = false;
   bool show_legends = false;
   std::optional<std::string> show_node;  // empty: the host name
-  bool admin = false;                    // `stats admin`: server actions from the page
-  SourcePos admin_pos;
+  bool admin = false;  // `stats admin`: server actions from the page, for clients of admin_if
+  Condition admin_if;
 };
 
 // `http-request use-service prometheus-exporter`: the frontend answers with its metrics.
 struct PrometheusServiceConf {
   SourcePos pos;
   bool enabled = false;
+  Condition when;  // `if|unless ...`; empty: every request of the frontend
 };
 
 // `use_backend NAME [if|unless COND]`: the first rule whose condition holds picks the backend

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "conf/acl.hpp"
 #include "core/sockaddr.hpp"
 
 namespace ferry::core {
@@ -55,8 +56,10 @@ class LocalService {
 struct LocalRoutes {
   LocalService* service = nullptr;  // null: none
   bool metrics = false;             // `http-request use-service prometheus-exporter`
+  conf::Condition metrics_when;     // its `if|unless`: empty for every request
   std::string stats_uri;            // `stats uri`; empty: no stats page
-  bool stats_admin = false;         // `stats admin`
+  bool stats_admin = false;         // `stats admin if|unless ...`
+  conf::Condition admin_if;
 };
 
 }  // namespace ferry::core

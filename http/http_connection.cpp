@@ -5,11 +5,11 @@
 #include <sys/socket.h>
 
 #include "core/backend.hpp"
-#include "http/frontend_rules.hpp"
 #include "core/engine.hpp"
 #include "core/frontend.hpp"
 #include "http/cgi_head.hpp"
 #include "http/error_reply.hpp"
+#include "http/frontend_rules.hpp"
 #include "http/head_writer.hpp"
 
 namespace ferry::http {
@@ -202,14 +202,17 @@ void HttpConnection::request_ready() {
 }
 
 void HttpConnection::route_request() {
-  const FrontendRules& rules = *routing_->rules;
-  const RequestContext ctx{.request = &request_,
-                           .src = &session_.peer(),
-                           .dst = rules.reads_destination() ? &session_.local_address() : nullptr,
-                           .servers = &rules};
-  core::Backend& backend = rules.backend_for(ctx);
+  core::Backend& backend = routing_->rules->backend_for(request_context());
   session_.route(backend);
   if (const HttpSettings* s = routing_->settings_for(backend)) settings_ = s;
+}
+
+RequestContext HttpConnection::request_context() {
+  // The address the client reached is looked up once per connection (Session::local_address).
+  return RequestContext{.request = &request_,
+                        .src = &session_.peer(),
+                        .dst = &session_.local_address(),
+                        .servers = routing_->rules};
 }
 
 void HttpConnection::server_ready() {

@@ -21,6 +21,7 @@
 #include "core/event_loop.hpp"
 #include "core/local_service.hpp"
 #include "core/session.hpp"
+#include "http/acl_eval.hpp"
 #include "http/error_reply.hpp"
 #include "http/fcgi_params.hpp"
 #include "http/fcgi_stream.hpp"
@@ -118,7 +119,8 @@ class HttpConnection final : public core::SessionProtocol {
   void tunnel_progress();
   // A request the frontend answers itself (settings_.local): its body is read whole, the answer
   // written, and the connection closed (local_answer.cpp).
-  std::optional<core::LocalRequest::Kind> local_kind() const;
+  std::optional<core::LocalRequest::Kind> local_kind();
+  RequestContext request_context();  // what conditions read of the request
   void answer_locally();
   void write_local();
   void end_exchange();

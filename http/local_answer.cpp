@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "core/frontend.hpp"
+#include "http/acl_eval.hpp"
 #include "http/http_connection.hpp"
 
 namespace ferry::http {
@@ -45,11 +46,12 @@ std::string head_of(const core::LocalReply& reply) {
 
 }  // namespace
 
-std::optional<core::LocalRequest::Kind> HttpConnection::local_kind() const {
+std::optional<core::LocalRequest::Kind> HttpConnection::local_kind() {
   const core::LocalRoutes& r = settings_->local;
   if (!r.service) return std::nullopt;
   // HAProxy evaluates `http-request` rules before it looks at the stats URI.
-  if (r.metrics) return core::LocalRequest::Kind::Metrics;
+  if (r.metrics && evaluate(r.metrics_when, request_context()))
+    return core::LocalRequest::Kind::Metrics;
   if (!r.stats_uri.empty() && request_.target.starts_with(r.stats_uri))
     return core::LocalRequest::Kind::StatsPage;
   return std::nullopt;
@@ -74,7 +76,8 @@ void HttpConnection::answer_locally() {
   timer_.stop();
   core::LocalRequest req;
   req.kind = local_kind_;
-  req.admin = settings_->local.stats_admin;
+  req.admin =
+      settings_->local.stats_admin && evaluate(settings_->local.admin_if, request_context());
   req.method = request_.method;
   req.target = request_.target;
   for (const Header& h : request_.headers)

@@ -39,6 +39,12 @@ frontend stats
     stats refresh 1s
     stats auth admin:s3cret
     stats show-legends
+frontend admin
+    bind 127.0.0.1:{APORT}
+    stats enable
+    stats uri /
+    stats admin if { src 127.0.0.0/8 }
+    http-request use-service prometheus-exporter if { path /metrics }
 frontend web
     bind 127.0.0.1:{PORT}
     default_backend app
@@ -79,6 +85,16 @@ std::string get(uint16_t port, const std::string& target, const std::string& ext
   return c.read_until_eof(Deadline(5s)).data;
 }
 
+// POSTs `form` to the page on `port`; the answer.
+std::string post(uint16_t port, const std::string& form, const std::string& extra = "") {
+  ClientConn c = ClientConn::tcp(port);
+  if (!c.send_all("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra +
+                  "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                  std::to_string(form.size()) + "\r\n\r\n" + form))
+    return {};
+  return c.read_until_eof(Deadline(5s)).data;
+}
+
 constexpr const char* kAuth = "Authorization: Basic YWRtaW46czNjcmV0\r\n";  // admin:s3cret
 
 }  // namespace
@@ -89,9 +105,10 @@ TEST_CASE("stats page: rendered by chromium and a server going DOWN while it is 
   TempDir dir;
   std::optional<ScriptedHttpApp> steady(std::in_place, dir, dir.file("steady.sock"));
   std::optional<ScriptedHttpApp> fragile(std::in_place, dir, dir.file("fragile.sock"));
-  const uint16_t sport = free_tcp_port(), port = free_tcp_port();
+  const uint16_t sport = free_tcp_port(), port = free_tcp_port(), aport = free_tcp_port();
   FerryProcess ferry(dir, fill_template(kConfig, {{"DIR", dir.path()},
                                                   {"SPORT", std::to_string(sport)},
+                                                  {"APORT", std::to_string(aport)},
                                                   {"PORT", std::to_string(port)}}));
   const AdminTarget admin = AdminTarget::unix_socket(dir.file("admin.sock"));
   REQUIRE_MESSAGE(poll_until([&] { return status_of(admin, "fragile") == "UP"; }, 10s),
@@ -161,6 +178,62 @@ TEST_CASE("stats page: rendered by chromium and a server going DOWN while it is 
                        "31\r\n\r\nb=app&s=steady&action=maint&w=1"));
     CHECK(c.read_until_eof(Deadline(5s)).data.starts_with("HTTP/1.1 403"));
     CHECK(status_of(admin, "steady") == "UP");
+  }
+  SUBCASE("stats admin: ready, drain, maint and weight from the page, as the admin socket") {
+    const std::string page = get(aport, "/");
+    std::smatch m;
+    REQUIRE(std::regex_search(page, m, std::regex(R"re(name="token" value="([0-9a-f]{32})")re")));
+    const std::string token = m[1];
+    CHECK(page.find("<form class=\"act\" method=\"post\" id=\"f-app\"") != std::string::npos);
+    const std::string done = post(aport, "b=app&s=steady&action=maint&token=" + token);
+    CHECK(done.starts_with("HTTP/1.1 303"));
+    CHECK(done.find("location: /;st=DONE\r\n") != std::string::npos);
+    CHECK(status_of(admin, "steady") == "MAINT");
+    CHECK(post(aport, "b=app&s=steady&action=drain&token=" + token).find("st=DONE") !=
+          std::string::npos);
+    // Out of maintenance the checks run again: DRAIN once they pass.
+    CHECK(poll_until([&] { return status_of(admin, "steady") == "DRAIN"; }, 5s));
+    CHECK(
+        post(aport, "b=app&s=steady&s=fragile&action=weight&w=7&token=" + token).find("st=DONE") !=
+        std::string::npos);
+    CHECK(admin_query(admin, "get weight app/fragile") == "7 (initial 1)\n\n");
+    CHECK(post(aport, "b=app&s=steady&action=ready&token=" + token).find("st=DONE") !=
+          std::string::npos);
+    CHECK(poll_until([&] { return status_of(admin, "steady") == "UP"; }, 5s));
+    CHECK(get(aport, "/;st=DONE").find("Action processed successfully.") != std::string::npos);
+    // The same log lines as the admin socket's, and an audit line naming the page's client.
+    CHECK(poll_until(
+        [&] {
+          return ferry.output().find("audit: stats page of frontend 'admin': 127.0.0.1:") !=
+                     std::string::npos &&
+                 ferry.output().find("'set server app/steady state maint' -> ''") !=
+                     std::string::npos &&
+                 ferry.output().find("Server app/steady is going DOWN for maintenance") !=
+                     std::string::npos;
+        },
+        5s));
+    // Cross-site requests and forged forms change nothing.
+    CHECK(
+        post(aport, "b=app&s=steady&action=maint&token=" + token, "Origin: http://evil.example\r\n")
+            .find("st=DENY") != std::string::npos);
+    CHECK(
+        post(aport, "b=app&s=steady&action=maint&token=" + token, "Sec-Fetch-Site: cross-site\r\n")
+            .find("st=DENY") != std::string::npos);
+    CHECK(post(aport, "b=app&s=steady&action=maint&token=0123456789abcdef0123456789abcdef")
+              .find("st=DENY") != std::string::npos);
+    CHECK(post(aport, "b=app&s=steady&action=maint").find("st=DENY") != std::string::npos);
+    CHECK(post(aport, "b=app&s=steady&action=explode&token=" + token).find("st=ERRP") !=
+          std::string::npos);
+    CHECK(post(aport, "b=app&action=maint&token=" + token).find("st=NONE") != std::string::npos);
+    CHECK(post(aport, "b=app&s=nosuch&action=maint&token=" + token).find("st=ERRP") !=
+          std::string::npos);
+    CHECK(get(aport, "/?b=app&s=steady&action=maint&token=" + token).starts_with("HTTP/1.1 200"));
+    CHECK(status_of(admin, "steady") == "UP");
+    // The exporter answers /metrics on the same frontend (its condition), the page the rest.
+    const std::string metrics = get(aport, "/metrics");
+    CHECK(metrics.find("content-type: text/plain; version=0.0.4") != std::string::npos);
+    CHECK(metrics.find("haproxy_server_weight{proxy=\"app\",server=\"fragile\"} 7") !=
+          std::string::npos);
   }
   CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
 }

@@ -93,20 +93,26 @@ listen t
        });
 }
 
-TEST_CASE("stats page: conditions are refused until ferry has ACLs") {
+TEST_CASE("stats page: stats admin and use-service take conditions") {
+  const auto r = load(kTimeouts + R"(frontend f
+  mode http
+  bind :8080
+  acl local src 127.0.0.0/8
+  stats admin if local
+  http-request use-service prometheus-exporter if { path /metrics }
+)");
+  CHECK(lines(r) == V{});
+  const ProxyConf& f = proxy(r, "f");
+  CHECK(f.stats.admin);
+  CHECK(!f.stats.admin_if.empty());
+  CHECK(f.prometheus.enabled);
+  CHECK(!f.prometheus.when.empty());
   CHECK(diags(kTimeouts + R"(frontend f
   mode http
   bind :8080
-  stats admin if { src 127.0.0.0/8 }
-  http-request use-service prometheus-exporter if { path /metrics }
-)") == V{
-           "t.cfg:8: error: frontend 'f': 'stats admin if ...': conditions are not supported "
-           "here yet; remove the condition (give the page or the exporter a frontend of its "
-           "own, bound to a private address)",
-           "t.cfg:9: error: frontend 'f': 'http-request use-service prometheus-exporter if "
-           "...': conditions are not supported here yet; remove the condition (give the page "
-           "or the exporter a frontend of its own, bound to a private address)",
-       });
+  stats admin if nosuchacl
+)")
+            .size() == 1);
 }
 
 }  // namespace
