@@ -22,7 +22,6 @@ class FrontendRules final : public core::FrontendRules, public ServerCounts {
 
   // The backend for a request or a connection described by `ctx`.
   core::Backend& backend_for(const RequestContext& ctx) const;
-  // Some condition reads `dst` or `dst_port` (finding them costs a system call).
   // The backends the rules may pick, the default one first, each once.
   std::vector<core::Backend*> targets() const;
 

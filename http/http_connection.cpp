@@ -212,7 +212,7 @@ RequestContext HttpConnection::request_context() {
   return RequestContext{.request = &request_,
                         .src = &session_.peer(),
                         .dst = &session_.local_address(),
-                        .servers = routing_->rules};
+                        .servers = routing_ ? routing_->rules : nullptr};
 }
 
 void HttpConnection::server_ready() {
