@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -33,12 +34,16 @@ std::unique_ptr<core::Server> make_server(const conf::ServerConf& sc, size_t ind
   s->maxconn = static_cast<unsigned>(sc.maxconn);
   s->maxqueue = static_cast<unsigned>(sc.maxqueue);
   const conf::ProxyProtocolConf& pp = sc.proxy_protocol;
-  s->proxy = {
-      .version = pp.version, .crc32c = pp.crc32c, .peer_creds = pp.peer_creds, .check = pp.check};
+  s->proxy = {.version = pp.version,
+              .crc32c = pp.crc32c,
+              .peer_creds = pp.peer_creds,
+              .unique_id = pp.unique_id,
+              .check = pp.check};
   s->pool_max_conn = sc.pool_max_conn;
   s->pool_purge_delay = sc.pool_purge_delay;
   s->max_reuse = sc.max_reuse;
   s->fcgi = sc.proto_fcgi;
+  s->cookie = sc.cookie;
   s->last_change = now;
   if (sc.disabled) {
     s->admin_flags |= core::admin::kConfigMaint | core::admin::kForcedMaint;
@@ -69,13 +74,18 @@ std::unique_ptr<core::Backend> make_backend(const conf::Config& config, const co
                                             core::Engine& engine) {
   core::BackendSettings st;
   st.http = p.mode == conf::ProxyMode::Http;
-  st.balance = p.balance;
+  // HAProxy balances a layer 7 hash of a TCP backend by round robin (with a warning).
+  const bool l7_hash = p.balance == conf::Balance::Uri || p.balance == conf::Balance::UrlParam ||
+                       p.balance == conf::Balance::Hdr;
+  st.balance = l7_hash && !st.http ? conf::Balance::RoundRobin : p.balance;
+  st.hash = p.hash;
   st.retries = p.retries;
   st.redispatch = p.redispatch;
   // retry-on applies to `mode http` only (HAProxy ignores it otherwise); without conn-failure
   // in it a failed connection is not tried again.
   st.retry_connect = p.mode != conf::ProxyMode::Http || p.retry_on.has(conf::RetryOn::kConnFailure);
   st.prefer_last_server = p.prefer_last_server;
+  if (st.http) st.cookie = p.cookie;
   st.allbackups = p.allbackups;
   st.connect_timeout = p.timeouts.connect;
   st.server_timeout = p.timeouts.server;
@@ -92,7 +102,7 @@ std::unique_ptr<core::Backend> make_backend(const conf::Config& config, const co
     b->servers.push_back(make_server(p.servers[i], i, *b, engine.loop.now()));
     view.push_back(b->servers.back().get());
   }
-  b->lb = balancer::make_balancer(p.balance, std::move(view), p.allbackups,
+  b->lb = balancer::make_balancer(st.balance, p.hash, std::move(view), p.allbackups,
                                   static_cast<uint64_t>(engine.loop.now().count()) ^ p.id);
   return b;
 }
@@ -215,6 +225,10 @@ http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyCo
   st.tunnel_timeout = be->timeouts.tunnel;
   st.reuse = be->http_reuse;
   st.retry_on = be->retry_on;
+  st.unique_id_format = fe.unique_id_format;
+  st.unique_id_header = fe.unique_id_format.empty() ? "" : fe.unique_id_header;
+  char host[256] = {};
+  if (!st.unique_id_format.empty() && ::gethostname(host, sizeof host - 1) == 0) st.hostname = host;
   st.limits = http_limits(config.global);
   st.local.metrics = fe.prometheus.enabled;
   st.local.metrics_when = fe.prometheus.when;

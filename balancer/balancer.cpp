@@ -1,15 +1,16 @@
 #include "balancer/balancer.hpp"
 
 #include "balancer/first.hpp"
+#include "balancer/hash_ring.hpp"
+#include "balancer/hashed.hpp"
 #include "balancer/leastconn.hpp"
 #include "balancer/random.hpp"
 #include "balancer/roundrobin.hpp"
-#include "balancer/source.hpp"
 #include "balancer/static_rr.hpp"
 
 namespace ferry::balancer {
 
-std::unique_ptr<core::LoadBalancer> make_balancer(conf::Balance algo,
+std::unique_ptr<core::LoadBalancer> make_balancer(conf::Balance algo, const conf::HashConf& hash,
                                                   std::vector<core::Server*> servers,
                                                   bool allbackups, uint64_t seed) {
   switch (algo) {
@@ -22,7 +23,12 @@ std::unique_ptr<core::LoadBalancer> make_balancer(conf::Balance algo,
     case conf::Balance::First:
       return std::make_unique<First>(std::move(servers), allbackups);
     case conf::Balance::Source:
-      return std::make_unique<Source>(std::move(servers), allbackups);
+    case conf::Balance::Uri:
+    case conf::Balance::UrlParam:
+    case conf::Balance::Hdr:
+      if (hash.consistent)
+        return std::make_unique<HashRing>(algo, hash, std::move(servers), allbackups);
+      return std::make_unique<MapHash>(algo, hash, std::move(servers), allbackups);
     case conf::Balance::Random:
       return std::make_unique<Random>(std::move(servers), allbackups, seed);
   }

@@ -28,10 +28,4 @@ std::optional<uint32_t> source_hash(const core::SockAddr* client) {
   return std::nullopt;
 }
 
-core::PickResult Source::pick(const core::PickRequest& request) {
-  // With a single serving server every slot holds it, so the hash needs no special case.
-  const std::optional<uint32_t> h = source_hash(request.client);
-  return h ? pick_from(*h, request) : pick_rr(request);
-}
-
 }  // namespace ferry::balancer

@@ -178,7 +178,9 @@ json server_json(const ServerConf& s) {
            {{"version", s.proxy_protocol.version},
             {"crc32c", s.proxy_protocol.crc32c},
             {"peer_creds", s.proxy_protocol.peer_creds},
+            {"unique_id", s.proxy_protocol.unique_id},
             {"check", s.proxy_protocol.check}}},
+          {"cookie", s.cookie},
           {"pool_max_conn", s.pool_max_conn},
           {"pool_purge_delay", s.pool_purge_delay.count()},
           {"max_reuse", s.max_reuse}};
@@ -302,6 +304,48 @@ json retry_on_json(const RetryOn& r) {
   return kinds;
 }
 
+json cookie_json(const std::optional<CookieConf>& c) {
+  if (!c) return nullptr;
+  static constexpr const char* kModes[] = {"insert", "rewrite", "prefix"};
+  return {{"pos", pos_json(c->pos)},
+          {"name", c->name},
+          {"mode", kModes[static_cast<int>(c->mode)]},
+          {"indirect", c->indirect},
+          {"nocache", c->nocache},
+          {"postonly", c->postonly},
+          {"preserve", c->preserve},
+          {"httponly", c->httponly},
+          {"secure", c->secure},
+          {"domains", c->domains},
+          {"maxidle", c->maxidle.count()},
+          {"maxlife", c->maxlife.count()}};
+}
+
+json hash_json(const HashConf& h) {
+  static constexpr const char* kFunctions[] = {"sdbm", "djb2", "crc32"};
+  return {{"uri_len", h.uri_len},
+          {"uri_depth", h.uri_depth},
+          {"uri_whole", h.uri_whole},
+          {"name", h.name},
+          {"use_domain_only", h.use_domain_only},
+          {"function", kFunctions[static_cast<int>(h.function)]},
+          {"consistent", h.consistent},
+          {"avalanche", h.avalanche}};
+}
+
+// The pieces of unique-id-format: literal text, or the variable (`%ci`...), `hex` after %{+X}o.
+json unique_id_json(const std::vector<UniqueIdPiece>& pieces) {
+  static constexpr const char* kVars[] = {"", "ci", "cp", "fi", "fp", "Ts", "rt", "pid", "f", "H"};
+  json out = json::array();
+  for (const UniqueIdPiece& u : pieces) {
+    if (u.kind == UniqueIdPiece::Kind::Text)
+      out.push_back({{"text", u.text}});
+    else
+      out.push_back({{"var", kVars[static_cast<int>(u.kind)]}, {"hex", u.hex}});
+  }
+  return out;
+}
+
 json proxy_json(const ProxyConf& p) {
   json binds = json::array(), servers = json::array();
   for (const auto& b : p.binds)
@@ -319,6 +363,10 @@ json proxy_json(const ProxyConf& p) {
           {"default_backend", p.default_backend},
           {"default_backend_pos", pos_json(p.default_backend_pos)},
           {"balance", to_string(p.balance)},
+          {"hash", hash_json(p.hash)},
+          {"cookie", cookie_json(p.cookie)},
+          {"unique_id_header", p.unique_id_header},
+          {"unique_id_format", unique_id_json(p.unique_id_format)},
           {"mode", p.mode == ProxyMode::Http ? "http" : "tcp"},
           {"http_connection_mode", http_conn_mode_name(p.http_conn_mode)},
           {"forwardfor", forwardfor_json(p.forwardfor)},

@@ -14,7 +14,8 @@ const std::vector<std::span<const Keyword>>& all_tables() {
   static const std::vector<std::span<const Keyword>> tables{
       global_keywords(),     proxy_keywords(), bind_keywords(), server_keywords(),
       log_keywords(),        check_keywords(), http_keywords(), http_backend_keywords(),
-      stats_page_keywords(), acl_keywords(),   fcgi_keywords(), unsupported_keywords()};
+      stats_page_keywords(), acl_keywords(),   fcgi_keywords(), cookie_keywords(),
+      unsupported_keywords()};
   return tables;
 }
 

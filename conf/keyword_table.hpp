@@ -55,6 +55,7 @@ std::span<const Keyword> http_backend_keywords();  // keywords_http_backend.cpp:
 std::span<const Keyword> stats_page_keywords();    // keywords_stats.cpp: stats uri, ...
 std::span<const Keyword> acl_keywords();           // keywords_acl.cpp: acl, rules with conditions
 std::span<const Keyword> fcgi_keywords();          // keywords_fcgi.cpp: fcgi-app, use-fcgi-app
+std::span<const Keyword> cookie_keywords();        // keywords_cookie.cpp: cookie persistence
 std::span<const Keyword> unsupported_keywords();   // keywords_unsupported.cpp
 
 // The row for `words` in the tables, or nullptr; `consumed` gets the number of words the name

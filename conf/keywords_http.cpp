@@ -14,6 +14,7 @@
 #include "conf/keyword_table.hpp"
 #include "conf/network.hpp"
 #include "conf/number.hpp"
+#include "conf/unique_id_format.hpp"
 
 namespace ferry::conf {
 
@@ -105,7 +106,31 @@ void errorfile(ParseContext& ctx, const Call& call) {
   files.push_back(std::move(ef));
 }
 
+// unique-id-format <format>: an empty format removes the id (as HAProxy).
+void unique_id_format(ParseContext& ctx, const Call& call) {
+  std::vector<UniqueIdPiece> pieces;
+  if (auto err = parse_unique_id_format(call.args[0], pieces))
+    return fail(ctx, call, "unique-id-format '" + call.args[0] + "': " + *err);
+  ctx.proxy().unique_id_format = std::move(pieces);
+}
+
+void unique_id_header(ParseContext& ctx, const Call& call) {
+  ctx.proxy().unique_id_header = call.args[0];
+}
+
 constexpr Keyword kTable[] = {
+    {.name = "unique-id-format",
+     .sections = kDefaults | kFrontend | kListen,
+     .handler = unique_id_format,
+     .usage = "unique-id-format <log-format string>",
+     .min_args = 1,
+     .max_args = 1},
+    {.name = "unique-id-header",
+     .sections = kDefaults | kFrontend | kListen,
+     .handler = unique_id_header,
+     .usage = "unique-id-header <name>",
+     .min_args = 1,
+     .max_args = 1},
     {.name = "option http-keep-alive",
      .sections = kAnyProxy,
      .handler = conn_mode<HttpConnMode::KeepAlive>,

@@ -58,10 +58,52 @@ constexpr BalanceName kBalances[] = {
     {"source", Balance::Source},         {"random", Balance::Random},
 };
 
-bool is_http_algorithm(std::string_view a) {
-  for (std::string_view p : {"uri", "url_param", "hdr(", "rdp-cookie", "hash"})
-    if (a.starts_with(p)) return true;
-  return false;
+// `balance uri [len N] [depth N] [whole]`; false after reporting an error.
+bool uri_options(ParseContext& ctx, const Call& call, HashConf& h) {
+  for (size_t i = 1; i < call.args.size(); ++i) {
+    const std::string& w = call.args[i];
+    if (w == "whole") {
+      h.uri_whole = true;
+    } else if ((w == "len" || w == "depth") && i + 1 < call.args.size()) {
+      if (!int_arg(ctx, call, ++i, 1, INT_MAX, w == "len" ? h.uri_len : h.uri_depth)) return false;
+    } else {
+      fail(ctx, call,
+           "'balance uri' only accepts parameters 'len N', 'depth N' and 'whole' (got '" + w +
+               "'; ferry has no 'path-only')");
+      return false;
+    }
+  }
+  return true;
+}
+
+// `balance url_param NAME`, `balance hdr(NAME) [use_domain_only]`.
+bool named_hash(ParseContext& ctx, const Call& call, HashConf& h) {
+  const std::string& algo = call.args[0];
+  if (algo == "url_param") {
+    if (call.args.size() < 2)
+      return fail(ctx, call, "'balance url_param' requires a URL parameter name."), false;
+    if (call.args.size() > 2)
+      return fail(ctx, call,
+                  "'balance url_param " + call.args[1] + "' takes no option ('" + call.args[2] +
+                      "': ferry has no check_post); remove it"),
+             false;
+    h.name = call.args[1];
+    return true;
+  }
+  const size_t close = algo.find(')');
+  if (algo.size() <= 5 || close != algo.size() - 1)
+    return fail(ctx, call, "'balance hdr(name)' requires a header field name in parentheses."),
+           false;
+  h.name = algo.substr(4, algo.size() - 5);
+  for (size_t i = 1; i < call.args.size(); ++i) {
+    if (call.args[i] != "use_domain_only")
+      return fail(
+                 ctx, call,
+                 "'balance hdr(name)' only accepts 'use_domain_only' (got '" + call.args[i] + "')"),
+             false;
+    h.use_domain_only = true;
+  }
+  return true;
 }
 
 void balance(ParseContext& ctx, const Call& call) {
@@ -74,14 +116,57 @@ void balance(ParseContext& ctx, const Call& call) {
     ctx.proxy().balance = b.value;
     return;
   }
-  if (is_http_algorithm(algo))
+  HashConf h = ctx.proxy().hash;
+  h.uri_len = h.uri_depth = 0;
+  h.uri_whole = h.use_domain_only = false;
+  h.name.clear();
+  Balance value = Balance::Uri;
+  if (algo == "uri") {
+    if (!uri_options(ctx, call, h)) return;
+  } else if (algo == "url_param" || algo.starts_with("hdr(")) {
+    if (!named_hash(ctx, call, h)) return;
+    value = algo == "url_param" ? Balance::UrlParam : Balance::Hdr;
+  } else if (algo.starts_with("rdp-cookie") || algo.starts_with("hash")) {
     return fail(ctx, call,
-                "'balance " + algo + "' is not supported by ferry yet; use 'source' to keep a " +
-                    "client on one server");
-  fail(ctx, call,
-       "balance only supports 'roundrobin', 'static-rr', 'leastconn', 'first', "
-       "'source' and 'random' options (got '" +
-           algo + "')");
+                "'balance " + algo + "' is not supported by ferry; use 'uri', 'url_param', " +
+                    "'hdr(name)' or 'source'");
+  } else {
+    return fail(ctx, call,
+                "balance only supports 'roundrobin', 'static-rr', 'leastconn', 'first', 'source', "
+                "'random', 'uri', 'url_param' and 'hdr(name)' options (got '" +
+                    algo + "')");
+  }
+  ctx.proxy().balance = value;
+  ctx.proxy().hash = std::move(h);
+}
+
+// `hash-type map-based|consistent [sdbm|djb2|crc32] [avalanche]`
+void hash_type(ParseContext& ctx, const Call& call) {
+  HashConf& h = ctx.proxy().hash;
+  const std::string& method = call.args[0];
+  if (method != "map-based" && method != "consistent")
+    return fail(ctx, call,
+                "hash-type only supports 'map-based' and 'consistent' (got '" + method + "')");
+  h.consistent = method == "consistent";
+  h.function = HashConf::Function::Sdbm;
+  h.avalanche = false;
+  for (size_t i = 1; i < call.args.size(); ++i) {
+    const std::string& w = call.args[i];
+    if (w == "sdbm")
+      h.function = HashConf::Function::Sdbm;
+    else if (w == "djb2")
+      h.function = HashConf::Function::Djb2;
+    else if (w == "crc32")
+      h.function = HashConf::Function::Crc32;
+    else if (w == "avalanche")
+      h.avalanche = true;
+    else if (w == "wt6")
+      return fail(ctx, call,
+                  "hash function 'wt6' is not supported by ferry; use sdbm, djb2 or crc32");
+    else
+      return fail(ctx, call,
+                  "unknown hash-type option '" + w + "'; use sdbm, djb2 or crc32, and avalanche");
+  }
 }
 
 template <std::optional<Millis> Timeouts::*Field>
@@ -149,9 +234,15 @@ constexpr Keyword kTable[] = {
     {.name = "balance",
      .sections = kD | kL | kB,
      .handler = balance,
-     .usage = "balance roundrobin|static-rr|leastconn|first|source|random",
+     .usage = "balance roundrobin|static-rr|leastconn|first|source|random|uri|url_param|hdr(name)",
      .min_args = 1,
      .max_args = -1},
+    {.name = "hash-type",
+     .sections = kD | kL | kB,
+     .handler = hash_type,
+     .usage = "hash-type map-based|consistent [sdbm|djb2|crc32] [avalanche]",
+     .min_args = 1,
+     .max_args = 3},
     {.name = "timeout connect",
      .sections = kD | kL | kB,
      .handler = timeout<&Timeouts::connect>,

@@ -83,15 +83,16 @@ constexpr Keyword kTable[] = {
     {.name = "errorfiles", .sections = kP, .usage = kHttp},
     {.name = "compression", .sections = kP, .usage = kHttp},
     {.name = "capture", .sections = kP, .usage = kHttp},
-    {.name = "cookie",
+    {.name = "stick",
      .sections = kP,
-     .usage = "ferry has no cookie persistence; use 'balance source'"},
-    {.name = "stick", .sections = kP, .usage = "use 'balance source'"},
-    {.name = "stick-table", .sections = kP, .usage = "use 'balance source'"},
-    {.name = "hash-type",
+     .usage =
+         "ferry has no stick tables; use 'cookie NAME insert' and 'cookie VALUE' on the servers "
+         "(or 'balance source')"},
+    {.name = "stick-table",
      .sections = kP,
-     .usage = "ferry's 'balance source' is map-based; "
-              "remove it"},
+     .usage =
+         "ferry has no stick tables; use 'cookie NAME insert' and 'cookie VALUE' on the servers "
+         "(or 'balance source')"},
     {.name = "server-template", .sections = kP, .usage = "write one 'server' line per server"},
     {.name = "stats",
      .sections = kP,
@@ -101,7 +102,6 @@ constexpr Keyword kTable[] = {
     {.name = "log-format",
      .sections = kP,
      .usage = "ferry has no custom log format; use 'option httplog' or 'option tcplog'"},
-    {.name = "unique-id-format", .sections = kP, .usage = kHttp},
     {.name = "rate-limit", .sections = kP, .usage = kRemove},
     {.name = "bind-process", .sections = kP, .usage = kRemove},
     {.name = "source", .sections = kP, .usage = kRemove},

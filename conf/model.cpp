@@ -70,6 +70,12 @@ std::string_view to_string(Balance b) {
       return "source";
     case Balance::Random:
       return "random";
+    case Balance::Uri:
+      return "uri";
+    case Balance::UrlParam:
+      return "url_param";
+    case Balance::Hdr:
+      return "hdr";
   }
   return "unknown";
 }

@@ -39,7 +39,20 @@ struct Address {
   std::string text;  // as written in the config, for messages and `show stat`
 };
 
-enum class Balance { RoundRobin, StaticRr, LeastConn, First, Source, Random };
+enum class Balance { RoundRobin, StaticRr, LeastConn, First, Source, Random, Uri, UrlParam, Hdr };
+
+// What `balance uri|url_param|hdr(name)` hashes, and how (`hash-type`, which applies to
+// `balance source` too).
+struct HashConf {
+  int uri_len = 0;               // `balance uri len N`: the first N characters only; 0: all
+  int uri_depth = 0;             // `balance uri depth N`: up to the Nth directory; 0: all
+  bool uri_whole = false;        // `balance uri whole`: the query string too
+  std::string name;              // url_param's parameter, hdr's field name
+  bool use_domain_only = false;  // `balance hdr(name) use_domain_only`
+  enum class Function { Sdbm, Djb2, Crc32 } function = Function::Sdbm;
+  bool consistent = false;  // `hash-type consistent`; map-based otherwise
+  bool avalanche = false;   // `hash-type ... avalanche`
+};
 enum class Observe { None, Layer4 };
 enum class OnError { FastInter, FailCheck, SuddenDeath, MarkDown };
 enum class Level { User, Operator, Admin };
@@ -109,6 +122,7 @@ struct ProxyProtocolConf {
   int version = 0;  // 0: none, 1: send-proxy, 2: send-proxy-v2
   bool crc32c = false;
   bool peer_creds = false;  // ferry's TLV with the client's pid/uid/gid
+  bool unique_id = false;   // the request's unique-id-format id (mode http)
   bool check = false;       // check-send-proxy
 };
 
@@ -141,6 +155,7 @@ struct ServerConf {
   Millis pool_purge_delay{5000};  // half of those idle a whole delay close each delay; 0: none
   int max_reuse = -1;             // times a connection is used again, -1: no limit
   bool proto_fcgi = false;  // `proto fcgi`: the server speaks FastCGI (its backend's fcgi-app)
+  std::string cookie;       // `cookie VALUE`: the persistence cookie's value for it
 };
 
 struct Timeouts {
@@ -267,6 +282,41 @@ struct TcpConnectionRule {
   Condition cond;  // empty: always
 };
 
+// `cookie NAME insert|rewrite|prefix [options]`: cookie-based persistence (mode http).
+struct CookieConf {
+  SourcePos pos;
+  std::string name;
+  enum class Mode { Insert, Rewrite, Prefix } mode = Mode::Insert;
+  bool indirect = false;  // the client's cookie is not passed on (insert), no refresh when valid
+  bool nocache = false;   // a cacheable response that gets a cookie is made private
+  bool postonly = false;  // cookies are inserted in answers to POST requests only
+  bool preserve = false;  // a cookie the server sets itself is left alone
+  bool httponly = false;
+  bool secure = false;
+  std::vector<std::string> domains;  // `domain D`, each added as "; domain=D"
+  Millis maxidle{0};                 // 0: no idle limit (no date in the cookie)
+  Millis maxlife{0};                 // 0: no lifetime limit
+};
+
+// One piece of a `unique-id-format` string: literal text, or a variable HAProxy's log-format
+// names %ci, %cp, %fi, %fp, %Ts, %rt, %pid, %f, %H; `hex` after %{+X}o (HAProxy's hex form).
+struct UniqueIdPiece {
+  enum class Kind {
+    Text,
+    ClientIp,
+    ClientPort,
+    FrontendIp,
+    FrontendPort,
+    AcceptSecs,
+    RequestCounter,
+    Pid,
+    FrontendName,
+    Hostname
+  } kind = Kind::Text;
+  std::string text;
+  bool hex = false;
+};
+
 struct ProxyConf {
   SourcePos pos;
   ProxyKind kind = ProxyKind::Listen;
@@ -276,11 +326,15 @@ struct ProxyConf {
   std::string default_backend;
   SourcePos default_backend_pos;
   Balance balance = Balance::RoundRobin;
+  HashConf hash;
   ProxyMode mode = ProxyMode::Tcp;
   HttpConnMode http_conn_mode = HttpConnMode::KeepAlive;
   HttpReuse http_reuse = HttpReuse::Safe;
   RetryOn retry_on;
   bool prefer_last_server = false;
+  std::optional<CookieConf> cookie;
+  std::vector<UniqueIdPiece> unique_id_format;  // empty: no request id
+  std::string unique_id_header;                 // the field the id is sent in; empty: none
   ForwardFor forwardfor;
   std::vector<ErrorFile> errorfiles;  // one per status, a proxy's own replacing the defaults'
   std::vector<ServerConf> servers;

@@ -137,10 +137,9 @@ void proxy_v2_option(OptCtx& o, std::string_view name) {
       std::end(kPp2TlsOptions))
     return o.fail(quoted + " describes a TLS connection, which ferry does not terminate; " +
                   "remove it");
-  if (name == "unique-id")
-    return o.fail(quoted + " needs 'unique-id-format', which ferry does not support; remove it");
-  o.fail("unknown " + quoted + "; ferry takes 'crc32c' and 'peer-creds'" +
-         did_you_mean(name, {"crc32c", "peer-creds"}));
+  if (name == "unique-id") return void(o.s.proxy_protocol.unique_id = true);
+  o.fail("unknown " + quoted + "; ferry takes 'crc32c', 'unique-id' and 'peer-creds'" +
+         did_you_mean(name, {"crc32c", "unique-id", "peer-creds"}));
 }
 
 // `proxy-v2-options crc32c,peer-creds`
@@ -272,7 +271,7 @@ const ServerOption kOptions[] = {
     {.name = "send-proxy-v2-ssl-cn", .values = 0, .note = kNoTls},
     {.name = "cookie",
      .values = 1,
-     .note = "ferry has no cookie persistence; use 'balance source'"},
+     .apply = [](OptCtx& o, const std::string& arg) { o.s.cookie = arg; }},
     {.name = "track", .values = 1, .note = "give this server its own 'check'"},
     {.name = "agent-check", .values = 0, .note = kNoAgent},
     {.name = "agent-port", .values = 1, .note = kNoAgent},

@@ -112,6 +112,25 @@ void check_http_only(const ProxyConf& p, std::vector<Diagnostic>& diags) {
   if (p.forwardfor.enabled)
     warning(diags, p.pos,
             "'option forwardfor' ignored for " + describe_proxy(p) + " as it requires HTTP mode");
+  if (!p.unique_id_format.empty() && p.is_frontend())
+    warning(diags, p.pos,
+            "'unique-id-format' ignored for " + describe_proxy(p) +
+                ": ferry builds request ids in 'mode http' only");
+  const bool l7_hash =
+      p.balance == Balance::Uri || p.balance == Balance::UrlParam || p.balance == Balance::Hdr;
+  if (l7_hash && p.is_backend())
+    warning(diags, p.pos,
+            "Layer 7 hash not possible for " + describe_proxy(p) +
+                " (needs 'mode http'). Falling back to round robin.");
+  if (p.cookie && p.is_backend()) {
+    warning(diags, p.cookie->pos,
+            "cookie will be ignored for " + describe_proxy(p) + " (needs 'mode http').");
+    for (const ServerConf& s : p.servers)
+      if (!s.cookie.empty())
+        warning(diags, s.pos,
+                describe_proxy(p) + ": ignoring cookie for server '" + s.name +
+                    "' as HTTP mode is disabled.");
+  }
   if (p.http_conn_mode != HttpConnMode::KeepAlive)
     warning(diags, p.pos,
             "'option http-server-close' and 'option httpclose' ignored for " + describe_proxy(p) +

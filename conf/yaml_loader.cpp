@@ -35,6 +35,22 @@ void one_arg(YamlWalker& w, const Node& key, const Node& value) {
   w.statement(value, std::move(words));
 }
 
+// `cookie: SRV insert indirect`: the keyword, then each word of the value.
+template <Word Keyword>
+void words(YamlWalker& w, const Node& key, const Node& value) {
+  const auto v = w.scalar(value, key.Scalar());
+  if (!v) return;
+  std::vector<std::string> out{Keyword.text};
+  std::string_view rest(*v);
+  while (!rest.empty()) {
+    const size_t sp = rest.find(' ');
+    if (sp != 0) out.emplace_back(rest.substr(0, sp));
+    if (sp == std::string_view::npos) break;
+    rest.remove_prefix(sp + 1);
+  }
+  w.statement(value, std::move(out));
+}
+
 template <Word Keyword>
 void flag(YamlWalker& w, const Node& key, const Node& value) {
   if (w.boolean(value, key.Scalar()).value_or(false)) w.statement(value, {Keyword.text});
@@ -204,7 +220,11 @@ constexpr YamlKey kProxy[] = {
     {"description", one_arg<"description">},
     {"bind", binds},
     {"default_backend", one_arg<"default_backend">},
-    {"balance", one_arg<"balance">},
+    {"balance", words<"balance">},
+    {"hash_type", words<"hash-type">},
+    {"cookie", words<"cookie">},
+    {"unique_id_format", one_arg<"unique-id-format">},
+    {"unique_id_header", one_arg<"unique-id-header">},
     {"maxconn", one_arg<"maxconn">},
     {"fullconn", one_arg<"fullconn">},
     {"retries", one_arg<"retries">},

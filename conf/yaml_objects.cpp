@@ -173,6 +173,7 @@ constexpr YamlKey kServerKeys[] = {
     {"pool_low_conn", server_option<D, "pool-low-conn">},
     {"pool_purge_delay", server_option<D, "pool-purge-delay">},
     {"max_reuse", server_option<D, "max-reuse">},
+    {"cookie", server_option<D, "cookie">},
 };
 
 // --- health checks --------------------------------------------------------------------------

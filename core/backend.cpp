@@ -66,7 +66,7 @@ void Backend::process_queue() {
   if (engine.tearing_down()) return;
   while (!queue.empty() && lb) {
     Session* next = queue.front();
-    const PickResult r = lb->pick(PickRequest{&next->peer(), {}});
+    const PickResult r = lb->pick(PickRequest{&next->peer(), {}, next->hash_key()});
     if (!r.server) break;
     queue.remove(*next);
     ++dequeues;

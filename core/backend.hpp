@@ -48,10 +48,12 @@ struct BackendCounters {
 
 struct BackendSettings {
   conf::Balance balance = conf::Balance::RoundRobin;
+  conf::HashConf hash;  // of balance uri|url_param|hdr, and hash-type
   int retries = 3;
   bool redispatch = false;
   bool retry_connect = true;        // a failed connection is tried again (retry-on conn-failure)
   bool prefer_last_server = false;  // option prefer-last-server
+  std::optional<conf::CookieConf> cookie;  // mode http: cookie persistence
   bool allbackups = false;
   bool http = false;  // mode http
   // queue_timeout is `timeout queue`, which the config's validation defaults to `timeout connect`.

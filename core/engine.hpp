@@ -75,6 +75,8 @@ class Engine {
   FreqCounter conn_rate;
 
   RelaxedCounter cli_bytes_out;  // bytes the admin sockets sent (part of TotalBytesOut)
+  // HTTP requests read by every frontend, the next one's number: `%rt` of unique-id-format.
+  std::atomic<uint64_t> requests{0};
 
   using StateLock = std::unique_lock<std::recursive_mutex>;
   [[nodiscard]] StateLock lock_state() const { return StateLock(state_mutex_); }

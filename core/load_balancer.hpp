@@ -3,6 +3,7 @@
 // counts. It is told about every change that matters to it and never does I/O.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -15,6 +16,9 @@ struct PickRequest {
   const SockAddr* client = nullptr;
   // Servers already tried by this connection: never returned again.
   std::span<Server* const> tried;
+  // What `balance uri|url_param|hdr` hashes, taken from the request; nullopt when the request
+  // has none (no such parameter or field): round robin then, as HAProxy.
+  std::optional<std::string_view> key;
 };
 
 struct PickResult {

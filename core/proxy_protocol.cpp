@@ -141,7 +141,7 @@ uint32_t crc32c(std::string_view bytes) {
 }
 
 std::string encode(const SendOptions& opts, const SockAddr& src, const SockAddr& dst,
-                   const std::optional<PeerCreds>& creds) {
+                   const std::optional<PeerCreds>& creds, std::string_view unique_id) {
   if (opts.version == 1) return encode_v1(src, dst);
   std::string out(kV2Sig);
   v2_addresses(out, src, dst);
@@ -152,6 +152,11 @@ std::string encode(const SendOptions& opts, const SockAddr& src, const SockAddr&
     put16(out, 4);
     crc_at = out.size();
     put32(out, 0);
+  }
+  if (opts.unique_id && !unique_id.empty() && !local) {
+    out += static_cast<char>(kTlvUniqueId);
+    put16(out, static_cast<uint16_t>(unique_id.size()));
+    out += unique_id;
   }
   if (opts.peer_creds && creds && !local) {
     out += static_cast<char>(kTlvPeerCreds);

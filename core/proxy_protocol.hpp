@@ -19,6 +19,7 @@
 namespace ferry::core::proxy_protocol {
 
 constexpr uint8_t kTlvCrc32c = 0x03;
+constexpr uint8_t kTlvUniqueId = 0x05;
 // In the range the spec leaves to applications (PP2_TYPE_MIN_CUSTOM..PP2_TYPE_MAX_CUSTOM): the
 // pid, uid and gid of the client of a UNIX socket, 3 x 32 bits big-endian.
 constexpr uint8_t kTlvPeerCreds = 0xE0;
@@ -38,15 +39,17 @@ struct SendOptions {
   int version = 0;  // 0: none, 1: send-proxy, 2: send-proxy-v2
   bool crc32c = false;
   bool peer_creds = false;
-  bool check = false;  // check-send-proxy: health checks send a LOCAL header too
+  bool unique_id = false;  // the request's id (unique-id-format), when it has one
+  bool check = false;      // check-send-proxy: health checks send a LOCAL header too
 };
 
 // The header for a connection from `src` to `dst` (the client and the address it reached, or
 // what its own PROXY header said). Families both IPv4 or both IPv6: TCP4/TCP6 (one of each: the
 // IPv4 one mapped into IPv6, as HAProxy); both UNIX: v1 UNKNOWN, v2 AF_UNIX; else v1 UNKNOWN, v2
-// LOCAL. `creds` goes into v2 when the options ask for it and it is known.
+// LOCAL. `creds` and `unique_id` go into v2 when the options ask for them and they are known
+// (HAProxy's order: crc32c, unique id, then ferry's peer credentials).
 std::string encode(const SendOptions& opts, const SockAddr& src, const SockAddr& dst,
-                   const std::optional<PeerCreds>& creds);
+                   const std::optional<PeerCreds>& creds, std::string_view unique_id = {});
 // The header of a health check (no client): v1 `PROXY UNKNOWN`, v2 LOCAL.
 std::string encode_local(const SendOptions& opts);
 

@@ -122,6 +122,7 @@ class Server {
   int pool_max_conn = -1;
   Millis pool_purge_delay{5000};
   int max_reuse = -1;
+  std::string cookie;  // `cookie VALUE`: what the persistence cookie holds for it; may be empty
   std::atomic<int> idle_conns{0};       // idle connections kept now, by every worker
   std::atomic<int> safe_idle_conns{0};  // those of them that carried two requests or more
   bool fcgi = false;  // `proto fcgi`: mode http speaks FastCGI to it (its backend's fcgi-app)

@@ -83,10 +83,16 @@ void Session::start_protocol(bool watched) {
   proto_->start();
 }
 
-void Session::request_server() {
+void Session::request_server(Server* wanted, std::optional<std::string_view> key) {
+  if (key)
+    key_.emplace(*key);
+  else
+    key_.reset();
   tried_.clear();
   retries_done_ = 0;
   redispatched_ = false;
+  wanted_ = wanted;
+  direct_ = false;
   queued_at_ = connect_started_ = connected_at_ = Millis{-1};  // this request's times
   queue_pos_ = 0;
   Next next = Next::Fail;
@@ -188,6 +194,13 @@ void Session::begin() {
 }
 
 Session::Next Session::assign() {
+  // A cookie's server is taken whatever the queue (HAProxy would queue on that server if full).
+  if (Server* w = std::exchange(wanted_, nullptr);
+      w && tried_.empty() && w->running() && !w->in_maint() && !w->full()) {
+    take_server(*w, false);
+    direct_ = true;
+    return Next::Connect;
+  }
   // FIFO fairness: while others wait, a new connection waits behind them.
   if (!backend_->queue.empty() && tried_.empty()) return enqueue();
   if (Server* last = preferred_server()) {
@@ -197,9 +210,10 @@ Session::Next Session::assign() {
   }
   PickResult r;
   if (backend_->lb) {
-    r = backend_->lb->pick(PickRequest{&peer_, tried_});
+    const std::optional<std::string_view> key = hash_key();
+    r = backend_->lb->pick(PickRequest{&peer_, tried_, key});
     if (!r.server && !r.saturated && !tried_.empty())
-      r = backend_->lb->pick(PickRequest{&peer_, {}});
+      r = backend_->lb->pick(PickRequest{&peer_, {}, key});
   }
   if (r.server) {
     take_server(*r.server, true);
@@ -211,9 +225,11 @@ Session::Next Session::assign() {
 }
 
 Server* Session::preferred_server() const {
-  // As HAProxy: only for algorithms that do not derive the server from the request (source).
+  // As HAProxy: only for algorithms that do not derive the server from the request (hashes).
+  const conf::Balance b = backend_->settings.balance;
   if (!backend_->settings.prefer_last_server || !last_server_ || !tried_.empty() ||
-      backend_->settings.balance == conf::Balance::Source)
+      b == conf::Balance::Source || b == conf::Balance::Uri || b == conf::Balance::UrlParam ||
+      b == conf::Balance::Hdr)
     return nullptr;
   if (!last_server_->usable() || last_server_->full()) return nullptr;
   return proto_->holds_idle_connection(*last_server_) ? last_server_ : nullptr;
@@ -286,6 +302,7 @@ void Session::run_hand_off() {
 }
 
 void Session::take_server(Server& server, bool picked) {
+  direct_ = false;
   if (redispatch_from_) {
     if (&server != redispatch_from_) {
       ++redispatch_from_->counters.wredis;
@@ -380,7 +397,7 @@ bool Session::should_redispatch() const {
   const auto& st = backend_->settings;
   if (!st.redispatch) return false;
   if (!server_->usable() || retries_done_ == st.retries) return true;
-  return is_rr_kind(st.balance) && backend_->usable_active() > 1;
+  return !direct_ && is_rr_kind(st.balance) && backend_->usable_active() > 1;
 }
 
 void Session::connect_failed(int err, bool synchronous) {

@@ -68,6 +68,10 @@ class Session : public ListHook<ServerSessionsTag>,
   // The address the client reached (or its header's destination); found on first use.
   const SockAddr& local_address();
   bool closed() const { return phase_ == Phase::Closed; }
+  // The address the client reached (or its header's destination); found on first use.
+  const SockAddr& local_address();
+  // The number of the listener it came by in its frontend: 1, 2, ... in bind order.
+  int listener_number() const;
 
   // For the session's protocol (a frontend with one: HTTP), on the session's thread.
   Worker& worker() const { return worker_; }
@@ -84,7 +88,18 @@ class Session : public ListHook<ServerSessionsTag>,
   void want_server_output() { server_io_.want_output(); }
   // Picks a server for the next exchange, with the backend's algorithm, queue, retries and
   // redispatch; SessionProtocol::server_ready() follows, or the session closes (closing()).
-  void request_server();
+  // `wanted`: the server a persistence cookie names, taken directly when it is neither down
+  // nor in maintenance nor full (a draining one still takes it); the algorithm otherwise.
+  // `key`: what `balance uri|url_param|hdr` hashes in the request (copied); nullopt: none.
+  void request_server(Server* wanted = nullptr, std::optional<std::string_view> key = {});
+  // What the request gives `balance uri|url_param|hdr` to hash (the queue picks with it too).
+  std::optional<std::string_view> hash_key() const {
+    return key_ ? std::optional<std::string_view>(*key_) : std::nullopt;
+  }
+  // The request's unique-id-format id, for a PROXY v2 header's unique-id TLV.
+  void set_unique_id(std::string_view id) { unique_id_ = id; }
+  // The exchange's server is the `wanted` one (and no redispatch left it).
+  bool direct() const { return direct_; }
   // The exchange is over: the server's slot is given back (a queued session may take it) and
   // its connection handed to the caller, to keep for reuse or to close.
   Fd end_exchange();
@@ -234,6 +249,13 @@ class Session : public ListHook<ServerSessionsTag>,
   bool on_backend_ = false;  // counted in backend_.beconn (state lock)
   bool reused_ = false;      // the server connection came from the protocol's idle ones
   bool fresh_only_ = false;  // the next connect must not take an idle connection (a retry)
+
+  // request_server()'s: the cookie's server until the first pick, the hash key for every pick.
+  Server* wanted_ = nullptr;
+  std::optional<std::string> key_;
+  bool direct_ = false;    // server_ is wanted_
+  std::string unique_id_;  // the request's, for the PROXY v2 unique-id TLV
+
   std::atomic<Phase> phase_{Phase::New};  // read by other threads while queued
   bool kill_requested_ = false;           // under the state lock
   Flow c2s_;

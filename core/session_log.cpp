@@ -29,7 +29,7 @@ std::string accept_date(int64_t wall_us) {
 }
 
 // The number of `listener` in its frontend: 1, 2, ... in bind order.
-int listener_number(const Frontend& frontend, const Listener& listener) {
+int number_in_frontend(const Frontend& frontend, const Listener& listener) {
   int n = 1;
   for (const auto& l : frontend.listeners) {
     if (l.get() == &listener) break;
@@ -73,6 +73,10 @@ int64_t span(Millis from, Millis to) {
 
 }  // namespace
 
+int Session::listener_number() const {
+  return number_in_frontend(frontend_, listener_);
+}
+
 Session::Timings Session::timings() const {
   const Millis now = worker_.loop.now();
   // Tw: the time in the queue, up to the connect, or up to now for a session that never left
@@ -95,7 +99,7 @@ void Session::record_times() {
 
 std::string Session::embryonic_log_line(const char* why) const {
   // HAProxy names the listener by its number in the frontend when it has no name.
-  const int number = listener_number(frontend_, listener_);
+  const int number = number_in_frontend(frontend_, listener_);
   const std::string bind = listener_.name.empty() ? std::to_string(number) : listener_.name;
   return client_text(peer_, number) + " [" + accept_date(accept_wall_us_) + "] " + frontend_.name +
          "/" + bind + ": " + why;
@@ -107,7 +111,7 @@ std::string Session::log_line() const {
   char line[1024];
   std::snprintf(
       line, sizeof(line), "%s [%s] %s %s/%s %lld/%lld/%lld %llu %c%c %u/%u/%u/%u/%s%d %u/%u",
-      client_text(peer_, listener_number(frontend_, listener_)).c_str(),
+      client_text(peer_, number_in_frontend(frontend_, listener_)).c_str(),
       accept_date(accept_wall_us_).c_str(), frontend_.name.c_str(), backend_->name.c_str(),
       server_ ? server_->name.c_str() : "<NOSRV>", static_cast<long long>(t.tw),
       static_cast<long long>(t.tc), static_cast<long long>(t.tt),
@@ -138,7 +142,7 @@ std::string Session::transaction_line(const TransactionLog& t) const {
   char line[512];
   if (!frontend_.settings.httplog) {  // option tcplog: the transaction as a TCP session
     std::snprintf(line, sizeof line, "%s [%s] %s %s/%s %lld/%lld/%lld %llu %c%c %s",
-                  client_text(peer_, listener_number(frontend_, listener_)).c_str(),
+                  client_text(peer_, number_in_frontend(frontend_, listener_)).c_str(),
                   accept_date(t.start_wall_us).c_str(), frontend_.name.c_str(), be.c_str(), srv,
                   static_cast<long long>(tw), static_cast<long long>(tc),
                   static_cast<long long>((now - t.start).count()),
@@ -147,13 +151,14 @@ std::string Session::transaction_line(const TransactionLog& t) const {
   }
   const Millis request_start = t.start + Millis(t.idle_ms);
   std::snprintf(line, sizeof line,
-                "%s [%s] %s %s/%s %lld/%lld/%lld/%lld/%lld %d %llu - - %c%c-- %s ",
-                client_text(peer_, listener_number(frontend_, listener_)).c_str(),
+                "%s [%s] %s %s/%s %lld/%lld/%lld/%lld/%lld %d %llu - - %c%c%c%c %s ",
+                client_text(peer_, number_in_frontend(frontend_, listener_)).c_str(),
                 accept_date(t.start_wall_us + t.idle_ms * 1000).c_str(), frontend_.name.c_str(),
                 be.c_str(), srv, static_cast<long long>(t.head_ms), static_cast<long long>(tw),
                 static_cast<long long>(tc), static_cast<long long>(t.response_ms),
                 static_cast<long long>((now - request_start).count()), t.status,
-                static_cast<unsigned long long>(t.bytes_out), t.who, t.phase, counts);
+                static_cast<unsigned long long>(t.bytes_out), t.who, t.phase, t.cookie_request,
+                t.cookie_response, counts);
   return line + quoted_request(t.request_line);
 }
 

@@ -79,7 +79,7 @@ bool Session::send_proxy_header(int& err) {
 
 std::string Session::proxy_header(const Server& server) {
   const auto creds = server.proxy.peer_creds ? peer_creds() : std::nullopt;
-  return pp::encode(server.proxy, peer_, local_address(), creds);
+  return pp::encode(server.proxy, peer_, local_address(), creds, unique_id_);
 }
 
 const SockAddr& Session::local_address() {

@@ -27,6 +27,8 @@ struct TransactionLog {
   bool routed = false;       // the request was read and given to the backend
   Server* server = nullptr;  // the server that took it, if any
   char who = '-', phase = '-';
+  // The persistence cookie's characters of the termination state ('-': no `cookie` in use).
+  char cookie_request = '-', cookie_response = '-';
 };
 
 }  // namespace ferry::core

@@ -12,6 +12,15 @@ namespace ferry::http {
 
 bool iequals(std::string_view a, std::string_view b);
 
+// `s` without its leading and trailing spaces and tabs (RFC 9110's optional whitespace).
+inline std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
 // Calls fn(element) for each non-empty element of a comma-separated field value, trimmed.
 template <typename Fn>
 void for_each_element(std::string_view value, Fn&& fn) {
@@ -19,11 +28,7 @@ void for_each_element(std::string_view value, Fn&& fn) {
   while (pos <= value.size()) {
     size_t comma = value.find(',', pos);
     if (comma == std::string_view::npos) comma = value.size();
-    std::string_view e = value.substr(pos, comma - pos);
-    while (!e.empty() && (e.front() == ' ' || e.front() == '\t'))
-      e.remove_prefix(1);
-    while (!e.empty() && (e.back() == ' ' || e.back() == '\t'))
-      e.remove_suffix(1);
+    const std::string_view e = trim_ows(value.substr(pos, comma - pos));
     if (!e.empty()) fn(e);
     pos = comma + 1;
   }

@@ -3,14 +3,19 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <ctime>
 
 #include "core/backend.hpp"
 #include "core/engine.hpp"
 #include "core/frontend.hpp"
+#include "http/balance_key.hpp"
 #include "http/cgi_head.hpp"
 #include "http/error_reply.hpp"
 #include "http/frontend_rules.hpp"
 #include "http/head_writer.hpp"
+#include "http/unique_id.hpp"
 
 namespace ferry::http {
 
@@ -183,8 +188,13 @@ void HttpConnection::request_ready() {
   timer_.stop();
   head_timer_ = false;
   if (routing_ && routing_->rules) route_request();
+  // The persistence of the request's backend (use_backend may change it between requests).
+  sticky_.reset();
+  if (const auto& cookie = session_.backend().settings.cookie) sticky_.emplace(*cookie);
   const auto local = local_kind();
   session_.count_request(!request_.is_connect() && !local, request_.is_connect());
+  const uint64_t number = session_.worker().engine.requests.fetch_add(1, std::memory_order_relaxed);
+  if (!settings_->unique_id_format.empty()) add_unique_id(number);
   if (request_.is_connect())
     return refuse(400, "CONNECT is not supported: ferry does not tunnel to arbitrary hosts", 'P',
                   'R');
@@ -198,7 +208,29 @@ void HttpConnection::request_ready() {
     return answer_locally();
   }
   state_ = State::WaitServer;
-  session_.request_server();  // server_ready() or no_server() follow, maybe at once
+  core::Server* wanted =
+      sticky_ ? sticky_->on_request(request_, session_.backend().servers, std::time(nullptr))
+              : nullptr;
+  const core::BackendSettings& be = session_.backend().settings;
+  // server_ready() or no_server() follow, maybe at once
+  session_.request_server(wanted, balance_key(be.balance, be.hash, request_));
+}
+
+void HttpConnection::add_unique_id(uint64_t request_number) {
+  UniqueIdInputs in;
+  in.client = &session_.peer();
+  in.local = &session_.local_address();
+  in.listener_number = session_.listener_number();
+  in.accept_secs = session_.accept_wall_us() / 1000000;
+  in.request_number = request_number;
+  in.pid = static_cast<int>(::getpid());
+  in.frontend = session_.frontend().name;
+  in.hostname = settings_->hostname;
+  unique_id_ = make_unique_id(settings_->unique_id_format, in);
+  session_.set_unique_id(unique_id_);
+  // As HAProxy: added after the request's fields, even one of the same name.
+  if (!settings_->unique_id_header.empty())
+    request_.headers.push_back({settings_->unique_id_header, unique_id_});
 }
 
 void HttpConnection::route_request() {
@@ -230,6 +262,7 @@ void HttpConnection::server_ready() {
     answer_ = fcgi::AnswerRecords();
     s2c_.unwrap_from(&answer_);
   }
+  if (sticky_) sticky_->server_chosen(session_.direct());
   if (std::exchange(retrying_, false)) {
     c2s_.resend(*replay_);
   } else {
@@ -422,6 +455,8 @@ void HttpConnection::response_head_ready() {
   reuse_server_ = settings_->conn_mode == ConnMode::KeepAlive &&
                   (fcgi_ ? settings_->fcgi->keep_conn
                          : response_.keep_alive() && response_.framing != Framing::UntilClose);
+  if (sticky_)
+    sticky_->on_response(response_, *session_.server(), session_.direct(), std::time(nullptr));
   std::string head;
   write_response_head(response_, request_, {.close_client = close_client_}, head);
   s2c_.begin_body(response_.size, std::move(head), response_.framing, response_.content_length,
@@ -605,6 +640,10 @@ void HttpConnection::log_transaction(char who, char phase, core::Server* server)
   txn_.phase = phase;
   txn_.server = server;
   txn_.bytes_out = session_.bytes_out() - txn_bytes_out_;
+  if (sticky_ && txn_.routed) {
+    txn_.cookie_request = sticky_->request_flag();
+    txn_.cookie_response = sticky_->response_flag();
+  }
   session_.log_transaction(txn_);
 }
 

@@ -28,6 +28,7 @@
 #include "http/h1_head.hpp"
 #include "http/idle_pool.hpp"
 #include "http/message_flow.hpp"
+#include "http/sticky_cookie.hpp"
 
 namespace ferry::http {
 
@@ -53,6 +54,10 @@ struct HttpSettings {
   conf::RetryOn retry_on;                         // the backend's retry-on
   core::LocalRoutes local;                        // what the frontend answers itself
   std::optional<fcgi::App> fcgi;                  // the backend's fcgi-app, for proto fcgi servers
+  // unique-id-format and unique-id-header (the frontend's), and the host name for its %H.
+  std::vector<conf::UniqueIdPiece> unique_id_format;
+  std::string unique_id_header;
+  std::string hostname;
 
   // The errorfile reply for `status`, or nullptr (ferry's own reply then).
   const Reply* errorfile(int status) const {
@@ -100,6 +105,8 @@ class HttpConnection final : public core::SessionProtocol {
   void request_ready();
   // use_backend: the request's backend, and the settings that go with it.
   void route_request();
+  // unique-id-format: the request's id, sent in unique-id-header when there is one.
+  void add_unique_id(uint64_t request_number);
   void forward_request_head();  // the request's head, rewritten, and its body follow
   // Answers `status` itself, logs why and the transaction (`who``phase`), then waits for the
   // next request when the client connection stays open (see send_error), else ends the session.
@@ -190,6 +197,10 @@ class HttpConnection final : public core::SessionProtocol {
   bool fcgi_ = false;           // this exchange speaks FastCGI (a `proto fcgi` server)
   fcgi::AnswerRecords answer_;  // its answer's records
   std::string cgi_error_;       // why its CGI head was refused
+
+  // The backend's cookie persistence, if it has one.
+  std::optional<StickyCookie> sticky_;
+  std::string unique_id_;  // the request's unique-id-format id, which its head points to
   core::TimerWatcher<HttpConnection, &HttpConnection::on_timer> timer_;
 };
 

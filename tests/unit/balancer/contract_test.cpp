@@ -67,9 +67,9 @@ TEST_CASE("every algorithm: tried servers are never picked again") {
     auto lb = f.make(algo);
     std::vector<core::Server*> tried{&f[0], &f[2]};
     for (int i = 0; i < 20; ++i)
-      CHECK(connect(*lb, false, {nullptr, tried}) == &f[1]);
+      CHECK(connect(*lb, false, {nullptr, tried, {}}) == &f[1]);
     tried.push_back(&f[1]);
-    core::PickResult r = lb->pick({nullptr, tried});
+    core::PickResult r = lb->pick({nullptr, tried, {}});
     CHECK(r.server == nullptr);
     CHECK_FALSE(r.saturated);
   }
@@ -91,13 +91,13 @@ TEST_CASE("every algorithm: full servers are skipped, saturated when only full o
     CHECK(r.saturated);
 
     std::vector<core::Server*> tried{&f[0]};
-    r = lb->pick({nullptr, tried});  // b2 untried but full
+    r = lb->pick({nullptr, tried, {}});  // b2 untried but full
     CHECK(r.saturated);
 
     release(*lb, f[1]);
     CHECK(connect(*lb, true) == &f[1]);
     release(*lb, f[1]);
-    r = lb->pick({nullptr, tried});
+    r = lb->pick({nullptr, tried, {}});
     CHECK(r.server == &f[1]);
   }
 }
@@ -185,7 +185,7 @@ TEST_CASE("every algorithm: backup tier sequences observed on haproxy 2.6.12") {
     f.add(1, true);
     auto lb = f.make(row.algo, row.allbackups);
     core::SockAddr client = ipv4("127.0.0.1");
-    core::PickRequest req{&client, {}};
+    core::PickRequest req{&client, {}, {}};
     auto maint = [&](size_t i, bool on) {
       f[i].admin_flags = on ? core::admin::kForcedMaint : 0;
       lb->updated(f[i]);

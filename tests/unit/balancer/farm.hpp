@@ -44,8 +44,9 @@ struct Farm {
     return out;
   }
   std::unique_ptr<core::LoadBalancer> make(conf::Balance algo, bool allbackups = false,
-                                           uint64_t seed = 1) const {
-    return make_balancer(algo, servers(), allbackups, seed);
+                                           uint64_t seed = 1,
+                                           const conf::HashConf& hash = {}) const {
+    return make_balancer(algo, hash, servers(), allbackups, seed);
   }
 };
 

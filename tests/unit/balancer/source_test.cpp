@@ -10,7 +10,7 @@ using conf::Balance;
 
 core::Server* from(core::LoadBalancer& lb, const core::SockAddr& client,
                    std::span<core::Server* const> tried = {}) {
-  return lb.pick(core::PickRequest{&client, tried}).server;
+  return lb.pick(core::PickRequest{&client, tried, {}}).server;
 }
 
 TEST_CASE("source: hash of IPv4 and IPv6 addresses") {
@@ -51,7 +51,7 @@ TEST_CASE("source: clients without an IP get round robin over the map") {
   f.weights({1, 1});
   auto lb = f.make(Balance::Source);
   core::SockAddr local = unix_path();
-  CHECK(sequence(*lb, 4, false, core::PickRequest{&local, {}}) == "b1 b2 b1 b2");
+  CHECK(sequence(*lb, 4, false, core::PickRequest{&local, {}, {}}) == "b1 b2 b1 b2");
   CHECK(sequence(*lb, 4) == "b1 b2 b1 b2");  // no address at all
 }
 
@@ -86,7 +86,7 @@ TEST_CASE("source: a tried or full hashed server passes to the next one in the m
   take(*lb, f[0]);
   CHECK(from(*lb, client) == &f[1]);
   take(*lb, f[1]);
-  core::PickResult r = lb->pick(core::PickRequest{&client, {}});
+  core::PickResult r = lb->pick(core::PickRequest{&client, {}, {}});
   CHECK(r.server == nullptr);
   CHECK(r.saturated);
 }

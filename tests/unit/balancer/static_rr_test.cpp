@@ -79,7 +79,7 @@ TEST_CASE("static-rr: a full or tried server is passed over") {
   CHECK(connect(*lb, true) == &f[0]);
   CHECK(sequence(*lb, 4) == "b2 b3 b2 b3");
   std::vector<core::Server*> tried{&f[1]};
-  core::PickRequest req{nullptr, tried};
+  core::PickRequest req{nullptr, tried, {}};
   CHECK(sequence(*lb, 3, false, req) == "b3 b3 b3");
 }
 

@@ -80,19 +80,27 @@ TEST_CASE("proxy: every balance algorithm") {
 TEST_CASE("proxy: balance errors") {
   CHECK(diags(kTimeouts + R"(backend b
   balance fastest
-  balance uri
-  balance hdr(host)
+  balance rdp-cookie
+  balance hdr(host
   balance source extra
+  balance uri path-only
   server s /s.sock
 )") == V{
            "t.cfg:6: error: backend 'b': balance only supports 'roundrobin', 'static-rr', "
-           "'leastconn', 'first', 'source' and 'random' options (got 'fastest')",
-           "t.cfg:7: error: backend 'b': 'balance uri' is not supported by ferry yet; use 'source' "
-           "to keep a client on one server",
-           "t.cfg:8: error: backend 'b': 'balance hdr(host)' is not supported by ferry yet; use "
-           "'source' to keep a client on one server",
+           "'leastconn', 'first', 'source', 'random', 'uri', 'url_param' and 'hdr(name)' options "
+           "(got 'fastest')",
+           "t.cfg:7: error: backend 'b': 'balance rdp-cookie' is not supported by ferry; use "
+           "'uri', 'url_param', 'hdr(name)' or 'source'",
+           "t.cfg:8: error: backend 'b': 'balance hdr(name)' requires a header field name in "
+           "parentheses.",
            "t.cfg:9: error: backend 'b': 'balance source' takes no further argument (got 'extra')",
+           "t.cfg:10: error: backend 'b': 'balance uri' only accepts parameters 'len N', 'depth N' "
+           "and 'whole' (got 'path-only'; ferry has no 'path-only')",
        });
+  // A layer 7 hash in mode tcp: round robin, with HAProxy's warning.
+  CHECK(diags(kTimeouts + "backend b\n  balance uri\n  server s /s.sock\n") ==
+        V{"t.cfg:5: warning: Layer 7 hash not possible for backend 'b' (needs 'mode http'). "
+          "Falling back to round robin."});
 }
 
 TEST_CASE("proxy: mode") {

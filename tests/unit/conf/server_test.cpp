@@ -180,18 +180,18 @@ TEST_CASE("server: PROXY protocol options from default-server and the server lin
   CHECK(server(r, "b", 3).proxy_protocol.crc32c);
 }
 
-TEST_CASE("server: proxy-v2-options that need TLS or unique-id-format are refused") {
+TEST_CASE("server: proxy-v2-options that need TLS are refused and unique-id is taken") {
   CHECK(diags(kMinimal + R"(  server a /a.sock send-proxy-v2 proxy-v2-options crc32c,authority
-  server c /c.sock send-proxy-v2 proxy-v2-options unique-id
   server d /d.sock send-proxy-v2 proxy-v2-options crc32
 )") == V{
            "t.cfg:10: error: server 'b/a': proxy-v2-options 'authority' describes a TLS "
            "connection, which ferry does not terminate; remove it",
-           "t.cfg:11: error: server 'b/c': proxy-v2-options 'unique-id' needs "
-           "'unique-id-format', which ferry does not support; remove it",
-           "t.cfg:12: error: server 'b/d': unknown proxy-v2-options 'crc32'; ferry takes "
-           "'crc32c' and 'peer-creds'; did you mean 'crc32c'?",
+           "t.cfg:11: error: server 'b/d': unknown proxy-v2-options 'crc32'; ferry takes "
+           "'crc32c', 'unique-id' and 'peer-creds'; did you mean 'crc32c'?",
        });
+  const auto r = load(kMinimal + "  server c /c.sock send-proxy-v2 proxy-v2-options unique-id\n");
+  CHECK(lines(r) == V{});
+  CHECK(server(r, "b", 1).proxy_protocol.unique_id);
 }
 
 TEST_CASE("as people write them: uid, gid and mode on a server line are ignored with a warning") {

@@ -77,6 +77,13 @@ TEST_CASE("v2 crc32c TLV: the checksum HAProxy 2.6 computes") {
   std::string zeroed = haproxy;
   std::memset(zeroed.data() + 31, 0, 4);
   CHECK(pp::crc32c(zeroed) == 0x0c52ebc9u);
+  // proxy-v2-options crc32c,unique-id with the request id "abc123": HAProxy's bytes exactly.
+  const pp::SendOptions with_id{.version = 2, .crc32c = true, .unique_id = true};
+  CHECK(pp::encode(with_id, inet("127.0.0.1", 37930), inet("127.0.0.1", 19403), std::nullopt,
+                   "abc123") == haproxy);
+  // No id (no unique-id-format): no TLV.
+  CHECK(pp::encode(with_id, inet("127.0.0.1", 37930), inet("127.0.0.1", 19403), std::nullopt)
+            .size() == 16 + 12 + 7);
   const pp::SendOptions opts{.version = 2, .crc32c = true};
   const std::string mine =
       pp::encode(opts, inet("127.0.0.1", 37930), inet("127.0.0.1", 19403), std::nullopt);
