@@ -63,7 +63,10 @@ for arg in sys.argv[1:]:
 threading.Event().wait()
 )";
 
+// One thread: HAProxy's threads send their log lines in the order they finish, not the
+// requests'.
 constexpr const char* kConfig = R"(global
+    nbthread 1
     log {LOG} format raw local0
     stats socket {DIR}/{WHO}-admin.sock level admin
 defaults
@@ -268,7 +271,9 @@ std::vector<std::string> states(DatagramReceiver& log, size_t n) {
     const std::string d = log.receive(deadline);
     if (d.empty()) break;
     std::smatch m;
-    if (std::regex_search(d, m, state)) out.push_back(m[1]);
+    // (HAProxy logs the readiness probe's empty connection as "<BADREQ>", perhaps late.)
+    if (d.find("<BADREQ>") == std::string::npos && std::regex_search(d, m, state))
+      out.push_back(m[1]);
   }
   return out;
 }
@@ -337,7 +342,11 @@ TEST_CASE("cookie persistence and hash balancing as HAProxy 2.6 on the same conf
     INFO("cookie exchange " << i);
     CHECK(f.cookies[i].text() == h.cookies[i].text());
   }
-  CHECK(f.cookie_states == h.cookie_states);
+  REQUIRE(f.cookie_states.size() == h.cookie_states.size());
+  for (size_t i = 0; i < f.cookie_states.size(); ++i) {
+    INFO("log line " << i);
+    CHECK(f.cookie_states[i] == h.cookie_states[i]);
+  }
   REQUIRE(f.hashes.size() == h.hashes.size());
   for (size_t i = 0; i < f.hashes.size(); ++i) {
     INFO("hash exchange " << i);
