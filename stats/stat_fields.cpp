@@ -241,6 +241,11 @@ Value be_lastsess(const RowContext& c) {
 Value be_algo(const RowContext& c) {
   return c.privileged ? Value::str(std::string(algo_name(be(c)))) : Value{};
 }
+// The persistence cookie's name, as HAProxy shows it to operators and admins.
+Value be_cookie(const RowContext& c) {
+  const auto& cookie = be(c).settings.cookie;
+  return c.privileged && cookie ? Value::str(cookie->name) : Value{};
+}
 Value be_uweight(const RowContext& c) {
   return Value::num(sum_in_use(be(c), [](const core::Server& s) { return s.uweight; }));
 }
@@ -355,6 +360,9 @@ Value sv_check_health(const RowContext& c) {
 }
 Value sv_addr(const RowContext& c) {
   return c.privileged ? Value::str(sv(c).addr_text) : Value{};
+}
+Value sv_cookie(const RowContext& c) {
+  return c.privileged && !sv(c).cookie.empty() ? Value::str(sv(c).cookie) : Value{};
 }
 // HAProxy 2.6 in TCP mode (observed): 1 from the first connection made to the server, by a
 // session (even a failed attempt) or a health check, and 1 however many are open at once.
@@ -526,7 +534,7 @@ constexpr std::array<FieldDef, kFieldCount> kFields{{
     {"agent_fall", U32, kCGS, "Agent fall", nullptr, nullptr, nullptr},
     {"agent_health", U32, kCGS, "Agent health counter", nullptr, nullptr, nullptr},
     {"addr", STR, kCGS, "Server address (ip:port, or unix)", nullptr, nullptr, sv_addr},
-    {"cookie", STR, kCNS, "Persistence cookie", nullptr, nullptr, nullptr},
+    {"cookie", STR, kCNS, "Persistence cookie", nullptr, be_cookie, sv_cookie},
     {"mode", STR, kCGS, "Proxy mode", fe_mode, be_mode, be_mode},
     {"algo", STR, kCGS, "Balancing algorithm", nullptr, be_algo, nullptr},
     {"conn_rate", U32, kMRP, "Connections accepted over the last second", fe_conn_rate, nullptr,

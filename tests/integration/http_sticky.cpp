@@ -5,10 +5,12 @@
 // Set-Cookie and Cache-Control fields the client got (the cookie dates masked: they depend on
 // the second), and the cookie characters of the httplog termination state. A drained server
 // keeps its cookie holders and takes no new client; one in maintenance loses them. The request
-// id of unique-id-format has the same form in both.
+// id of unique-id-format has the same form in both, and `show stat` the same cookie column.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -278,9 +280,29 @@ std::vector<std::string> states(DatagramReceiver& log, size_t n) {
   return out;
 }
 
+// `pxname/svname=cookie` of every `show stat` row: the cookie column.
+std::vector<std::string> cookie_column(const AdminTarget& admin) {
+  std::vector<std::string> out;
+  std::istringstream lines(admin_query(admin, "show stat"));
+  std::string line;
+  size_t column = 0;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> f;
+    std::istringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');)
+      f.push_back(cell);
+    if (line.starts_with("# ")) {
+      column = static_cast<size_t>(std::find(f.begin(), f.end(), "cookie") - f.begin());
+    } else if (f.size() > column && column > 0) {
+      out.push_back(f[0] + "/" + f[1] + "=" + f[column]);
+    }
+  }
+  return out;
+}
+
 struct Side {
   std::vector<Seen> cookies, hashes, ids;
-  std::vector<std::string> hosts, cookie_states;
+  std::vector<std::string> hosts, cookie_states, stat_cookies;
 };
 
 Side drive(DatagramReceiver& log, const Ports& ports, const AdminTarget& admin) {
@@ -291,6 +313,7 @@ Side drive(DatagramReceiver& log, const Ports& ports, const AdminTarget& admin) 
   s.hosts = host_traffic(ports.p[7]);
   for (int i = 0; i < 2; ++i)
     s.ids.push_back(exchange(ports.p[8], get("/"), ""));
+  s.stat_cookies = cookie_column(admin);
   return s;
 }
 
@@ -353,6 +376,12 @@ TEST_CASE("cookie persistence and hash balancing as HAProxy 2.6 on the same conf
     CHECK(f.hashes[i].server == h.hashes[i].server);
   }
   CHECK(f.hosts == h.hosts);
+  // `show stat` names the cookie of each backend and server, as HAProxy.
+  CHECK(f.stat_cookies == h.stat_cookies);
+  CHECK(std::find(f.stat_cookies.begin(), f.stat_cookies.end(), "ins/s2=b2") !=
+        f.stat_cookies.end());
+  CHECK(std::find(f.stat_cookies.begin(), f.stat_cookies.end(), "pfx/BACKEND=JSESSIONID") !=
+        f.stat_cookies.end());
   // The request ids: HAProxy's form in both; each request its own number.
   static const std::regex id(
       "7F000001:[0-9A-F]{4}_7F000001:[0-9A-F]{4}_[0-9A-F]{8}_[0-9A-F]{4}:[0-9A-F]{4}");
