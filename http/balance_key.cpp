@@ -1,6 +1,7 @@
 #include "http/balance_key.hpp"
 
 #include "http/h1_fields.hpp"
+#include "http/request_target.hpp"
 
 namespace ferry::http {
 
@@ -18,18 +19,12 @@ std::string_view uri_key(const conf::HashConf& conf, std::string_view target) {
 }
 
 std::optional<std::string_view> param_key(std::string_view name, std::string_view target) {
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=')
-      return pair.substr(name.size() + 1);
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
+  std::optional<std::string_view> found;
+  for_each_url_param(target, name, '&', [&](std::string_view value) {
+    found = value;
+    return true;
+  });
+  return found;
 }
 
 // The label before the last dot; the whole value without a dot (a dot in front is no label's
