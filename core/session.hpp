@@ -65,8 +65,6 @@ class Session : public ListHook<ServerSessionsTag>,
   Server* server() const { return server_; }
   // The client: its socket's peer, or what its PROXY header said.
   const SockAddr& peer() const { return peer_; }
-  // The address the client reached (or its header's destination); found on first use.
-  const SockAddr& local_address();
   bool closed() const { return phase_ == Phase::Closed; }
   // The address the client reached (or its header's destination); found on first use.
   const SockAddr& local_address();
