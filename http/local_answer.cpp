@@ -8,6 +8,7 @@
 #include "core/frontend.hpp"
 #include "http/acl_eval.hpp"
 #include "http/http_connection.hpp"
+#include "http/status_reason.hpp"
 
 namespace ferry::http {
 
@@ -16,28 +17,9 @@ namespace {
 // Larger bodies are refused: a stats page form is a few dozen bytes.
 constexpr uint64_t kMaxLocalBody = 8192;
 
-std::string_view reason(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 303:
-      return "See Other";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 405:
-      return "Method Not Allowed";
-    default:
-      return "Error";
-  }
-}
-
 std::string head_of(const core::LocalReply& reply) {
   std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " ";
-  out.append(reason(reply.status)).append("\r\n");
+  out.append(standard_reason(reply.status)).append("\r\n");
   for (const auto& [name, value] : reply.headers)
     out.append(name).append(": ").append(value).append("\r\n");
   out.append("content-length: ").append(std::to_string(reply.body.size())).append("\r\n");
