@@ -119,6 +119,46 @@ TEST_CASE("http routing: use_backend by path and host on one keep-alive connecti
   CHECK(ferry.stop_cleanly());
 }
 
+// Cookie persistence is the request's backend's: after use_backend picks another backend on the
+// same connection, that backend's cookie (name and server values) is the one inserted.
+TEST_CASE("http routing: each backend's own sticky cookie on one keep-alive connection") {
+  TempDir dir;
+  Apps apps(dir, {"web", "api"});
+  const uint16_t port = free_tcp_port();
+  const std::string cfg =
+      "defaults\n    mode http\n    timeout connect 2s\n    timeout client 5s\n"
+      "    timeout server 5s\n"
+      "frontend fe\n    bind 127.0.0.1:" +
+      std::to_string(port) +
+      "\n    use_backend api if { path_beg /api/ }\n    default_backend web\n"
+      "backend web\n    cookie WEB insert\n    server w1 unix@" +
+      dir.file("web.sock") +
+      " cookie w1\n"
+      "backend api\n    cookie API insert httponly\n    server a1 unix@" +
+      dir.file("api.sock") + " cookie a1\n";
+  FerryProcess ferry(dir, cfg);
+  REQUIRE_MESSAGE(ferry.wait_listening_tcp(port), ferry.output());
+  ClientConn c = ClientConn::tcp(port);
+  const std::pair<const char*, const char*> cases[] = {
+      {"/", "set-cookie: WEB=w1; path=/\r\n"},
+      {"/api/x", "set-cookie: API=a1; path=/; HttpOnly\r\n"},
+      {"/again", "set-cookie: WEB=w1; path=/\r\n"},
+  };
+  for (const auto& [path, cookie] : cases) {
+    REQUIRE(c.send_all(http_get(path)));
+    const Response resp = read_response(c);
+    CHECK_MESSAGE(resp.status == 200, path);
+    std::string head = resp.head;
+    for (char& ch : head)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string want = cookie;
+    for (char& ch : want)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    CHECK_MESSAGE(head.find(want) != std::string::npos, resp.head);
+  }
+  CHECK(ferry.stop_cleanly());
+}
+
 TEST_CASE("http routing: use_backend in mode tcp picks by the client's address") {
   TempDir dir;
   NameServer local(UnixAddress::path(dir.file("local.sock")), "local");
