@@ -5,6 +5,8 @@
 // the size of its internal representation of a message, ferry the bytes on the wire; see README).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <regex>
 #include <string>
 #include <vector>
@@ -170,12 +172,29 @@ std::string joined(const std::vector<std::string>& f) {
   return s;
 }
 
+// Each side's lines in one order: the transactions of different connections may be logged in
+// either order (a UNIX client's and a TCP client's, by both programs), so they are sorted by
+// their fields (but the byte count, which differs) before they are paired.
+std::vector<std::vector<std::string>> in_order(std::vector<std::vector<std::string>> lines,
+                                               size_t bytes_field) {
+  auto key = [&](const std::vector<std::string>& f) {
+    std::vector<std::string> k = f;
+    if (bytes_field < k.size()) k.erase(k.begin() + static_cast<std::ptrdiff_t>(bytes_field));
+    return k;
+  };
+  std::stable_sort(lines.begin(), lines.end(),
+                   [&](const auto& a, const auto& b) { return key(a) < key(b); });
+  return lines;
+}
+
 void compare(const Run& run, size_t bytes_field) {
   REQUIRE(run.haproxy.size() == 13);
   REQUIRE(run.ferry.size() == run.haproxy.size());
-  for (size_t i = 0; i < run.ferry.size(); ++i) {
-    const auto& ours = run.ferry[i];
-    const auto& theirs = run.haproxy[i];
+  const auto ferry_lines = in_order(run.ferry, bytes_field);
+  const auto haproxy_lines = in_order(run.haproxy, bytes_field);
+  for (size_t i = 0; i < ferry_lines.size(); ++i) {
+    const auto& ours = ferry_lines[i];
+    const auto& theirs = haproxy_lines[i];
     INFO("ferry:   " << joined(ours));
     INFO("haproxy: " << joined(theirs));
     REQUIRE(ours.size() == theirs.size());
