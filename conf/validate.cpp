@@ -191,12 +191,6 @@ void check_fcgi_backend(const Config& config, const ProxyConf& p, std::vector<Di
                 "requests); add 'mode http'");
   }
   for (const ServerConf& s : p.servers)
-    if (s.proto_fcgi && s.check && p.probe.kind == HealthProbeConf::Kind::HttpCheck)
-      error(diags, s.pos,
-            "server '" + p.name + "/" + s.name + "' uses 'proto fcgi' and 'check' with " +
-                "'option httpchk', which ferry does not send through FastCGI yet; remove " +
-                "'option httpchk' (a connect check then takes a stopped pool out)");
-  for (const ServerConf& s : p.servers)
     if (s.proto_fcgi && p.use_fcgi_app.empty())
       error(diags, s.pos,
             "server '" + p.name + "/" + s.name + "' uses 'proto fcgi' but " + describe_proxy(p) +

@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "core/backend.hpp"
+#include "healthcheck/fcgi_check.hpp"
 #include "healthcheck/startup_stagger.hpp"
 
 namespace ferry::healthcheck {
@@ -35,7 +36,7 @@ std::unique_ptr<HealthChecks> HealthChecks::start(const conf::Config& config, co
   std::unique_ptr<HealthChecks> checks(new HealthChecks(engine));
   bool ok = true;
   for (const auto& p : config.proxies)
-    if (p.is_backend()) ok = checks->add_backend(p, errors) && ok;
+    if (p.is_backend()) ok = checks->add_backend(config, p, errors) && ok;
   if (!ok) return nullptr;
   checks->stagger_first_checks();
   engine.server_control = &checks->controller_;
@@ -43,20 +44,23 @@ std::unique_ptr<HealthChecks> HealthChecks::start(const conf::Config& config, co
   return checks;
 }
 
-bool HealthChecks::add_backend(const conf::ProxyConf& p, std::vector<std::string>& errors) {
+bool HealthChecks::add_backend(const conf::Config& config, const conf::ProxyConf& p,
+                               std::vector<std::string>& errors) {
   core::Backend* backend = engine_.find_backend(p.name);
   assert(backend != nullptr && backend->servers.size() == p.servers.size());
   if (backend == nullptr) return true;
   const bool checked =
       std::any_of(p.servers.begin(), p.servers.end(), [](const auto& s) { return s.check; });
   const Probe* probe = checked ? compile(p, errors) : nullptr;
+  const Probe* fcgi_probe = probe ? compile_fcgi(config, p, probe) : nullptr;
   const core::Millis now = engine_.loop.now();
   for (size_t i = 0; i < p.servers.size(); ++i) {
     const conf::ServerConf& sc = p.servers[i];
     auto sh = std::make_unique<ServerHealth>(engine_, *backend->servers[i], sc);
     sh->state.start(now);
     if (sc.check && probe != nullptr)
-      sh->task = std::make_unique<CheckTask>(engine_, sh->server, sh->state, *probe,
+      sh->task = std::make_unique<CheckTask>(engine_, sh->server, sh->state,
+                                             sc.proto_fcgi ? *fcgi_probe : *probe,
                                              timeouts_for(p, sc), controller_);
     controller_.add(std::move(sh));
   }
@@ -70,6 +74,15 @@ const Probe* HealthChecks::compile(const conf::ProxyConf& p, std::vector<std::st
     return nullptr;
   }
   probes_.push_back(std::move(build.probe));
+  return probes_.back().get();
+}
+
+const Probe* HealthChecks::compile_fcgi(const conf::Config& config, const conf::ProxyConf& p,
+                                        const Probe* probe) {
+  const conf::FcgiAppConf* app = config.find_fcgi_app(p.use_fcgi_app);
+  if (p.probe.kind != conf::HealthProbeConf::Kind::HttpCheck || !app) return probe;
+  HttpCheckBuild build = compile_http_check(p.probe);  // it compiled once already
+  probes_.push_back(make_fcgi_check_probe(std::move(*build.spec), *app));
   return probes_.back().get();
 }
 

@@ -1,6 +1,7 @@
 // Health checking for a whole runtime, as main() starts it: a HealthState for every server of
 // every backend (checked or not, so admin commands work on all), a check task for each server
-// with `check` using its backend's compiled probe, first checks staggered across all of them
+// with `check` using its backend's compiled probe (for `proto fcgi` servers, `option httpchk`
+// through FastCGI), first checks staggered across all of them
 // (reference 3.4), and the engine's `server_control` and `connect_observer` pointing at the one
 // ServerController. Destroying it detaches it from the engine and stops every check; destroy it
 // before the engine, with the loop not running.
@@ -31,8 +32,13 @@ class HealthChecks {
 
  private:
   explicit HealthChecks(core::Engine& engine);
-  bool add_backend(const conf::ProxyConf& proxy, std::vector<std::string>& errors);
+  bool add_backend(const conf::Config& config, const conf::ProxyConf& proxy,
+                   std::vector<std::string>& errors);
   const Probe* compile(const conf::ProxyConf& proxy, std::vector<std::string>& errors);
+  // The probe of the backend's `proto fcgi` servers: `option httpchk` through FastCGI, else
+  // `probe` (the others' probe).
+  const Probe* compile_fcgi(const conf::Config& config, const conf::ProxyConf& proxy,
+                            const Probe* probe);
   void stagger_first_checks();
 
   core::Engine& engine_;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "conf/number.hpp"
+#include "healthcheck/fcgi_check.hpp"
 #include "healthcheck/http_response.hpp"
 
 namespace ferry::healthcheck {
@@ -147,7 +148,8 @@ class HttpCheckRun final : public ProbeRun {
   }
 
   ProbeAction received(std::string_view data, bool closed) override {
-    auto verdict = judge_http_response(spec_, data, closed);
+    auto verdict = spec_.fcgi ? judge_fcgi_answer(spec_, data, closed)
+                              : judge_http_response(spec_, data, closed);
     if (!verdict) return {ProbeAction::Kind::Receive, "", {}};
     return {ProbeAction::Kind::Finish, "", std::move(*verdict)};
   }

@@ -35,6 +35,7 @@ struct HttpCheckSpec {
   std::string request;
   bool head_request = false;  // the answer carries no body
   HttpExpect expect;
+  bool fcgi = false;  // `request` is FastCGI records, the answer too (fcgi_check.hpp)
 };
 
 struct HttpCheckBuild {

@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/admin_client.hpp"
@@ -48,11 +50,16 @@ posix_kill(getmypid(), 9);
 )"},
 };
 
-// One php-fpm master with a pool per name, each listening on DIR/<name>.sock.
+// One php-fpm master with a pool per name, each listening on DIR/<name>.sock. Masters of
+// different pools may run side by side in one directory (each has its own conf and log).
 class Fpm {
  public:
-  Fpm(const TempDir& dir, const std::vector<std::string>& pools) {
-    std::string conf = "[global]\nerror_log = " + dir.file("fpm.log") + "\ndaemonize = no\n";
+  Fpm(const TempDir& dir, const std::vector<std::string>& pools) : dir_(dir), pools_(pools) {
+    std::string id;
+    for (const std::string& p : pools)
+      id += p;
+    std::string conf = "[global]\nerror_log = " + dir.file("fpm-" + id + ".log") +
+                       "\ndaemonize = no\npid = " + dir.file("fpm-" + id + ".pid") + "\n";
     for (const std::string& p : pools)
       conf += "[" + p + "]\nlisten = " + dir.file(p + ".sock") +
               "\npm = static\npm.max_children = 4\nping.path = /ping\nenv[POOL] = " + p +
@@ -60,17 +67,33 @@ class Fpm {
     ::mkdir(dir.file("www").c_str(), 0755);
     for (const auto& [name, text] : kApp)
       dir.write_file(std::string("www/") + name, text);
-    std::vector<std::string> argv = {find_program("php-fpm8.2"),       "-F", "-y",
-                                     dir.write_file("fpm.conf", conf), "-p", dir.path()};
-    if (::geteuid() == 0) argv.push_back("-R");  // as root, its workers run as root too
-    program_ = std::make_unique<Program>(dir, "php-fpm", ProgramSpec{argv, "", {}});
-    for (const std::string& p : pools)
-      REQUIRE_MESSAGE(
-          poll_until([&] { return ClientConn::unix_socket(dir.file(p + ".sock")).ok(); }, 10s),
-          (program_->err() + read_file(dir.file("fpm.log"))));
+    argv_ = {find_program("php-fpm8.2"),
+             "-F",
+             "-y",
+             dir.write_file("fpm-" + id + ".conf", conf),
+             "-p",
+             dir.path()};
+    if (::geteuid() == 0) argv_.push_back("-R");  // as root, its workers run as root too
+    log_ = dir.file("fpm-" + id + ".log");
+    start();
   }
 
+  // Starts the master (again) and waits until every pool accepts connections.
+  void start() {
+    program_ = std::make_unique<Program>(dir_, "php-fpm", ProgramSpec{argv_, "", {}});
+    for (const std::string& p : pools_)
+      REQUIRE_MESSAGE(
+          poll_until([&] { return ClientConn::unix_socket(dir_.file(p + ".sock")).ok(); }, 10s),
+          (program_->err() + read_file(log_)));
+  }
+  // Stops the master and its workers (FPM removes its sockets).
+  void stop() { program_.reset(); }
+
  private:
+  const TempDir& dir_;
+  std::vector<std::string> pools_;
+  std::vector<std::string> argv_;
+  std::string log_;
   std::unique_ptr<Program> program_;
 };
 
@@ -349,6 +372,91 @@ TEST_CASE("fcgi php-fpm: missing sockets slow scripts and killed workers") {
   REQUIRE(lonely.wait_listening_tcp(port2));
   CHECK(get(port2, "/index.php").status == 503);
   CHECK(lonely.stop_cleanly());
+}
+
+// Requests to ferry from a thread, counted, until stopped: none may fail.
+class Load {
+ public:
+  explicit Load(uint16_t port)
+      : thread_([this, port] {
+          while (!stop_) {
+            const HttpResponse r = get(port, "/index.php");
+            ++(r.status == 200 && r.complete && r.body.rfind("index of ", 0) == 0 ? ok_ : failed_);
+          }
+        }) {}
+  // Stops it; returns how many requests failed ("N of M").
+  std::string finish() {
+    stop_ = true;
+    thread_.join();
+    return std::to_string(failed_) + " of " + std::to_string(ok_ + failed_);
+  }
+  int ok() const { return ok_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<int> ok_{0}, failed_{0};
+  std::thread thread_;
+};
+
+ProgramResult ferryctl(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = args;
+  argv.insert(argv.begin(), ferryctl_binary());
+  return run_program(ProgramSpec{argv, "", {{"FERRY_SOCKET", ""}}}, 15s);
+}
+
+TEST_CASE("fcgi php-fpm: option httpchk checks through FastCGI and a pool drains without a loss") {
+  REQUIRE_MESSAGE(have_php_fpm(), "php8.2-fpm is not installed (scripts/packages.sh)");
+  TempDir dir;
+  Fpm a(dir, {"a"}), b(dir, {"b"});
+  const uint16_t port = free_tcp_port();
+  // FPM's ping.path answers "pong"; a second backend expects what it never answers.
+  std::string servers = "  option httpchk GET /ping\n  http-check expect string pong\n";
+  for (const char* p : {"a", "b"})
+    servers += "  server " + std::string(p) + " " + dir.file(std::string(p) + ".sock") +
+               " proto fcgi check inter 100 fall 2 rise 2\n";
+  servers += "backend wrong\n  use-fcgi-app php\n  option httpchk GET /ping\n" +
+             std::string("  http-check expect status 204\n  server a ") + dir.file("a.sock") +
+             " proto fcgi check inter 100 fall 1\n";
+  FerryProcess ferry(dir, config(dir, port, servers));
+  REQUIRE(ferry.wait_listening_tcp(port));
+  const AdminTarget admin = AdminTarget::unix_socket(dir.file("admin.sock"));
+  const auto checked = [&](const char* be, const char* sv, const char* status) {
+    return poll_until([&] { return stat_cell(admin, be, sv, "check_status") == status; }, 5s);
+  };
+  CHECK(checked("php", "a", "L7OK"));
+  CHECK(checked("php", "b", "L7OK"));
+  CHECK(checked("wrong", "a", "L7STS"));
+  CHECK(stat_cell(admin, "wrong", "a", "check_code") == "200");
+  CHECK(wait_server_status(admin, "wrong", "a", "DOWN"));
+
+  // Pool b stops: its checks take it out, every request goes to a; it starts again: back in.
+  b.stop();
+  CHECK(wait_server_status(admin, "php", "b", "DOWN"));
+  CHECK(stat_cell(admin, "php", "b", "check_status") == "SOCKERR");  // no socket file, as HAProxy
+  for (int i = 0; i < 4; ++i)
+    CHECK(get(port, "/index.php").body == "index of a\n");
+  b.start();
+  CHECK(wait_server_status(admin, "php", "b", "UP"));
+  CHECK(stat_cell(admin, "php", "b", "check_status") == "L7OK");
+
+  // Under load: b drained (ferryctl disable --wait), its FPM restarted, b enabled again.
+  Load load(port);
+  const std::string sock = dir.file("admin.sock");
+  ProgramResult r = ferryctl({"-s", sock, "disable", "php/b", "--wait", "10s"});
+  CHECK_MESSAGE(r.status.exited, r.describe());
+  CHECK_MESSAGE(r.status.code == 0, r.describe());
+  b.stop();
+  b.start();
+  r = ferryctl({"-s", sock, "enable", "php/b"});
+  CHECK_MESSAGE(r.status.code == 0, r.describe());
+  CHECK(wait_server_status(admin, "php", "b", "UP"));
+  // b serves again: its session total moves.
+  const std::string before = stat_cell(admin, "php", "b", "stot");
+  CHECK(poll_until([&] { return stat_cell(admin, "php", "b", "stot") != before; }, 5s));
+  const std::string failed = load.finish();
+  CHECK(failed.rfind("0 of ", 0) == 0);
+  MESSAGE("requests while b was drained and restarted: " << failed);
+  CHECK(ferry.stop_cleanly());
 }
 
 }  // namespace

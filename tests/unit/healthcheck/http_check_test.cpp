@@ -26,12 +26,6 @@ std::optional<CheckResult> judge(const conf::HealthProbeConf& c, std::string_vie
   return judge_http_response(*b.spec, data, closed);
 }
 
-void expect(const std::optional<CheckResult>& r, CheckStatus status, int code,
-            const std::string& text) {
-  REQUIRE(r.has_value());
-  check_result(*r, status, text, code);
-}
-
 }  // namespace
 
 TEST_CASE("request: HTTP/1.0 by default, bare") {

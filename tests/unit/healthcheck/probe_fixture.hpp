@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,13 @@ inline void check_result(const CheckResult& r, CheckStatus status, const std::st
   CHECK(r.status == status);
   CHECK(r.text == text);
   CHECK(r.code == code);
+}
+
+// A verdict (of an HTTP or FastCGI check's judge) is there and is this one.
+inline void expect(const std::optional<CheckResult>& r, CheckStatus status, int code,
+                   const std::string& text) {
+  REQUIRE(r.has_value());
+  check_result(*r, status, text, code);
 }
 
 }  // namespace ferry::healthcheck::test
