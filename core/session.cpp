@@ -491,15 +491,16 @@ void Session::resume() {
   if (phase_ == Phase::Relaying) relay();
 }
 
-void Session::count_request(bool routed, bool bad) {
+void Session::count_request(RequestFate fate) {
   const Millis now = worker_.loop.now();
   auto lk = engine_.lock_state();
   frontend_.counters.http.count_request(now);
-  if (bad)
+  if (fate == RequestFate::Invalid)
     ++frontend_.counters.ereq;
   else
     ++engine_.cum_req;
-  if (routed) backend_->counters.http.count_request(now);
+  if (fate == RequestFate::Routed) backend_->counters.http.count_request(now);
+  if (fate == RequestFate::Intercepted) frontend_.counters.http.count_intercepted();
 }
 
 void Session::count_response(int status, bool routed, bool from_server) {

@@ -116,10 +116,15 @@ class Session : public ListHook<ServerSessionsTag>,
   int64_t accept_wall_us() const { return accept_wall_us_; }
   Millis accepted_at() const { return accepted_at_; }
   Millis connected_at() const { return connected_at_; }  // to this exchange's server; -1: not
-  // mode http: a request read (`routed`: given to the backend; `bad`: refused unread, a request
-  // error of the frontend), the response it got (`from_server`: the server's own, not one of
-  // ferry's answers), a response from the server that was not HTTP.
-  void count_request(bool routed, bool bad);
+  // mode http: a request read, what became of it (RequestFate), the response it got
+  // (`from_server`: the server's own, not one of ferry's answers), a response from the server
+  // that was not HTTP.
+  enum class RequestFate : uint8_t {
+    Routed,       // given to the backend
+    Intercepted,  // answered by the frontend itself (stats page, exporter): `intercepted`
+    Invalid,      // refused unread: a request error of the frontend (`ereq`)
+  };
+  void count_request(RequestFate fate);
   void count_response(int status, bool routed, bool from_server);
   void count_response_error();
   // Logs one transaction in the frontend's format (httplog or tcplog), if it logs traffic.

@@ -177,7 +177,7 @@ void HttpConnection::read_request() {
       }
       return;
     case ParseResult::Error:
-      session_.count_request(false, true);
+      session_.count_request(core::Session::RequestFate::Invalid);
       return refuse(400, request_parser_.error(), 'P', 'R');
     case ParseResult::Done:
       return request_ready();
@@ -192,7 +192,10 @@ void HttpConnection::request_ready() {
   sticky_.reset();
   if (const auto& cookie = session_.backend().settings.cookie) sticky_.emplace(*cookie);
   const auto local = local_kind();
-  session_.count_request(!request_.is_connect() && !local, request_.is_connect());
+  using Fate = core::Session::RequestFate;
+  session_.count_request(request_.is_connect() ? Fate::Invalid
+                         : local               ? Fate::Intercepted
+                                               : Fate::Routed);
   const uint64_t number = session_.worker().engine.requests.fetch_add(1, std::memory_order_relaxed);
   if (!settings_->unique_id_format.empty()) add_unique_id(number);
   if (request_.is_connect())

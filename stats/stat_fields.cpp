@@ -61,6 +61,9 @@ uint64_t req_rate(const core::HttpCounters& h, Millis now) {
 uint64_t req_rate_max(const core::HttpCounters& h, Millis) {
   return h.req_rate.max();
 }
+uint64_t intercepted(const core::HttpCounters& h, Millis) {
+  return h.intercepted;
+}
 uint64_t none(const core::HttpCounters&, Millis) {
   return 0;
 }
@@ -543,7 +546,7 @@ constexpr std::array<FieldDef, kFieldCount> kFields{{
      nullptr},
     {"conn_tot", U64, kMCP, "Connections accepted since start", fe_cnt<&FC::conn_tot>, nullptr,
      nullptr},
-    {"intercepted", U64, kMCP, "Requests intercepted", fe_http_cnt<none>, nullptr, nullptr},
+    {"intercepted", U64, kMCP, "Requests intercepted", fe_http_cnt<intercepted>, nullptr, nullptr},
     {"dcon", U64, kMCP, "Connections denied by tcp-request connection rules", fe_cnt<&FC::dcon>,
      nullptr, nullptr},
     {"dses", U64, kMCP, "Sessions denied by tcp-request session rules", zero, nullptr, nullptr},

@@ -1,8 +1,10 @@
 // `show stat` in mode http next to the real HAProxy 2.6: the same requests through both (200,
 // 404, 500 and 301 from a scripted application, keep-alive and close, a 503 with no server, a
-// 502, a 400), then every column of every row compared, but those that depend on when or how
-// fast each ran (times, rates, maxima) and those whose numbers come from HAProxy's internals
-// (bytes, its idle connection pool), each named below with the reason.
+// 502, a 400; the stats page asked without and with credentials, its CSV, a form posted to it
+// and the exporter's metrics, all counted `intercepted`), then every column of every row compared,
+// but those that depend on when or how fast each ran (times, rates, maxima) and those whose numbers
+// come from HAProxy's internals (bytes, its idle connection pool), each named below with the
+// reason.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -40,6 +42,13 @@ frontend nosrv
     default_backend none
 backend none
     server n1 unix@{DIR}/app.sock disabled
+frontend stats
+    bind 127.0.0.1:{PORT3}
+    stats enable
+    stats uri /stats
+    stats auth admin:pw
+    stats admin if TRUE
+    http-request use-service prometheus-exporter if { path /metrics }
 )";
 
 void send_traffic(uint16_t port, uint16_t nosrv_port) {
@@ -68,6 +77,28 @@ void send_traffic(uint16_t port, uint16_t nosrv_port) {
   CHECK(read_response(c).head.starts_with("HTTP/1.1 503"));
 }
 
+// What the stats frontend answers itself: 401, 200 (page, CSV, metrics), 303 (a form's outcome).
+void ask_stats(uint16_t port) {
+  const std::string auth = "Authorization: Basic YWRtaW46cHc=\r\n";  // admin:pw
+  const std::string form = "b=app&s=s1&action=none";  // no such action: nothing changes
+  for (const auto& [request, status] : std::initializer_list<std::pair<std::string, int>>{
+           {http_get("/stats", "Connection: close\r\n"), 401},
+           {http_get("/stats", auth + "Connection: close\r\n"), 200},
+           {http_get("/stats;csv", auth + "Connection: close\r\n"), 200},
+           {http_get("/metrics", "Connection: close\r\n"), 200},
+           {"POST /stats HTTP/1.1\r\nHost: x\r\n" + auth +
+                "Connection: close\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                "Content-Length: " +
+                std::to_string(form.size()) + "\r\n\r\n" + form,
+            303}}) {
+    ClientConn c = ClientConn::tcp(port);
+    REQUIRE(c.send_all(request));
+    const Received r = c.read_until_eof(Deadline(5s));
+    CHECK(r.closed);
+    CHECK(r.data.starts_with("HTTP/1.1 " + std::to_string(status)));
+  }
+}
+
 // `show info`'s CumReq less its CumConns: the requests beyond one per connection (the admin
 // connections count in both, as HAProxy counts them).
 long long requests_past_connections(const AdminTarget& t) {
@@ -89,17 +120,19 @@ TEST_CASE("golden: show stat in mode http after the same requests through both")
   const std::string app_sock = dir.file("app.sock");
   const ScriptedHttpApp app(dir, app_sock);
   const uint16_t port = free_tcp_port(), port2 = free_tcp_port();
-  const uint16_t hport = free_tcp_port(), hport2 = free_tcp_port();
-  auto config = [&](const std::string& who, uint16_t p, uint16_t p2) {
+  const uint16_t port3 = free_tcp_port();
+  const uint16_t hport = free_tcp_port(), hport2 = free_tcp_port(), hport3 = free_tcp_port();
+  auto config = [&](const std::string& who, uint16_t p, uint16_t p2, uint16_t p3) {
     return fill_template(kConfig, {{"DIR", dir.path()},
                                    {"WHO", who},
                                    {"PORT", std::to_string(p)},
-                                   {"PORT2", std::to_string(p2)}});
+                                   {"PORT2", std::to_string(p2)},
+                                   {"PORT3", std::to_string(p3)}});
   };
-  FerryProcess ferry(dir, config("ferry", port, port2));
+  FerryProcess ferry(dir, config("ferry", port, port2, port3));
   Program haproxy(dir, "haproxy",
                   ProgramSpec{{"haproxy", "-db", "-f",
-                               dir.write_file("h.cfg", config("haproxy", hport, hport2))},
+                               dir.write_file("h.cfg", config("haproxy", hport, hport2, hport3))},
                               "",
                               {}});
   const AdminTarget ours = AdminTarget::unix_socket(dir.file("ferry.sock"));
@@ -113,12 +146,15 @@ TEST_CASE("golden: show stat in mode http after the same requests through both")
                   ferry.output());
   send_traffic(port, port2);
   send_traffic(hport, hport2);
+  ask_stats(port3);
+  ask_stats(hport3);
   // Both have seen every connection end.
   auto idle = [](const AdminTarget& t) {
     std::string error;
     const auto table = StatTable::parse(admin_query(t, "show stat"), error);
     return table && table->get("web", "FRONTEND", "scur") == "0" &&
-           table->get("app", "BACKEND", "scur") == "0";
+           table->get("app", "BACKEND", "scur") == "0" &&
+           table->get("stats", "FRONTEND", "scur") == "0";
   };
   REQUIRE(poll_until([&] { return idle(ours) && idle(theirs); }, 5s));
 
@@ -156,6 +192,7 @@ TEST_CASE("golden: show stat in mode http after the same requests through both")
   CHECK(a->get("web", "FRONTEND", "req_tot") == std::optional<std::string>("8"));
   CHECK(a->get("app", "BACKEND", "hrsp_5xx") == std::optional<std::string>("2"));  // 500, 502
   CHECK(a->get("app", "BACKEND", "mode") == std::optional<std::string>("http"));
+  CHECK(a->get("stats", "FRONTEND", "intercepted") == std::optional<std::string>("5"));
   // 8 requests read on 6 connections: the one refused unread (400) is not counted
   CHECK(requests_past_connections(ours) == 2);
   CHECK(requests_past_connections(theirs) == 2);
