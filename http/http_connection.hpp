@@ -125,7 +125,7 @@ class HttpConnection final : public core::SessionProtocol {
   void start_tunnel(std::string head);
   void tunnel_progress();
   // A request the frontend answers itself (settings_.local): its body is read whole, the answer
-  // written, and the connection closed (local_answer.cpp).
+  // written, then the next request awaited or the connection closed (local_answer.cpp).
   std::optional<core::LocalRequest::Kind> local_kind();
   RequestContext request_context();  // what conditions read of the request
   void answer_locally();

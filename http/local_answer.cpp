@@ -1,6 +1,9 @@
 // HttpConnection's answers to the requests its frontend serves itself (HttpSettings::local: the
 // stats page, the Prometheus exporter). The request's body (a form posted to the stats page) is
-// read whole first; the answer always closes the connection.
+// read whole first. As HAProxy 2.6 (observed), the connection stays open after an answer below
+// 400 when the request keeps it (HTTP/1.1, or HTTP/1.0 with `Connection: keep-alive`) and the
+// frontend has no `option httpclose`; an answer of 400 and over (401 to a missing password, a
+// refused form) closes it.
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -17,13 +20,19 @@ namespace {
 // Larger bodies are refused: a stats page form is a few dozen bytes.
 constexpr uint64_t kMaxLocalBody = 8192;
 
-std::string head_of(const core::LocalReply& reply) {
+// The Connection field as HAProxy writes it: `close` when closing, `keep-alive` when it stays
+// open for an HTTP/1.0 client (which would close otherwise), none for HTTP/1.1 keeping it.
+std::string head_of(const core::LocalReply& reply, bool closing, bool http10) {
   std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " ";
   out.append(standard_reason(reply.status)).append("\r\n");
   for (const auto& [name, value] : reply.headers)
     out.append(name).append(": ").append(value).append("\r\n");
   out.append("content-length: ").append(std::to_string(reply.body.size())).append("\r\n");
-  return out.append("connection: close\r\n\r\n");
+  if (closing)
+    out.append("connection: close\r\n");
+  else if (http10)
+    out.append("connection: keep-alive\r\n");
+  return out.append("\r\n");
 }
 
 }  // namespace
@@ -68,8 +77,12 @@ void HttpConnection::answer_locally() {
   req.peer = &session_.peer();
   core::LocalReply reply = settings_->local.service->answer(req);
   txn_.status = reply.status;
-  local_out_ = head_of(reply);
-  local_body_ = std::move(reply.body);
+  close_client_ = reply.status >= 400 || !request_.keep_alive() ||
+                  settings_->conn_mode == HttpSettings::ConnMode::Close;
+  local_out_ = head_of(reply, close_client_, request_.version == Version::Http10);
+  if (!request_.is_head()) local_body_ = std::move(reply.body);
+  // The request, body included, is answered: the next one starts after it.
+  if (!close_client_) c2s_.begin_body(static_cast<uint32_t>(need), {}, Framing::None, 0);
   session_.count_response(reply.status, false, false);
   write_local();
 }
@@ -93,7 +106,11 @@ void HttpConnection::write_local() {
   }
   timer_.stop();
   log_transaction('-', '-', nullptr);
-  session_.finish('-', '-');
+  if (close_client_) return session_.finish('-', '-');
+  local_out_.clear();
+  local_body_.clear();
+  local_sent_ = 0;
+  wait_request();
 }
 
 }  // namespace ferry::http

@@ -15,6 +15,7 @@
 #include "tests/support/admin_programs.hpp"
 #include "tests/support/client_conn.hpp"
 #include "tests/support/ferry_process.hpp"
+#include "tests/support/http_response.hpp"
 #include "tests/support/scripted_http_app.hpp"
 #include "tests/support/socket_address.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -79,16 +80,19 @@ std::string status_cell(const std::string& tr) {
   return s;
 }
 
+// GETs `target` on `port` on a connection of its own; the answer.
 std::string get(uint16_t port, const std::string& target, const std::string& extra = "") {
   ClientConn c = ClientConn::tcp(port);
-  if (!c.send_all("GET " + target + " HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n")) return {};
+  if (!c.send_all("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra +
+                  "\r\n"))
+    return {};
   return c.read_until_eof(Deadline(5s)).data;
 }
 
 // POSTs `form` to the page on `port`; the answer.
 std::string post(uint16_t port, const std::string& form, const std::string& extra = "") {
   ClientConn c = ClientConn::tcp(port);
-  if (!c.send_all("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra +
+  if (!c.send_all("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra +
                   "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
                   std::to_string(form.size()) + "\r\n\r\n" + form))
     return {};
@@ -96,6 +100,17 @@ std::string post(uint16_t port, const std::string& form, const std::string& extr
 }
 
 constexpr const char* kAuth = "Authorization: Basic YWRtaW46czNjcmV0\r\n";  // admin:s3cret
+
+// Reads a response's head only (the answer to a HEAD); what follows stays in `extra`.
+std::string read_head(ClientConn& c, std::string& extra) {
+  const Deadline deadline(5s);
+  size_t end;
+  while ((end = extra.find("\r\n\r\n")) == std::string::npos)
+    if (c.read_some(extra, deadline) != ReadStatus::Data) return {};
+  std::string head = extra.substr(0, end + 4);
+  extra.erase(0, end + 4);
+  return head;
+}
 
 }  // namespace
 
@@ -234,6 +249,61 @@ TEST_CASE("stats page: rendered by chromium and a server going DOWN while it is 
     CHECK(metrics.find("content-type: text/plain; version=0.0.4") != std::string::npos);
     CHECK(metrics.find("haproxy_server_weight{proxy=\"app\",server=\"fragile\"} 7") !=
           std::string::npos);
+  }
+  SUBCASE("keep-alive as HAProxy's: HTTP/1.1 and HTTP/1.0 asking for it; 401 and close end it") {
+    const auto npos = std::string::npos;
+    {  // HTTP/1.1: the exporter, the CSV, a HEAD (no body), a form's outcome, the page
+      ClientConn c = ClientConn::tcp(aport);
+      std::string extra;
+      REQUIRE(c.send_all(http_get("/metrics") + http_get("/;csv")));
+      const Response m = read_response(c, extra, 5s);
+      CHECK(m.status == 200);
+      CHECK(m.head.find("connection:") == npos);
+      CHECK(m.body.find("haproxy_process_") != npos);
+      const Response csv = read_response(c, extra, 5s);
+      CHECK(csv.status == 200);
+      CHECK(csv.body.starts_with("# pxname,svname,"));
+      REQUIRE(c.send_all("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"));
+      const std::string head = read_head(c, extra);
+      CHECK(head.starts_with("HTTP/1.1 200"));
+      CHECK(head.find("content-length: 0") == npos);
+      REQUIRE(
+          c.send_all("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     "application/x-www-form-urlencoded\r\nContent-Length: 11\r\n\r\nb=app&s=off" +
+                     http_get("/")));
+      const Response done = read_response(c, extra, 5s);
+      CHECK(done.status == 303);
+      CHECK(done.head.find("location: /;st=DENY\r\n") != npos);  // no token
+      const Response page = read_response(c, extra, 5s);
+      CHECK(page.status == 200);
+      CHECK(page.body.ends_with("</body></html>\n"));
+      CHECK(extra.empty());
+      CHECK(c.stays_silent(100ms));  // still open, nothing more
+    }
+    {  // HTTP/1.0: closed, unless it asks for keep-alive
+      ClientConn c = ClientConn::tcp(aport);
+      REQUIRE(c.send_all("GET /metrics HTTP/1.0\r\n\r\n"));
+      const Received r = c.read_until_eof(Deadline(5s));
+      CHECK(r.closed);
+      CHECK(r.data.find("\r\nconnection: close\r\n") != npos);
+      ClientConn k = ClientConn::tcp(aport);
+      std::string extra;
+      for (int i = 0; i < 2; ++i) {
+        REQUIRE(k.send_all("GET /;csv HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+        const Response csv = read_response(k, extra, 5s);
+        CHECK(csv.status == 200);
+        CHECK(csv.head.find("\r\nconnection: keep-alive\r\n") != npos);
+      }
+    }
+    {  // a 401, and a request that asks to close, end the connection
+      ClientConn c = ClientConn::tcp(sport);
+      REQUIRE(c.send_all(http_get("/")));
+      const Received r = c.read_until_eof(Deadline(5s));
+      CHECK(r.closed);
+      CHECK(r.data.starts_with("HTTP/1.1 401"));
+      CHECK(r.data.find("\r\nconnection: close\r\n") != npos);
+      CHECK(get(sport, "/;csv", kAuth).starts_with("HTTP/1.1 200"));  // closed: read to EOF
+    }
   }
   CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
 }
