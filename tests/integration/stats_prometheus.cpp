@@ -2,10 +2,13 @@
 // 2.6's own: the same config in both, scraped, and read by prometheus_client's parsers
 // (tests/support/prometheus_check.py): the same metric families, types and label sets (values
 // masked), every ferry value equal to its `show stat` column at the same moment, OpenMetrics
-// when the scraper asks for it, and the `scope` / `no-maint` parameters.
+// when the scraper asks for it, the `scope` / `no-maint` parameters, and the series the queries
+// of the "HAProxy 2 Full" Grafana dashboard read (kDashboard).
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/support/admin_client.hpp"
 #include "tests/support/admin_csv.hpp"
@@ -111,6 +114,130 @@ bool settled(const AdminTarget& t) {
          table->get("app", "down1", "status") == std::optional<std::string>("DOWN");
 }
 
+// The series the queries of the "HAProxy 2 Full" Grafana dashboard (grafana.com 12693, written
+// for HAProxy 2.x's built-in exporter) select, by its variables ($frontend, $backend, $server:
+// label `proxy`, `server`) and the label values it filters on (`code`, `state`): written here
+// from the dashboard's queries, each a family with the labels a sample of it must carry.
+struct Series {
+  const char* name;
+  std::vector<std::pair<std::string, std::string>> labels;
+};
+const std::vector<Series> kDashboard = {
+    // the process row
+    {"haproxy_process_uptime_seconds", {}},
+    {"haproxy_process_start_time_seconds", {}},
+    {"haproxy_process_nbthread", {}},
+    {"haproxy_process_current_connections", {}},
+    {"haproxy_process_max_connections", {}},
+    {"haproxy_process_connections_total", {}},
+    {"haproxy_process_requests_total", {}},
+    {"haproxy_process_current_connection_rate", {}},
+    {"haproxy_process_current_session_rate", {}},
+    {"haproxy_process_max_fds", {}},
+    {"haproxy_process_current_tasks", {}},
+    {"haproxy_process_idle_time_percent", {}},
+    // frontends ($frontend = label_values(haproxy_frontend_status, proxy))
+    {"haproxy_frontend_status", {{"proxy", "web"}, {"state", "UP"}}},
+    {"haproxy_frontend_current_sessions", {{"proxy", "web"}}},
+    {"haproxy_frontend_max_sessions", {{"proxy", "web"}}},
+    {"haproxy_frontend_limit_sessions", {{"proxy", "web"}}},
+    {"haproxy_frontend_sessions_total", {{"proxy", "web"}}},
+    {"haproxy_frontend_connections_total", {{"proxy", "web"}}},
+    {"haproxy_frontend_max_session_rate", {{"proxy", "web"}}},
+    {"haproxy_frontend_bytes_in_total", {{"proxy", "web"}}},
+    {"haproxy_frontend_bytes_out_total", {{"proxy", "web"}}},
+    {"haproxy_frontend_http_requests_total", {{"proxy", "web"}}},
+    {"haproxy_frontend_http_requests_rate_max", {{"proxy", "web"}}},
+    {"haproxy_frontend_http_responses_total", {{"proxy", "web"}, {"code", "2xx"}}},
+    {"haproxy_frontend_http_responses_total", {{"proxy", "web"}, {"code", "4xx"}}},
+    {"haproxy_frontend_http_responses_total", {{"proxy", "web"}, {"code", "5xx"}}},
+    {"haproxy_frontend_request_errors_total", {{"proxy", "web"}}},
+    {"haproxy_frontend_requests_denied_total", {{"proxy", "web"}}},
+    {"haproxy_frontend_responses_denied_total", {{"proxy", "web"}}},
+    {"haproxy_frontend_denied_connections_total", {{"proxy", "web"}}},
+    {"haproxy_frontend_intercepted_requests_total", {{"proxy", "metrics"}}},
+    // backends ($backend = label_values(haproxy_backend_status, proxy))
+    {"haproxy_backend_status", {{"proxy", "app"}, {"state", "UP"}}},
+    {"haproxy_backend_active_servers", {{"proxy", "app"}}},
+    {"haproxy_backend_backup_servers", {{"proxy", "app"}}},
+    {"haproxy_backend_weight", {{"proxy", "app"}}},
+    {"haproxy_backend_current_sessions", {{"proxy", "app"}}},
+    {"haproxy_backend_max_sessions", {{"proxy", "app"}}},
+    {"haproxy_backend_sessions_total", {{"proxy", "app"}}},
+    {"haproxy_backend_current_queue", {{"proxy", "app"}}},
+    {"haproxy_backend_max_queue", {{"proxy", "app"}}},
+    {"haproxy_backend_bytes_in_total", {{"proxy", "app"}}},
+    {"haproxy_backend_bytes_out_total", {{"proxy", "app"}}},
+    {"haproxy_backend_http_requests_total", {{"proxy", "app"}}},
+    {"haproxy_backend_http_responses_total", {{"proxy", "app"}, {"code", "2xx"}}},
+    {"haproxy_backend_http_responses_total", {{"proxy", "app"}, {"code", "4xx"}}},
+    {"haproxy_backend_http_responses_total", {{"proxy", "app"}, {"code", "5xx"}}},
+    {"haproxy_backend_connection_errors_total", {{"proxy", "app"}}},
+    {"haproxy_backend_response_errors_total", {{"proxy", "app"}}},
+    {"haproxy_backend_retry_warnings_total", {{"proxy", "app"}}},
+    {"haproxy_backend_redispatch_warnings_total", {{"proxy", "app"}}},
+    {"haproxy_backend_client_aborts_total", {{"proxy", "app"}}},
+    {"haproxy_backend_server_aborts_total", {{"proxy", "app"}}},
+    {"haproxy_backend_queue_time_average_seconds", {{"proxy", "app"}}},
+    {"haproxy_backend_connect_time_average_seconds", {{"proxy", "app"}}},
+    {"haproxy_backend_response_time_average_seconds", {{"proxy", "app"}}},
+    {"haproxy_backend_total_time_average_seconds", {{"proxy", "app"}}},
+    {"haproxy_backend_loadbalanced_total", {{"proxy", "app"}}},
+    {"haproxy_backend_check_up_down_total", {{"proxy", "app"}}},
+    {"haproxy_backend_downtime_seconds_total", {{"proxy", "app"}}},
+    // servers ($server = label_values(haproxy_server_status{proxy=~"$backend"}, server))
+    {"haproxy_server_status", {{"proxy", "app"}, {"server", "up1"}, {"state", "UP"}}},
+    {"haproxy_server_status", {{"proxy", "app"}, {"server", "down1"}, {"state", "DOWN"}}},
+    {"haproxy_server_status", {{"proxy", "app"}, {"server", "off"}, {"state", "MAINT"}}},
+    {"haproxy_server_check_status", {{"proxy", "app"}, {"server", "up1"}, {"state", "L4OK"}}},
+    {"haproxy_server_check_failures_total", {{"proxy", "app"}, {"server", "down1"}}},
+    {"haproxy_server_check_up_down_total", {{"proxy", "app"}, {"server", "down1"}}},
+    {"haproxy_server_downtime_seconds_total", {{"proxy", "app"}, {"server", "down1"}}},
+    {"haproxy_server_current_sessions", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_max_sessions", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_sessions_total", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_current_queue", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_bytes_in_total", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_bytes_out_total", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_http_responses_total", {{"proxy", "app"}, {"server", "up1"}, {"code", "2xx"}}},
+    {"haproxy_server_connection_errors_total", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_response_errors_total", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_retry_warnings_total", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_response_time_average_seconds", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_total_time_average_seconds", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_weight", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_loadbalanced_total", {{"proxy", "app"}, {"server", "up1"}}},
+    {"haproxy_server_last_session_seconds", {{"proxy", "app"}, {"server", "up1"}}},
+};
+
+// A sample of `s` in `text` (Prometheus text format): its name, with at least its labels.
+bool has_series(const std::string& text, const Series& s) {
+  const std::string name = s.name;
+  for (size_t at = 0; (at = text.find(name, at)) != std::string::npos; at += name.size()) {
+    if (at > 0 && text[at - 1] != '\n') continue;
+    const size_t eol = text.find('\n', at);
+    const std::string line = text.substr(at, eol - at);
+    if (line.size() <= name.size() || (line[name.size()] != '{' && line[name.size()] != ' '))
+      continue;
+    const std::string labels = line.substr(name.size(), line.find('}') + 1 - name.size());
+    bool all = true;
+    for (const auto& [k, v] : s.labels) {
+      const std::string kv = k + "=\"" + v + "\"";
+      all = all && (labels.find("{" + kv) != std::string::npos ||
+                    labels.find("," + kv) != std::string::npos);
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+std::string describe(const Series& s) {
+  std::string out = s.name;
+  for (const auto& [k, v] : s.labels)
+    out += " " + k + "=" + v;
+  return out;
+}
+
 bool passed(const ProgramResult& r) {
   return r.status.exited && r.status.code == 0;
 }
@@ -187,6 +314,17 @@ TEST_CASE("prometheus: the metric families of haproxy 2.6's exporter and ferry's
     CHECK(global.find("haproxy_process_build_info{version=\"2.6.0-ferry-") != std::string::npos);
     CHECK(global.find("haproxy_server_") == std::string::npos);
     CHECK(scrape(ours.mport, "/metrics?scope=nonsense").empty());
+  }
+  SUBCASE("the series the HAProxy 2 Full Grafana dashboard queries: in ferry's and haproxy's") {
+    const std::string a = scrape(ours.mport, "/metrics");
+    const std::string b = scrape(theirs.mport, "/metrics");
+    REQUIRE(!a.empty());
+    REQUIRE(!b.empty());
+    for (const Series& s : kDashboard) {
+      INFO(describe(s));
+      CHECK(has_series(a, s));
+      CHECK(has_series(b, s));  // the list names what HAProxy 2.6 exports
+    }
   }
   CHECK_MESSAGE(ferry.stop_cleanly(), ferry.output());
 }
