@@ -346,6 +346,28 @@ json unique_id_json(const std::vector<UniqueIdPiece>& pieces) {
   return out;
 }
 
+// The stats page; of `stats auth` only the user names (the dump is shown and pasted around).
+json stats_page_json(const StatsPageConf& s) {
+  json users = json::array();
+  for (const std::string& a : s.auth)
+    users.push_back(a.substr(0, a.find(':')));
+  return {{"pos", pos_json(s.pos)},
+          {"enabled", s.enabled},
+          {"uri", s.uri},
+          {"realm", s.realm},
+          {"auth_users", users},
+          {"refresh", ms(s.refresh)},
+          {"hide_version", s.hide_version},
+          {"show_legends", s.show_legends},
+          {"show_node", optional(s.show_node)},
+          {"admin", s.admin ? json(s.admin_if.text) : json(nullptr)}};
+}
+
+json prometheus_json(const PrometheusServiceConf& p) {
+  if (!p.enabled) return nullptr;
+  return {{"pos", pos_json(p.pos)}, {"when", p.when.text}};
+}
+
 json proxy_json(const ProxyConf& p) {
   json binds = json::array(), servers = json::array();
   for (const auto& b : p.binds)
@@ -391,6 +413,8 @@ json proxy_json(const ProxyConf& p) {
           {"log_global", p.log_global},
           {"logs", logs_json(p.logs)},
           {"log_tag", p.log_tag},
+          {"stats", stats_page_json(p.stats)},
+          {"prometheus_exporter", prometheus_json(p.prometheus)},
           {"probe", probe_json(p.probe)}};
 }
 

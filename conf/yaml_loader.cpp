@@ -21,18 +21,39 @@ struct Word {
   constexpr Word(const char (&s)[N]) { std::copy_n(s, N, text); }
 };
 
-// Splits "timeout connect" into words and appends the value.
+// Appends the space-separated words of `text` to `out`.
+void append_words(std::string_view text, std::vector<std::string>& out) {
+  while (!text.empty()) {
+    const size_t sp = text.find(' ');
+    if (sp != 0) out.emplace_back(text.substr(0, sp));
+    if (sp == std::string_view::npos) break;
+    text.remove_prefix(sp + 1);
+  }
+}
+
+// The words of a keyword ("timeout connect": two).
+template <Word Keyword>
+std::vector<std::string> keyword() {
+  std::vector<std::string> out;
+  append_words(Keyword.text, out);
+  return out;
+}
+
+// `timeout: { connect: 5s }`: the keyword's words and the value as one argument.
 template <Word Keyword>
 void one_arg(YamlWalker& w, const Node& key, const Node& value) {
   const auto v = w.scalar(value, key.Scalar());
   if (!v) return;
-  std::vector<std::string> words;
-  std::string_view k(Keyword.text);
-  for (size_t sp; (sp = k.find(' ')) != std::string_view::npos; k.remove_prefix(sp + 1))
-    words.emplace_back(k.substr(0, sp));
-  words.emplace_back(k);
+  std::vector<std::string> words = keyword<Keyword>();
   words.push_back(*v);
   w.statement(value, std::move(words));
+}
+
+// `auth: [ "admin:a", "ops:b" ]` (or one): a line with one argument per item.
+template <Word Keyword>
+void each_arg(YamlWalker& w, const Node& key, const Node& value) {
+  for (const auto& item : YamlWalker::items(value))
+    one_arg<Keyword>(w, key, item);
 }
 
 // `cookie: SRV insert indirect`: the keyword, then each word of the value.
@@ -40,20 +61,23 @@ template <Word Keyword>
 void words(YamlWalker& w, const Node& key, const Node& value) {
   const auto v = w.scalar(value, key.Scalar());
   if (!v) return;
-  std::vector<std::string> out{Keyword.text};
-  std::string_view rest(*v);
-  while (!rest.empty()) {
-    const size_t sp = rest.find(' ');
-    if (sp != 0) out.emplace_back(rest.substr(0, sp));
-    if (sp == std::string_view::npos) break;
-    rest.remove_prefix(sp + 1);
-  }
+  std::vector<std::string> out = keyword<Keyword>();
+  append_words(*v, out);
   w.statement(value, std::move(out));
 }
 
 template <Word Keyword>
 void flag(YamlWalker& w, const Node& key, const Node& value) {
-  if (w.boolean(value, key.Scalar()).value_or(false)) w.statement(value, {Keyword.text});
+  if (w.boolean(value, key.Scalar()).value_or(false)) w.statement(value, keyword<Keyword>());
+}
+
+// `show_node: true` is the keyword alone, `show_node: NAME` the keyword and NAME, `false` none.
+template <Word Keyword>
+void flag_or_arg(YamlWalker& w, const Node& key, const Node& value) {
+  const auto v = w.scalar(value, key.Scalar());
+  if (!v || *v == "false") return;
+  if (*v == "true") return w.statement(value, keyword<Keyword>());
+  one_arg<Keyword>(w, key, value);
 }
 
 // `key: false` writes `no <keyword>`, `key: true` the keyword.
@@ -207,6 +231,23 @@ void errorfiles(YamlWalker& w, const Node&, const Node& value) {
   }
 }
 
+// A proxy's `stats: { uri: /, auth: [...], ... }`: a `stats <keyword>` line for each key.
+constexpr YamlKey kStatsPage[] = {
+    {"enable", flag<"stats enable">},
+    {"uri", one_arg<"stats uri">},
+    {"realm", one_arg<"stats realm">},
+    {"auth", each_arg<"stats auth">},
+    {"refresh", one_arg<"stats refresh">},
+    {"hide_version", flag<"stats hide-version">},
+    {"show_legends", flag<"stats show-legends">},
+    {"show_node", flag_or_arg<"stats show-node">},
+    {"admin", words<"stats admin">},
+};
+
+void stats_page(YamlWalker& w, const Node&, const Node& value) {
+  w.walk(value, kStatsPage, "stats");
+}
+
 void default_server(YamlWalker& w, const Node&, const Node& value) {
   yaml_default_server(w, value);
 }
@@ -238,6 +279,8 @@ constexpr YamlKey kProxy[] = {
     {"errorfile", errorfiles},
     {"log", proxy_log},
     {"log_tag", one_arg<"log-tag">},
+    {"stats", stats_page},
+    {"use_service", words<"http-request use-service">},
     {"default_server", default_server},
     {"servers", servers},
     {"health_check", health_check},

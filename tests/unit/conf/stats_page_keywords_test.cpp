@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "conf/dump_json.hpp"
 #include "conf_test.hpp"
 
 namespace ferry::conf::test {
@@ -113,6 +114,96 @@ TEST_CASE("stats page: stats admin and use-service take conditions") {
   stats admin if nosuchacl
 )")
             .size() == 1);
+}
+
+TEST_CASE("stats page: the YAML keys give the model of the HAProxy format's lines") {
+  const auto cfg = load(kTimeouts + R"(frontend stats
+  mode http
+  bind 127.0.0.1:8404
+  stats enable
+  stats uri /
+  stats realm Our Stats
+  stats auth admin:secret
+  stats auth ops:other
+  stats refresh 5s
+  stats hide-version
+  stats show-legends
+  stats show-node edge-1
+  stats admin if { src 127.0.0.0/8 } || LOCALHOST
+  http-request use-service prometheus-exporter if { path /metrics }
+listen plain
+  mode http
+  bind 127.0.0.1:8405
+  stats show-node
+  http-request use-service prometheus-exporter
+  server s1 /run/s1.sock
+)");
+  const auto yaml = load(R"(defaults:
+  timeout: { connect: 1s, client: 1s, server: 1s }
+frontends:
+  - name: stats
+    mode: http
+    bind: "127.0.0.1:8404"
+    stats:
+      enable: true
+      uri: /
+      realm: Our Stats
+      auth: ["admin:secret", "ops:other"]
+      refresh: 5s
+      hide_version: true
+      show_legends: true
+      show_node: edge-1
+      admin: "if { src 127.0.0.0/8 } || LOCALHOST"
+    use_service: "prometheus-exporter if { path /metrics }"
+listens:
+  - name: plain
+    mode: http
+    bind: "127.0.0.1:8405"
+    stats: { show_node: true }
+    use_service: prometheus-exporter
+    servers: [ { name: s1, address: /run/s1.sock } ]
+)",
+                         "t.yaml");
+  CHECK(lines(cfg) == V{});
+  CHECK(lines(yaml) == V{});
+  for (const char* name : {"stats", "plain"}) {
+    CAPTURE(name);
+    for (const char* key : {"stats", "prometheus_exporter"}) {
+      auto c = to_json(proxy(cfg, name))[key];
+      auto y = to_json(proxy(yaml, name))[key];
+      if (c.is_object()) c.erase("pos");
+      if (y.is_object()) y.erase("pos");
+      CHECK(c.dump() == y.dump());
+    }
+  }
+  const auto dump = to_json(proxy(yaml, "stats"));
+  CHECK(dump["stats"]["auth_users"].dump() == R"(["admin","ops"])");  // no passwords
+  CHECK(dump["stats"]["admin"] == "if { src 127.0.0.0/8 } || LOCALHOST");
+  CHECK(dump["prometheus_exporter"]["when"] == "if { path /metrics }");
+  CHECK(to_json(proxy(yaml, "plain"))["stats"]["show_node"] == "");
+  CHECK(diags(R"(defaults:
+  timeout: { connect: 1s, client: 1s, server: 1s }
+frontends:
+  - name: f
+    mode: http
+    bind: ":8080"
+    stats: { urii: /, auth: admin }
+backends:
+  - name: b
+    stats: { enable: true }
+    servers: [ { name: s1, address: /run/s1.sock } ]
+)",
+              "t.yaml") ==
+        V{
+            // the stats page is not on: the errors above dropped its lines
+            "t.yaml:4:5: error: frontend 'f' has no 'default_backend' and no 'use_backend'; add "
+            "'default_backend <backend>'",
+            "t.yaml:7:14: error: unknown key 'urii' in stats; did you mean 'uri'?",
+            "t.yaml:7:29: error: frontend 'f': 'stats auth admin': write it as "
+            "<user>:<password>",
+            "t.yaml:10:22: error: 'stats enable' is not allowed in backend 'b' (it belongs in "
+            "defaults, frontend and listen sections)",
+        });
 }
 
 }  // namespace
