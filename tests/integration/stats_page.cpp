@@ -1,8 +1,9 @@
-// The HTML stats page in a real browser (Debian's chromium, headless): the DOM Chromium renders
-// (its --dump-dom, and the live page over the DevTools protocol in
+// The HTML stats page in a real browser (Debian's chromium, headless, launched once): the DOM
+// Chromium renders (the live document over the DevTools protocol, in
 // tests/support/browser_page.py) has a row per server with its state, a server that goes DOWN
 // while the page is open shows DOWN after the page refreshes itself, and screenshots are taken.
-// Also `stats auth`, `;csv`, `;json` and the refusal of POST without `stats admin`.
+// Also `stats auth`, `;csv`, `;json`, the refusal of POST without `stats admin`, the actions of
+// `stats admin`, and keep-alive.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -130,26 +131,7 @@ TEST_CASE("stats page: rendered by chromium and a server going DOWN while it is 
                   ferry.output());
   const std::string base = "http://127.0.0.1:" + std::to_string(sport) + "/";
 
-  SUBCASE("the DOM chromium renders at rest (--dump-dom)") {
-    const ProgramResult r =
-        run_program(ProgramSpec{{"chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                                 "--user-data-dir=" + dir.file("profile"), "--dump-dom",
-                                 "http://admin:s3cret@127.0.0.1:" + std::to_string(sport) + "/"},
-                                "",
-                                {}},
-                    30s);
-    REQUIRE_MESSAGE(r.status.exited, r.describe());
-    const std::string& dom = r.out;
-    CHECK(dom.find("<h2>app</h2>") != std::string::npos);
-    CHECK(dom_row(dom, "steady").find("class=\"server up\"") != std::string::npos);
-    CHECK(status_cell(dom_row(dom, "steady")) == "UP");
-    CHECK(status_cell(dom_row(dom, "off")) == "MAINT");
-    CHECK(status_cell(dom_row(dom, "Backend")) == "UP");
-    CHECK(dom.find("<form") == std::string::npos);  // read-only without `stats admin`
-    CHECK(dom.find("src=") == std::string::npos);   // nothing loaded from elsewhere
-    CHECK(dom.find("<link") == std::string::npos);
-  }
-  SUBCASE("a server goes DOWN while the page is open: DOWN after its refresh") {
+  SUBCASE("the DOM chromium renders at rest, then a server goes DOWN: DOWN after its refresh") {
     const std::string out = dir.file("browser");
     std::filesystem::create_directory(out);
     Program browser(dir, "browser",
@@ -165,8 +147,17 @@ TEST_CASE("stats page: rendered by chromium and a server going DOWN while it is 
     dir.write_file("browser/trigger", "");
     const auto status = browser.wait_exit(20s);
     REQUIRE_MESSAGE((status && status->exited && status->code == 0), browser.err());
+    // One browser for both moments: the DOM at rest is the live document, as --dump-dom gives.
     const std::string rest = read_file(out + "/rest.html");
     const std::string down = read_file(out + "/down.html");
+    CHECK(rest.find("<h2>app</h2>") != std::string::npos);
+    CHECK(dom_row(rest, "steady").find("class=\"server up\"") != std::string::npos);
+    CHECK(status_cell(dom_row(rest, "steady")) == "UP");
+    CHECK(status_cell(dom_row(rest, "off")) == "MAINT");
+    CHECK(status_cell(dom_row(rest, "Backend")) == "UP");
+    CHECK(rest.find("<form") == std::string::npos);  // read-only without `stats admin`
+    CHECK(rest.find("src=") == std::string::npos);   // nothing loaded from elsewhere
+    CHECK(rest.find("<link") == std::string::npos);
     CHECK(status_cell(dom_row(rest, "fragile")) == "UP");
     CHECK(status_cell(dom_row(down, "fragile")) == "DOWN");
     CHECK(dom_row(down, "fragile").find("class=\"server down\"") != std::string::npos);
