@@ -18,12 +18,12 @@ std::string_view trim(std::string_view v) {
   return v;
 }
 
-// `Status: 404 Not Found`.
+// `Status: 404 Not Found`. The code is 100-599 (RFC 9110 §15), as in a status line ferry reads.
 bool parse_status(std::string_view value, ResponseHead& head) {
   if (value.size() < 3) return false;
   int code = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + 3, code);
-  if (ec != std::errc() || end != value.data() + 3 || code < 100 || code > 999) return false;
+  if (ec != std::errc() || end != value.data() + 3 || code < 100 || code > 599) return false;
   if (value.size() > 3 && value[3] != ' ') return false;
   head.status = code;
   head.reason = value.size() > 4 ? trim(value.substr(4)) : standard_reason(code);
