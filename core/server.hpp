@@ -3,6 +3,8 @@
 // Owned by its Backend; shared by the workers, changed under the engine's state lock.
 #pragma once
 
+#include <algorithm>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -126,6 +128,11 @@ class Server {
   std::atomic<int> idle_conns{0};       // idle connections kept now, by every worker
   std::atomic<int> safe_idle_conns{0};  // those of them that carried two requests or more
   bool fcgi = false;  // `proto fcgi`: mode http speaks FastCGI to it (its backend's fcgi-app)
+  // `option get-values`: what the FastCGI application said of itself on the last new connection.
+  // FCGI_MAX_CONNS (0: not said) caps the sessions served at once, as maxconn does;
+  // FCGI_MPXS_CONNS (-1: not said, 0, 1) is logged only (ferry never multiplexes).
+  unsigned app_max_conns = 0;
+  int app_mpxs_conns = -1;
 
   OpState op = OpState::Running;
   unsigned admin_flags = 0;
@@ -146,9 +153,15 @@ class Server {
   bool running() const { return op == OpState::Running || op == OpState::Starting; }
   // May the balancer send new traffic here?
   bool usable() const { return eweight() > 0 && !in_maint() && !in_drain() && running(); }
+  // The sessions it may serve at once: maxconn, or less when its application said so (0: no
+  // limit).
+  unsigned conn_limit() const {
+    return maxconn && app_max_conns ? std::min(maxconn, app_max_conns)
+                                    : std::max(maxconn, app_max_conns);
+  }
   // No free connection slot. (HAProxy also counts a server with a queue of its own as full;
   // ferry has no persistence, so no session ever waits in a server's queue.)
-  bool full() const { return maxconn != 0 && served >= maxconn; }
+  bool full() const { return conn_limit() != 0 && served >= conn_limit(); }
 };
 
 }  // namespace ferry::core

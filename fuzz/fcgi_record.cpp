@@ -1,14 +1,17 @@
 // The FastCGI codec on untrusted bytes (what an application sends back is not trusted).
 // Byte 0 seeds the sizes of the pieces, the rest is the input. Aborts when
 //   - RecordReader reads the input differently in pieces than whole (records, contents, error);
-//   - AnswerRecords gives other STDOUT, STDERR, end or error in pieces than whole, or more
-//     STDOUT than it was given;
+//   - AnswerRecords gives other STDOUT, STDERR, end, GET_VALUES_RESULT values or error in pieces
+//     than whole, or more STDOUT than it was given;
+//   - the values parse_get_values_result takes from the input do not parse back the same once
+//     written again;
 //   - name-value pairs taken from the input do not come back the same once written again;
 //   - the input written as a stream of records does not read back as itself.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +73,7 @@ struct Answer {
   std::string out, err, error;
   bool ended = false;
   uint32_t app_status = 0;
+  std::optional<AppValues> values;
   bool operator==(const Answer&) const = default;
 };
 
@@ -87,6 +91,7 @@ Answer unwrap(std::string_view in, uint8_t seed, bool whole) {
   }
   out.ended = a.ended();
   out.app_status = a.end().app_status;
+  out.values = a.values();
   out.error = a.error();
   return out;
 }
@@ -105,6 +110,21 @@ void pairs_round_trip(std::string_view in) {
     check(name == n && value == v);
   }
   check(again.empty());
+}
+
+void values_round_trip(std::string_view in) {
+  AppValues v;
+  std::string error;
+  if (!parse_get_values_result(in, v, error)) {
+    check(!error.empty());
+    return;
+  }
+  std::string written;
+  if (v.max_conns) append_name_value(written, "FCGI_MAX_CONNS", std::to_string(*v.max_conns));
+  if (v.mpxs_conns) append_name_value(written, "FCGI_MPXS_CONNS", *v.mpxs_conns ? "1" : "0");
+  AppValues again;
+  check(parse_get_values_result(written, again, error));
+  check(again == v);
 }
 
 void stream_round_trip(std::string_view in) {
@@ -127,6 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(read(in, seed, true) == read(in, seed, false));
   check(unwrap(in, seed, true) == unwrap(in, seed, false));
   pairs_round_trip(in);
+  values_round_trip(in);
   stream_round_trip(in);
   return 0;
 }

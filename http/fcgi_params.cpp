@@ -201,11 +201,14 @@ Endpoints endpoints(const core::SockAddr& peer, const core::SockAddr& local) {
   return e;
 }
 
-std::string request_head(const App& app, const RequestHead& req, const Endpoints& ends) {
+std::string request_head(const App& app, const RequestHead& req, const Endpoints& ends,
+                         bool new_connection) {
   std::string params;
   append_params(app, req, ends, params);
   std::string out;
-  out.reserve(params.size() + 6 * kHeaderSize);
+  out.reserve(params.size() + 6 * kHeaderSize + 40);
+  if (app.get_values && new_connection)
+    append_get_values(out, {"FCGI_MAX_CONNS", "FCGI_MPXS_CONNS"});
   append_begin_request(out, 1, app.keep_conn);
   append_stream(out, Type::Params, 1, params);
   append_stream_end(out, Type::Params, 1);

@@ -45,7 +45,10 @@ Endpoints endpoints(const core::SockAddr& peer, const core::SockAddr& local);
 // The request as the application gets it before its body: BEGIN_REQUEST (FCGI_KEEP_CONN with
 // `option keep-conn`), the PARAMS stream and its end, and the end of STDIN when the request has
 // no body (a body follows as STDIN records: MessageFlow::Wrap::FcgiStdin). Request id 1.
-std::string request_head(const App& app, const RequestHead& req, const Endpoints& ends);
+// `new_connection` with `option get-values`: GET_VALUES (FCGI_MAX_CONNS, FCGI_MPXS_CONNS) goes
+// first, on the same connection (its answer comes before the request's: AnswerRecords::values).
+std::string request_head(const App& app, const RequestHead& req, const Endpoints& ends,
+                         bool new_connection = false);
 
 // Appends the name-value pairs of the request's PARAMS stream to `out`.
 void append_params(const App& app, const RequestHead& req, const Endpoints& ends, std::string& out);

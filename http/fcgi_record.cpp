@@ -1,6 +1,7 @@
 #include "http/fcgi_record.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace ferry::http::fcgi {
 
@@ -82,6 +83,38 @@ bool take_name_value(std::string_view& in, std::string_view& name, std::string_v
   value = rest.substr(name_len, value_len);
   in = rest.substr(name_len + value_len);
   return true;
+}
+
+void append_get_values(std::string& out, std::initializer_list<std::string_view> names) {
+  std::string content;
+  for (std::string_view name : names)
+    append_name_value(content, name, "");
+  append_header(out, Type::GetValues, kManagementId, static_cast<uint16_t>(content.size()));
+  out.append(content);
+}
+
+bool parse_get_values_result(std::string_view content, AppValues& out, std::string& error) {
+  std::string_view name, value;
+  const auto number = [&](uint32_t lo, uint32_t hi, uint32_t& n) {
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec == std::errc() && end == value.data() + value.size() && n >= lo && n <= hi) return true;
+    error = "GET_VALUES_RESULT gives " + std::string(name) + " '" + std::string(value) +
+            "' (a number from " + std::to_string(lo) + " to " + std::to_string(hi) + " expected)";
+    return false;
+  };
+  while (take_name_value(content, name, value)) {
+    uint32_t n = 0;
+    if (name == "FCGI_MAX_CONNS") {
+      if (!number(1, UINT32_MAX, n)) return false;
+      out.max_conns = n;
+    } else if (name == "FCGI_MPXS_CONNS") {
+      if (!number(0, 1, n)) return false;
+      out.mpxs_conns = n == 1;
+    }
+  }
+  if (content.empty()) return true;
+  error = "GET_VALUES_RESULT ends inside a name-value pair";
+  return false;
 }
 
 bool parse_end_request(std::string_view content, EndRequest& out) {

@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -54,6 +56,20 @@ void append_name_value(std::string& out, std::string_view name, std::string_view
 // Takes the next name-value pair from the front of `in`; false (and `in` unchanged) when `in`
 // does not start with a whole pair.
 bool take_name_value(std::string_view& in, std::string_view& name, std::string_view& value);
+
+// GET_VALUES (a management record, id 0) asking the application for `names`.
+void append_get_values(std::string& out, std::initializer_list<std::string_view> names);
+
+// What an application tells of itself in GET_VALUES_RESULT (the variables ferry asks for).
+struct AppValues {
+  std::optional<uint32_t> max_conns;  // FCGI_MAX_CONNS: connections it accepts at once
+  std::optional<bool> mpxs_conns;     // FCGI_MPXS_CONNS: it multiplexes requests on a connection
+  bool operator==(const AppValues&) const = default;
+};
+// GET_VALUES_RESULT's content: false (and the reason in `error`) when it is not a list of whole
+// name-value pairs, or a value ferry asked for is not a number (1 to 2^32-1 for MAX_CONNS, 0 or
+// 1 for MPXS_CONNS). Variables ferry did not ask for are skipped.
+bool parse_get_values_result(std::string_view content, AppValues& out, std::string& error);
 
 struct EndRequest {
   uint32_t app_status = 0;

@@ -26,7 +26,11 @@ size_t AnswerRecords::unwrap(char* data, size_t size) {
 
 void AnswerRecords::record_content(const char* p, size_t n, char* data, size_t& out) {
   const RecordReader::Record& r = reader_.record();
-  if (r.id != id_) return;  // management records (id 0) and other requests: not ours
+  if (r.id == kManagementId && r.type == Type::GetValuesResult) {
+    values_body_.append(p, n);
+    return;
+  }
+  if (r.id != id_) return;  // other management records and other requests: not ours
   switch (r.type) {
     case Type::Stdout:
       std::memmove(data + out, p, n);  // out <= in: the content only moves towards the front
@@ -45,6 +49,11 @@ void AnswerRecords::record_content(const char* p, size_t n, char* data, size_t& 
 
 void AnswerRecords::record_ended() {
   const RecordReader::Record& r = reader_.record();
+  if (r.id == kManagementId && r.type == Type::GetValuesResult) {
+    AppValues v;
+    if (parse_get_values_result(std::exchange(values_body_, {}), v, error_)) values_ = v;
+    return;
+  }
   if (r.id != id_) return;
   if (r.type == Type::EndRequest) {
     if (!parse_end_request(end_body_, end_))

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -28,6 +29,9 @@ class AnswerRecords {
   const std::string& error() const { return error_; }
   // STDERR text received since the last call.
   std::string take_stderr() { return std::exchange(stderr_, {}); }
+  // What a GET_VALUES_RESULT (id 0) said, once one arrived (before the answer, when ferry sent
+  // GET_VALUES ahead of the request).
+  const std::optional<AppValues>& values() const { return values_; }
 
  private:
   void record_content(const char* p, size_t n, char* data, size_t& out);
@@ -35,7 +39,9 @@ class AnswerRecords {
 
   uint16_t id_;
   RecordReader reader_;
-  std::string end_body_;  // END_REQUEST's content as it arrives
+  std::string end_body_;     // END_REQUEST's content as it arrives
+  std::string values_body_;  // GET_VALUES_RESULT's content as it arrives
+  std::optional<AppValues> values_;
   std::string stderr_;
   EndRequest end_;
   bool ended_ = false;

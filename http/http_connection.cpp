@@ -288,7 +288,8 @@ void HttpConnection::forward_request_head() {
   std::string head;
   if (fcgi_)
     head = fcgi::request_head(*settings_->fcgi, request_,
-                              fcgi::endpoints(session_.peer(), session_.local_address()));
+                              fcgi::endpoints(session_.peer(), session_.local_address()),
+                              !session_.reused_connection());
   else
     write_request_head(request_, how, head);
   request_head_method_ = request_.is_head();
@@ -512,6 +513,7 @@ void HttpConnection::end_exchange() {
   core::Server* server = session_.server();
   s2c_.next_message();
   if (fcgi_) log_fcgi_stderr();
+  if (fcgi_ && answer_.values() && server) learn_app_values(*server, *answer_.values());
   // A FastCGI connection is kept only once its answer ended as the protocol says.
   const bool clean =
       request_done && s2c_.held().empty() && (!fcgi_ || (answer_.ended() && !answer_.failed()));
@@ -590,6 +592,24 @@ void HttpConnection::log_fcgi_stderr() {
       session_.frontend().engine.log.warning(who + " STDERR: " + text.substr(pos, nl - pos));
     pos = nl + 1;
   }
+}
+
+void HttpConnection::learn_app_values(core::Server& server, const fcgi::AppValues& values) {
+  core::Engine& engine = session_.frontend().engine;
+  const unsigned max_conns = values.max_conns.value_or(0);
+  const int mpxs = values.mpxs_conns ? *values.mpxs_conns : -1;
+  const auto lock = engine.lock_state();
+  if (server.app_max_conns == max_conns && server.app_mpxs_conns == mpxs) return;
+  server.app_max_conns = max_conns;
+  server.app_mpxs_conns = mpxs;
+  const auto given = [](long v) { return v >= 0 ? std::to_string(v) : std::string("not given"); };
+  const unsigned limit = server.conn_limit();
+  engine.log.notice(server.backend->name + "/" + server.name +
+                    ": FastCGI GET_VALUES_RESULT: FCGI_MAX_CONNS " +
+                    given(max_conns ? long{max_conns} : -1) + ", FCGI_MPXS_CONNS " + given(mpxs) +
+                    (limit ? "; at most " + std::to_string(limit) + " sessions at once"
+                           : "; no limit of sessions") +
+                    " (one request per connection: ferry never multiplexes)");
 }
 
 void HttpConnection::log_refusal(int status, const std::string& why) {

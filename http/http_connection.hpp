@@ -155,6 +155,9 @@ class HttpConnection final : public core::SessionProtocol {
   bool retry(unsigned kind, int status = 0);
   // FastCGI: the STDERR lines received, to the global log with `log-stderr global`.
   void log_fcgi_stderr();
+  // option get-values: what the application said of itself applies to `server` (logged when it
+  // changes).
+  void learn_app_values(core::Server& server, const fcgi::AppValues& values);
   // The server connection failed before any response: retried, or answered `status` (`why`).
   void server_failed(int status, const std::string& why, char who);
 

@@ -277,7 +277,7 @@ Value sv_scur(const RowContext& c) {
   return Value::num(sv(c).served);
 }
 Value sv_slim(const RowContext& c) {
-  return sv(c).maxconn ? Value::num(sv(c).maxconn) : Value{};
+  return sv(c).conn_limit() ? Value::num(sv(c).conn_limit()) : Value{};
 }
 Value sv_status(const RowContext& c) {
   return Value::str(healthcheck::server_status_text(sv(c)));

@@ -215,6 +215,7 @@ fcgi-app php
   index index.php
   path-info ^(/.+\.php)(/.*)?$
   option keep-conn
+  option get-values
 frontend fe
   bind 127.0.0.1:{PORT}
   default_backend php
@@ -337,7 +338,11 @@ TEST_CASE("fcgi php-fpm: uploads redirects chunked answers and kept connections"
 
   // A script that does not exist: FPM's 404, its STDERR line not lost.
   CHECK(get(port, "/missing.php").status == 404);
+  // option get-values: PHP-FPM gives FCGI_MPXS_CONNS only, so no limit comes of it.
+  CHECK(stat_cell(admin, "php", "a", "slim") == "");
   CHECK(ferry.stop_cleanly());
+  CHECK(ferry.output().find("php/a: FastCGI GET_VALUES_RESULT: FCGI_MAX_CONNS not given, "
+                            "FCGI_MPXS_CONNS 0; no limit of sessions") != std::string::npos);
 }
 
 TEST_CASE("fcgi php-fpm: missing sockets slow scripts and killed workers") {
@@ -457,6 +462,41 @@ TEST_CASE("fcgi php-fpm: option httpchk checks through FastCGI and a pool drains
   CHECK(failed.rfind("0 of ", 0) == 0);
   MESSAGE("requests while b was drained and restarted: " << failed);
   CHECK(ferry.stop_cleanly());
+}
+
+TEST_CASE("fcgi get-values: FCGI_MAX_CONNS caps the sessions served at once") {
+  TempDir dir;
+  // An application that says FCGI_MAX_CONNS 1 and takes 0.2 s per request.
+  Program app(dir, "fcgi_app",
+              ProgramSpec{{"python3", FERRY_SOURCE_DIR "/tests/support/fcgi_app.py",
+                           dir.file("py.sock"), "1"},
+                          "",
+                          {}});
+  REQUIRE_MESSAGE(
+      poll_until([&] { return ClientConn::unix_socket(dir.file("py.sock")).ok(); }, 10s),
+      app.err());
+  const uint16_t port = free_tcp_port();
+  // config(): the fcgi-app has option get-values.
+  FerryProcess ferry(dir,
+                     config(dir, port, "  server py " + dir.file("py.sock") + " proto fcgi\n"));
+  REQUIRE(ferry.wait_listening_tcp(port));
+  const AdminTarget admin = AdminTarget::unix_socket(dir.file("admin.sock"));
+  CHECK(stat_cell(admin, "php", "py", "slim") == "");
+  CHECK(get(port, "/").body == "served\n");
+  CHECK(stat_cell(admin, "php", "py", "slim") == "1");
+  // Three at once: one is served, the others wait in the backend's queue, none fails.
+  std::vector<std::thread> clients;
+  std::atomic<int> served{0};
+  for (int i = 0; i < 3; ++i)
+    clients.emplace_back([&] { served += get(port, "/").body == "served\n"; });
+  for (std::thread& t : clients)
+    t.join();
+  CHECK(served == 3);
+  CHECK(stat_cell(admin, "php", "BACKEND", "qmax") == "2");
+  CHECK(stat_cell(admin, "php", "py", "smax") == "1");
+  CHECK(ferry.stop_cleanly());
+  CHECK(ferry.output().find("php/py: FastCGI GET_VALUES_RESULT: FCGI_MAX_CONNS 1, "
+                            "FCGI_MPXS_CONNS 0; at most 1 sessions at once") != std::string::npos);
 }
 
 }  // namespace

@@ -165,7 +165,7 @@ TEST_CASE("fcgi: an answer's STDOUT is taken out of its records and STDERR kept 
   std::string err;
   append_stream(err, Type::Stderr, 1, "PHP Warning: x");
   std::string other;  // a management record and another request's output are not ours
-  append_stream(other, Type::GetValuesResult, 0, "abc");
+  append_stream(other, Type::UnknownType, 0, "abcdefgh");
   const std::string in = stdout_record("Status: 404\r\n", 3) + err + other +
                          stdout_record("x", 0, 7) + stdout_record("\r\nbody") + end_record(5);
   for (size_t step : {in.size(), size_t{1}, size_t{7}}) {
@@ -200,6 +200,67 @@ TEST_CASE("fcgi: bytes after END_REQUEST and unexpected records fail the answer"
   short_end += "ab";
   unwrap_all(c, short_end, 1);
   CHECK(c.error() == "END_REQUEST of 2 bytes (8 expected)");
+}
+
+TEST_CASE("fcgi: GET_VALUES asks for each name with an empty value on request id 0") {
+  std::string out;
+  append_get_values(out, {"FCGI_MAX_CONNS", "FCGI_MPXS_CONNS"});
+  CHECK(out ==
+        "\x01\x09\x00\x00\x00\x21\x00\x00"s
+        "\x0e\x00"
+        "FCGI_MAX_CONNS"
+        "\x0f\x00"
+        "FCGI_MPXS_CONNS"s);
+}
+
+TEST_CASE("fcgi: GET_VALUES_RESULT before the answer gives the application's values") {
+  std::string result;
+  std::string pairs;
+  append_name_value(pairs, "FCGI_MPXS_CONNS", "0");  // PHP-FPM 8.2 answers this one only
+  append_name_value(pairs, "FCGI_MAX_REQS", "50");   // not asked for: skipped
+  append_name_value(pairs, "FCGI_MAX_CONNS", "4");
+  append_stream(result, Type::GetValuesResult, 0, pairs);
+  const std::string in = result + stdout_record("\r\nok") + end_record(0);
+  for (size_t step : {in.size(), size_t{1}, size_t{5}}) {
+    CAPTURE(step);
+    AnswerRecords a;
+    CHECK(unwrap_all(a, in, step) == "\r\nok");
+    CHECK_FALSE(a.failed());
+    REQUIRE(a.values().has_value());
+    CHECK(a.values()->max_conns == 4u);
+    CHECK(a.values()->mpxs_conns == false);
+  }
+  AnswerRecords none;
+  unwrap_all(none, stdout_record("\r\nok") + end_record(0), 3);
+  CHECK_FALSE(none.values().has_value());
+}
+
+TEST_CASE("fcgi: a GET_VALUES_RESULT that is not whole pairs or numbers fails the answer") {
+  const auto error_of = [](std::string_view pairs) {
+    AppValues v;
+    std::string error;
+    CHECK_FALSE(parse_get_values_result(pairs, v, error));
+    return error;
+  };
+  std::string p;
+  append_name_value(p, "FCGI_MAX_CONNS", "0");
+  CHECK(error_of(p) ==
+        "GET_VALUES_RESULT gives FCGI_MAX_CONNS '0' (a number from 1 to "
+        "4294967295 expected)");
+  p.clear();
+  append_name_value(p, "FCGI_MPXS_CONNS", "yes");
+  CHECK(error_of(p) ==
+        "GET_VALUES_RESULT gives FCGI_MPXS_CONNS 'yes' (a number from 0 to 1 expected)");
+  CHECK(error_of("\x0e\x05"
+                 "FCGI_MAX") == "GET_VALUES_RESULT ends inside a name-value pair");
+
+  std::string in;
+  append_stream(in, Type::GetValuesResult, 0,
+                "\x0e\x05"
+                "FCGI_MAX");
+  AnswerRecords a;
+  unwrap_all(a, in + stdout_record("x"), 2);
+  CHECK(a.error() == "GET_VALUES_RESULT ends inside a name-value pair");
 }
 
 }  // namespace
