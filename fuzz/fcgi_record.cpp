@@ -89,6 +89,7 @@ Answer unwrap(std::string_view in, uint8_t seed, bool whole) {
     out.out.append(piece.data(), n);
     out.err += a.take_stderr();
   }
+  out.err += a.take_stderr(true);
   out.ended = a.ended();
   out.app_status = a.end().app_status;
   out.values = a.values();

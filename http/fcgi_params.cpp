@@ -175,7 +175,8 @@ void append_params(const App& app, const RequestHead& req, const Endpoints& ends
   if (!ends.remote_port.empty()) put("REMOTE_PORT", ends.remote_port);
   put("SCRIPT_FILENAME", app.docroot + script.name);
   if (script.has_path_info) put("PATH_TRANSLATED", app.docroot + script.path_info);
-  put("CONTENT_LENGTH", std::to_string(req.framing == Framing::Length ? req.content_length : 0));
+  if (req.framing != Framing::Chunked)  // its length is known once it is whole
+    put("CONTENT_LENGTH", std::to_string(req.framing == Framing::Length ? req.content_length : 0));
   put("SERVER_SOFTWARE", kSoftware);
   for (const auto& [n, v] : app.set_params)
     append_name_value(out, n, v);
@@ -201,20 +202,41 @@ Endpoints endpoints(const core::SockAddr& peer, const core::SockAddr& local) {
   return e;
 }
 
-std::string request_head(const App& app, const RequestHead& req, const Endpoints& ends,
-                         bool new_connection) {
-  std::string params;
-  append_params(app, req, ends, params);
+namespace {
+
+// BEGIN_REQUEST, `params` as PARAMS and their end, then `body` as STDIN and its end when
+// `end_stdin`.
+std::string request_records(const App& app, std::string_view params, bool new_connection,
+                            std::string_view body, bool end_stdin) {
   std::string out;
-  out.reserve(params.size() + 6 * kHeaderSize + 40);
+  out.reserve(params.size() + body.size() + 8 * kHeaderSize + 40);
   if (app.get_values && new_connection)
     append_get_values(out, {"FCGI_MAX_CONNS", "FCGI_MPXS_CONNS"});
   append_begin_request(out, 1, app.keep_conn);
   append_stream(out, Type::Params, 1, params);
   append_stream_end(out, Type::Params, 1);
-  if (req.framing == Framing::None || (req.framing == Framing::Length && req.content_length == 0))
-    append_stream_end(out, Type::Stdin, 1);
+  append_stream(out, Type::Stdin, 1, body);
+  if (end_stdin) append_stream_end(out, Type::Stdin, 1);
   return out;
+}
+
+}  // namespace
+
+std::string request_head(const App& app, const RequestHead& req, const Endpoints& ends,
+                         bool new_connection) {
+  std::string params;
+  append_params(app, req, ends, params);
+  const bool no_body =
+      req.framing == Framing::None || (req.framing == Framing::Length && req.content_length == 0);
+  return request_records(app, params, new_connection, {}, no_body);
+}
+
+std::string request_with_body(const App& app, std::string params, std::string_view body,
+                              bool new_connection) {
+  const bool replaced = std::any_of(app.set_params.begin(), app.set_params.end(),
+                                    [](const auto& p) { return p.first == "CONTENT_LENGTH"; });
+  if (!replaced) append_name_value(params, "CONTENT_LENGTH", std::to_string(body.size()));
+  return request_records(app, params, new_connection, body, true);
 }
 
 }  // namespace ferry::http::fcgi

@@ -44,14 +44,22 @@ Endpoints endpoints(const core::SockAddr& peer, const core::SockAddr& local);
 
 // The request as the application gets it before its body: BEGIN_REQUEST (FCGI_KEEP_CONN with
 // `option keep-conn`), the PARAMS stream and its end, and the end of STDIN when the request has
-// no body (a body follows as STDIN records: MessageFlow::Wrap::FcgiStdin). Request id 1.
+// no body (a body follows as STDIN records: MessageFlow::Wrap::FcgiStdin). Request id 1. Not
+// for a chunked body (request_with_body).
 // `new_connection` with `option get-values`: GET_VALUES (FCGI_MAX_CONNS, FCGI_MPXS_CONNS) goes
 // first, on the same connection (its answer comes before the request's: AnswerRecords::values).
 std::string request_head(const App& app, const RequestHead& req, const Endpoints& ends,
                          bool new_connection = false);
 
-// Appends the name-value pairs of the request's PARAMS stream to `out`.
+// Appends the name-value pairs of the request's PARAMS stream to `out` (without CONTENT_LENGTH
+// for a chunked body, whose length is known once it is whole).
 void append_params(const App& app, const RequestHead& req, const Endpoints& ends, std::string& out);
+
+// A request with a chunked body gathered whole (PHP reads CONTENT_LENGTH bytes of STDIN, so the
+// length must go first, as HAProxy 2.6 sends it): `params` (append_params's) and CONTENT_LENGTH,
+// then `body` as STDIN records and their end.
+std::string request_with_body(const App& app, std::string params, std::string_view body,
+                              bool new_connection);
 
 // The request-target's path %-decoded (the CGI SCRIPT_NAME is decoded, REQUEST_URI is not).
 std::string decode_path(std::string_view path);

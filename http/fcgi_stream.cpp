@@ -24,6 +24,14 @@ size_t AnswerRecords::unwrap(char* data, size_t size) {
   return out;
 }
 
+std::string AnswerRecords::take_stderr(bool flush) {
+  size_t end = flush || ended_ ? stderr_.size() : stderr_.rfind('\n') + 1;  // npos + 1 == 0
+  if (stderr_.size() - end >= kStderrLineMax) end = stderr_.size();
+  std::string lines = stderr_.substr(0, end);
+  stderr_.erase(0, end);
+  return lines;
+}
+
 void AnswerRecords::record_content(const char* p, size_t n, char* data, size_t& out) {
   const RecordReader::Record& r = reader_.record();
   if (r.id == kManagementId && r.type == Type::GetValuesResult) {

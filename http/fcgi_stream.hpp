@@ -27,8 +27,13 @@ class AnswerRecords {
   // The application broke the protocol (see error()): a bad record, bytes after END_REQUEST.
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
-  // STDERR text received since the last call.
-  std::string take_stderr() { return std::exchange(stderr_, {}); }
+  // The STDERR lines completed since the last call, each with its '\n' (a line the application
+  // wrote in several records or that arrived in several reads comes whole); once END_REQUEST
+  // came, or with `flush` (the connection ends), the last line too, unfinished. An unfinished line
+  // of kStderrLineMax bytes or more is given as it is, so a script that never ends its line cannot
+  // grow the connection.
+  static constexpr size_t kStderrLineMax = 16384;
+  std::string take_stderr(bool flush = false);
   // What a GET_VALUES_RESULT (id 0) said, once one arrived (before the answer, when ferry sent
   // GET_VALUES ahead of the request).
   const std::optional<AppValues>& values() const { return values_; }

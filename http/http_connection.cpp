@@ -112,8 +112,9 @@ void HttpConnection::arm_timer() {
                          first_of(settings_->request_timeout, settings_->client_timeout));
       break;
     case State::Exchange:
-      t = response_started_ ? first_of(settings_->client_timeout, settings_->server_timeout)
-                            : settings_->server_timeout;
+      t = gathering_          ? settings_->client_timeout
+          : response_started_ ? first_of(settings_->client_timeout, settings_->server_timeout)
+                              : settings_->server_timeout;
       break;
     case State::Tunnel:
       t = first_of(settings_->tunnel_timeout,
@@ -136,6 +137,8 @@ void HttpConnection::on_timer() {
       if (c2s_.held().empty() && !first_request_) return session_.finish('c', 'R');
       return refuse(408, "the request head did not arrive within timeout http-request", 'c', 'R');
     case State::Exchange:
+      if (gathering_)
+        return refuse(408, "the chunked request body did not arrive in time", 'c', 'D');
       if (!response_started_) {
         if (!got_response_ && retry(conf::RetryOn::kResponseTimeout)) return;
         return refuse(504, "the server did not answer in time", 's', 'H');
@@ -259,9 +262,6 @@ void HttpConnection::server_ready() {
   state_ = State::Exchange;
   fcgi_ = settings_->fcgi && session_.server() && session_.server()->fcgi;
   if (fcgi_) {
-    // HAProxy 2.6 refuses them too: the application reads CONTENT_LENGTH bytes of STDIN.
-    if (request_.framing == Framing::Chunked)
-      return refuse(400, "a chunked request body cannot go to a FastCGI application", 'P', 'R');
     answer_ = fcgi::AnswerRecords();
     s2c_.unwrap_from(&answer_);
   }
@@ -277,6 +277,17 @@ void HttpConnection::server_ready() {
 }
 
 void HttpConnection::forward_request_head() {
+  request_head_method_ = request_.is_head();
+  idempotent_ = is_idempotent(request_.method);
+  if (fcgi_ && request_.framing == Framing::Chunked) {
+    // Sent once the body is whole (gather_chunked_body); the head's views may not last so long.
+    fcgi_params_.clear();
+    fcgi::append_params(*settings_->fcgi, request_,
+                        fcgi::endpoints(session_.peer(), session_.local_address()), fcgi_params_);
+    gathering_ = true;
+    replay_.reset();
+    return;
+  }
   RequestForward how;
   how.close_server = settings_->conn_mode != ConnMode::KeepAlive;
   const std::string client = settings_->forwardfor ? forwarded_client() : std::string();
@@ -292,10 +303,56 @@ void HttpConnection::forward_request_head() {
                               !session_.reused_connection());
   else
     write_request_head(request_, how, head);
-  request_head_method_ = request_.is_head();
-  idempotent_ = is_idempotent(request_.method);
   c2s_.begin_body(request_.size, std::move(head), request_.framing, request_.content_length,
                   fcgi_ ? MessageFlow::Wrap::FcgiStdin : MessageFlow::Wrap::None);
+  keep_replay();
+}
+
+bool HttpConnection::gather_chunked_body() {
+  uint64_t moved = 0;
+  const Status st = c2s_.read(session_.client_fd(), buffers_, moved);
+  session_.count_in(moved);
+  if (moved > 0) arm_timer();
+  if (st != Status::Ok) {
+    session_.finish('C', 'D');
+    return false;
+  }
+  const std::string_view raw = c2s_.held().substr(request_.size);
+  ChunkedDecoder decoder;
+  std::string body;
+  size_t used = 0;
+  while (!decoder.done() && !decoder.failed()) {
+    const ChunkedDecoder::Piece piece = decoder.next(raw.substr(used));
+    if (piece.size == 0) break;
+    if (piece.kind == ChunkedDecoder::Piece::Payload) body.append(raw.substr(used, piece.size));
+    used += piece.size;
+  }
+  if (decoder.failed()) {
+    refuse(400, decoder.error(), 'P', 'D');
+    return false;
+  }
+  if (!decoder.done()) {
+    if (c2s_.full())
+      refuse(400,  // as HAProxy 2.6
+             "a chunked request body to a FastCGI application must fit in one buffer (" +
+                 std::to_string(buffers_.buffer_size()) + " bytes with the head): PHP reads " +
+                 "CONTENT_LENGTH bytes, so ferry gathers it whole; send a Content-Length",
+             'P', 'D');
+    else if (c2s_.at_eof())
+      session_.finish('C', 'D');
+    return false;
+  }
+  gathering_ = false;
+  c2s_.begin_body(request_.size + static_cast<uint32_t>(used),
+                  fcgi::request_with_body(*settings_->fcgi, std::move(fcgi_params_), body,
+                                          !session_.reused_connection()),
+                  Framing::None, 0);
+  keep_replay();
+  arm_timer();  // timeout server from now on
+  return true;
+}
+
+void HttpConnection::keep_replay() {
   const conf::RetryOn& on = settings_->retry_on;
   const bool may_retry = (on.kinds & ~conf::RetryOn::kConnFailure) != 0 || !on.statuses.empty() ||
                          (on.has(conf::RetryOn::kConnFailure) && session_.reused_connection());
@@ -345,6 +402,7 @@ std::string HttpConnection::forwarded_client() const {
 
 void HttpConnection::exchange() {
   if (fcgi_) log_fcgi_stderr();
+  if (gathering_ && !gather_chunked_body()) return;
   if (!pump_request()) return;
   if (state_ == State::Exchange && !response_started_ && !interim_) {
     if (!read_response_head()) return;
@@ -579,8 +637,8 @@ bool HttpConnection::send_error(int status, const std::string& why) {
   return keep && n == static_cast<ssize_t>(out.size());
 }
 
-void HttpConnection::log_fcgi_stderr() {
-  std::string text = answer_.take_stderr();
+void HttpConnection::log_fcgi_stderr(bool flush) {
+  std::string text = answer_.take_stderr(flush);
   if (text.empty() || !settings_->fcgi->log_stderr) return;
   const core::Server* server = session_.server();
   const std::string who = server ? server->backend->name + "/" + server->name : "FastCGI";
@@ -624,7 +682,7 @@ void HttpConnection::log_refusal(int status, const std::string& why) {
 
 void HttpConnection::closing(char who, char phase) {
   timer_.stop();
-  if (fcgi_) log_fcgi_stderr();
+  if (fcgi_) log_fcgi_stderr(true);
   pool_.forget(this);
   const State was = std::exchange(state_, State::Done);
   if (was == State::Request)

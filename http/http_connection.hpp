@@ -108,6 +108,12 @@ class HttpConnection final : public core::SessionProtocol {
   // unique-id-format: the request's id, sent in unique-id-header when there is one.
   void add_unique_id(uint64_t request_number);
   void forward_request_head();  // the request's head, rewritten, and its body follow
+  // FastCGI and a chunked body: reads until the body is whole in the buffer, then sends the
+  // request with its CONTENT_LENGTH; a body that does not fit is answered 400 (HAProxy 2.6 too).
+  // False while it waits (or once it answered or the session ended).
+  bool gather_chunked_body();
+  // replay_: the request as sent, when retry-on may have to send it again.
+  void keep_replay();
   // Answers `status` itself, logs why and the transaction (`who``phase`), then waits for the
   // next request when the client connection stays open (see send_error), else ends the session.
   void refuse(int status, const std::string& why, char who, char phase);
@@ -153,8 +159,9 @@ class HttpConnection final : public core::SessionProtocol {
   // failure, its method is idempotent). False when it cannot: the caller goes on (answers the
   // client). True: the caller returns at once (server_ready() or closing() may have run).
   bool retry(unsigned kind, int status = 0);
-  // FastCGI: the STDERR lines received, to the global log with `log-stderr global`.
-  void log_fcgi_stderr();
+  // FastCGI: the STDERR lines received, to the global log with `log-stderr global`; a line not
+  // finished yet waits for its end unless the answer ended or `flush`.
+  void log_fcgi_stderr(bool flush = false);
   // option get-values: what the application said of itself applies to `server` (logged when it
   // changes).
   void learn_app_values(core::Server& server, const fcgi::AppValues& values);
@@ -200,6 +207,8 @@ class HttpConnection final : public core::SessionProtocol {
   bool fcgi_ = false;           // this exchange speaks FastCGI (a `proto fcgi` server)
   fcgi::AnswerRecords answer_;  // its answer's records
   std::string cgi_error_;       // why its CGI head was refused
+  bool gathering_ = false;      // gather_chunked_body() runs until the body is whole
+  std::string fcgi_params_;     // meanwhile, the request's PARAMS (without CONTENT_LENGTH)
 
   // The backend's cookie persistence, if it has one.
   std::optional<StickyCookie> sticky_;

@@ -216,6 +216,7 @@ fcgi-app php
   path-info ^(/.+\.php)(/.*)?$
   option keep-conn
   option get-values
+  log-stderr global
 frontend fe
   bind 127.0.0.1:{PORT}
   default_backend php
@@ -285,6 +286,15 @@ TEST_CASE("fcgi php-fpm: the CGI parameters are those haproxy 2.6 sends to the s
   const HttpResponse ours = roundtrip(c1, post), ref = roundtrip(c2, post);
   CHECK(ours.status == 200);
   CHECK(cgi_params(ours.body) == cgi_params(ref.body));
+  // A chunked body: both send it whole with its CONTENT_LENGTH.
+  const std::string chunked =
+      "POST /dump.php HTTP/1.1\r\nHost: app.test\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: close\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n";
+  ClientConn c3 = ClientConn::tcp(port), c4 = ClientConn::tcp(hport);
+  const HttpResponse ours_chunked = roundtrip(c3, chunked), ref_chunked = roundtrip(c4, chunked);
+  CHECK(ours_chunked.status == 200);
+  CHECK(ours_chunked.body.find("CONTENT_LENGTH=11\n") != std::string::npos);
+  CHECK(cgi_params(ours_chunked.body) == cgi_params(ref_chunked.body));
 
   // Requests are balanced over both pools (roundrobin): each answers some.
   std::set<std::string> pools;
@@ -315,6 +325,28 @@ TEST_CASE("fcgi php-fpm: uploads redirects chunked answers and kept connections"
   CHECK(r.status == 200);
   CHECK(r.body == expected);
 
+  // A chunked upload, its chunks sent one by one: gathered whole, then sent with its length.
+  const std::string part = data.substr(0, 4000);
+  ClientConn ch = ClientConn::tcp(port);
+  REQUIRE(
+      ch.send_all("POST /upload.php HTTP/1.1\r\nHost: app.test\r\nTransfer-Encoding: "
+                  "chunked\r\n\r\n"));
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(ch.send_all("fa0\r\n" + part + "\r\n"));
+  std::snprintf(expected, sizeof expected, "%zu %08x\n", 3 * part.size(),
+                crc32(part + part + part));
+  HttpResponse chunked = roundtrip(ch, "0\r\n\r\n");
+  CHECK(chunked.status == 200);
+  CHECK(chunked.body == expected);
+  // One too large for a buffer: 400, as HAProxy 2.6 answers it.
+  ClientConn big = ClientConn::tcp(port);
+  const HttpResponse too_big =
+      roundtrip(big,
+                "POST /upload.php HTTP/1.1\r\nHost: app.test\r\nTransfer-Encoding: "
+                "chunked\r\n\r\n8000\r\n" +
+                    data.substr(0, 0x8000) + "\r\n0\r\n\r\n");
+  CHECK(too_big.status == 400);
+
   // A cookie and a redirect: Location without Status is a 302.
   HttpResponse redirect = get(port, "/redirect.php");
   CHECK(redirect.status == 302);
@@ -330,11 +362,11 @@ TEST_CASE("fcgi php-fpm: uploads redirects chunked answers and kept connections"
     CHECK(k.complete);
     CHECK(k.body == "index of a\n");
   }
-  // One FastCGI connection carried all five requests (http-reuse always: a new client takes
-  // the idle connection too).
+  // Two FastCGI connections carried all seven requests (http-reuse always: a new client takes
+  // the idle connection too); the one of the refused chunked body was closed with its client.
   const AdminTarget admin = AdminTarget::unix_socket(dir.file("admin.sock"));
-  CHECK(stat_cell(admin, "php", "a", "connect") == "1");
-  CHECK(stat_cell(admin, "php", "a", "reuse") == "4");
+  CHECK(stat_cell(admin, "php", "a", "connect") == "2");
+  CHECK(stat_cell(admin, "php", "a", "reuse") == "5");
 
   // A script that does not exist: FPM's 404, its STDERR line not lost.
   CHECK(get(port, "/missing.php").status == 404);
@@ -343,6 +375,8 @@ TEST_CASE("fcgi php-fpm: uploads redirects chunked answers and kept connections"
   CHECK(ferry.stop_cleanly());
   CHECK(ferry.output().find("php/a: FastCGI GET_VALUES_RESULT: FCGI_MAX_CONNS not given, "
                             "FCGI_MPXS_CONNS 0; no limit of sessions") != std::string::npos);
+  // FPM's STDERR line, unterminated, logged at END_REQUEST.
+  CHECK(ferry.output().find("php/a STDERR: Primary script unknown\n") != std::string::npos);
 }
 
 TEST_CASE("fcgi php-fpm: missing sockets slow scripts and killed workers") {
@@ -497,6 +531,64 @@ TEST_CASE("fcgi get-values: FCGI_MAX_CONNS caps the sessions served at once") {
   CHECK(ferry.stop_cleanly());
   CHECK(ferry.output().find("php/py: FastCGI GET_VALUES_RESULT: FCGI_MAX_CONNS 1, "
                             "FCGI_MPXS_CONNS 0; at most 1 sessions at once") != std::string::npos);
+  // Its STDERR line came in two reads: logged whole, once per request (4 requests).
+  const std::string out = ferry.output();
+  size_t whole = 0;
+  for (size_t at = 0; (at = out.find("php/py STDERR: ", at)) != std::string::npos; ++at, ++whole)
+    CHECK(out.compare(at, 39, "php/py STDERR: one line in two records\n") == 0);
+  CHECK(whole == 4);
+}
+
+// Replaces every `from` in `text` by `to`.
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size())
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+TEST_CASE("fcgi examples/php-fpm runs as its README says") {
+  REQUIRE_MESSAGE(have_php_fpm(), "php8.2-fpm is not installed (scripts/packages.sh)");
+  TempDir dir;
+  const std::string example = FERRY_SOURCE_DIR "/examples/php-fpm/";
+  // Its paths moved into the test's directory; the pools run as the test's user.
+  std::string pools = read_file(example + "pool.conf");
+  pools = replace_all(pools, "/run/php/", dir.path() + "/");
+  for (const char* line : {"user = www-data\n", "group = www-data\n", "listen.owner = www-data\n",
+                           "listen.group = haproxy\n"})
+    pools = replace_all(pools, line, "");
+  const std::string fpm_conf = dir.write_file(
+      "fpm.conf", "[global]\nerror_log = " + dir.file("fpm.log") +
+                      "\ndaemonize = no\npid = " + dir.file("fpm.pid") + "\n" + pools);
+  ::mkdir(dir.file("www").c_str(), 0755);
+  dir.write_file("www/index.php", read_file(example + "index.php"));
+  std::vector<std::string> argv = {
+      find_program("php-fpm8.2"), "-F", "-y", fpm_conf, "-p", dir.path()};
+  if (::geteuid() == 0) argv.push_back("-R");
+  Program fpm(dir, "php-fpm", ProgramSpec{argv, "", {}});
+  for (const char* sock : {"app1.sock", "app2.sock"})
+    REQUIRE_MESSAGE(poll_until([&] { return ClientConn::unix_socket(dir.file(sock)).ok(); }, 10s),
+                    (fpm.err() + read_file(dir.file("fpm.log"))));
+  const uint16_t port = free_tcp_port();
+  std::string cfg = read_file(example + "ferry.cfg");
+  cfg = replace_all(cfg, "/run/php/", dir.path() + "/");
+  cfg = replace_all(cfg, "/run/ferry/", dir.path() + "/");
+  cfg = replace_all(cfg, "/var/www/app", dir.file("www"));
+  cfg = replace_all(cfg, "bind :8080", "bind 127.0.0.1:" + std::to_string(port));
+  FerryProcess ferry(dir, cfg);
+  REQUIRE(ferry.wait_listening_tcp(port));
+  const AdminTarget admin = AdminTarget::unix_socket(dir.file("admin.sock"));
+  for (const char* sv : {"fpm1", "fpm2"})
+    CHECK(poll_until([&] { return stat_cell(admin, "php_pool", sv, "check_status") == "L7OK"; },
+                     10s));
+  std::set<std::string> served;
+  for (int i = 0; i < 4; ++i) {
+    const HttpResponse r = get(port, "/");
+    served.insert(r.body.substr(0, r.body.find('\n')));
+  }
+  CHECK(served == std::set<std::string>{"served by pool app1", "served by pool app2"});
+  CHECK(get(port, "/index.php/more/path?x=1").body.find("PATH_INFO=/more/path\n") !=
+        std::string::npos);
+  CHECK(ferry.stop_cleanly());
 }
 
 }  // namespace

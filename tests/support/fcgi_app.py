@@ -2,8 +2,9 @@
 """A small FastCGI responder for the tests: fcgi_app.py SOCKET MAX_CONNS
 
 Listens on the UNIX socket SOCKET. GET_VALUES is answered with FCGI_MAX_CONNS=MAX_CONNS and
-FCGI_MPXS_CONNS=0 (PHP-FPM gives no FCGI_MAX_CONNS); each request is answered after 0.2 s with
-"served\n", and the connection is kept when BEGIN_REQUEST asks for it (FCGI_KEEP_CONN).
+FCGI_MPXS_CONNS=0 (PHP-FPM gives no FCGI_MAX_CONNS); each request gets the STDERR line
+"one line in two records" in two records 0.1 s apart (two reads for the proxy), then, 0.2 s
+later, "served\n"; the connection is kept when BEGIN_REQUEST asks for it (FCGI_KEEP_CONN).
 Connections are served at once, each on its own thread.
 """
 import os
@@ -49,6 +50,9 @@ def serve(conn, max_conns):
             elif rtype == 1:  # BEGIN_REQUEST
                 keep = bool(content[2] & 1)
             elif rtype == 5 and length == 0:  # the end of STDIN: answer
+                conn.sendall(record(7, rid, b"one line in "))
+                time.sleep(0.1)
+                conn.sendall(record(7, rid, b"two records\n"))
                 time.sleep(0.2)
                 out = b"Content-Type: text/plain\r\n\r\nserved\n"
                 conn.sendall(record(6, rid, out) + record(6, rid) + record(3, rid, bytes(8)))

@@ -263,5 +263,36 @@ TEST_CASE("fcgi: a GET_VALUES_RESULT that is not whole pairs or numbers fails th
   CHECK(a.error() == "GET_VALUES_RESULT ends inside a name-value pair");
 }
 
+TEST_CASE("fcgi: a STDERR line split across records and reads comes whole") {
+  std::string in;
+  append_stream(in, Type::Stderr, 1, "PHP Warning: the first ");
+  append_stream(in, Type::Stderr, 1, "line\nthe sec");
+  append_stream(in, Type::Stderr, 1, "ond line\nunfinished");
+  for (size_t step : {in.size(), size_t{1}, size_t{9}}) {
+    CAPTURE(step);
+    AnswerRecords a;
+    std::string lines;
+    for (size_t pos = 0; pos < in.size(); pos += step) {
+      std::string piece = in.substr(pos, step);
+      a.unwrap(piece.data(), piece.size());
+      const std::string got = a.take_stderr();
+      CHECK((got.empty() || got.back() == '\n'));
+      lines += got;
+    }
+    CHECK(lines == "PHP Warning: the first line\nthe second line\n");
+    CHECK(a.take_stderr(true) == "unfinished");
+  }
+  // A line that does not end is given once it is kStderrLineMax bytes long.
+  AnswerRecords b;
+  std::string long_line;
+  append_stream(long_line, Type::Stderr, 1, std::string(AnswerRecords::kStderrLineMax - 1, 'x'));
+  unwrap_all(b, long_line, long_line.size());
+  CHECK(b.take_stderr().empty());
+  std::string more;
+  append_stream(more, Type::Stderr, 1, "yz");
+  unwrap_all(b, more, more.size());
+  CHECK(b.take_stderr().size() == AnswerRecords::kStderrLineMax + 1);
+}
+
 }  // namespace
 }  // namespace ferry::http::fcgi
