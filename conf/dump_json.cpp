@@ -183,7 +183,8 @@ json server_json(const ServerConf& s) {
           {"cookie", s.cookie},
           {"pool_max_conn", s.pool_max_conn},
           {"pool_purge_delay", s.pool_purge_delay.count()},
-          {"max_reuse", s.max_reuse}};
+          {"max_reuse", s.max_reuse},
+          {"proto", s.proto_fcgi ? "fcgi" : "h1"}};
 }
 
 json probe_json(const HealthProbeConf& p) {
@@ -415,7 +416,20 @@ json proxy_json(const ProxyConf& p) {
           {"log_tag", p.log_tag},
           {"stats", stats_page_json(p.stats)},
           {"prometheus_exporter", prometheus_json(p.prometheus)},
-          {"probe", probe_json(p.probe)}};
+          {"probe", probe_json(p.probe)},
+          {"use_fcgi_app", p.use_fcgi_app}};
+}
+
+json fcgi_app_json(const FcgiAppConf& a) {
+  json params = json::array();
+  for (const auto& p : a.set_params)
+    params.push_back({{"pos", pos_json(p.pos)}, {"name", p.name}, {"value", p.value}});
+  return {{"pos", pos_json(a.pos)},         {"name", a.name},
+          {"docroot", a.docroot},           {"index", a.index},
+          {"path_info", a.path_info},       {"set_params", params},
+          {"pass_headers", a.pass_headers}, {"keep_conn", a.keep_conn},
+          {"get_values", a.get_values},     {"mpxs_conns", a.mpxs_conns},
+          {"max_reqs", a.max_reqs},         {"log_stderr", a.log_stderr ? "global" : ""}};
 }
 
 }  // namespace
@@ -436,7 +450,11 @@ json to_json(const Config& config) {
   json proxies = json::array();
   for (const auto& p : config.proxies)
     proxies.push_back(proxy_json(p));
-  return escaped({{"global", global_json(config.global)}, {"proxies", proxies}});
+  json apps = json::array();
+  for (const auto& a : config.fcgi_apps)
+    apps.push_back(fcgi_app_json(a));
+  return escaped(
+      {{"global", global_json(config.global)}, {"proxies", proxies}, {"fcgi_apps", apps}});
 }
 
 }  // namespace ferry::conf

@@ -284,6 +284,7 @@ constexpr YamlKey kProxy[] = {
     {"default_server", default_server},
     {"servers", servers},
     {"health_check", health_check},
+    {"use_fcgi_app", one_arg<"use-fcgi-app">},
 };
 
 void proxy(YamlWalker& w, const Node& item, ProxyKind kind, const char* kind_name) {
@@ -296,6 +297,59 @@ void proxy(YamlWalker& w, const Node& item, ProxyKind kind, const char* kind_nam
   if (auto err = check_name(kind_name, *text)) w.error(name, *err);
   w.ctx().begin_proxy(w.pos(item), kind, *text, "");
   w.walk(item, kProxy, std::string(kind_name) + " '" + *text + "'", {"name"});
+}
+
+// `set_param: { REDIRECT_STATUS: "200" }`: each entry is a `set-param` line.
+void set_params(YamlWalker& w, const Node&, const Node& value) {
+  if (!value.IsMap()) return w.error(value, "set_param expects a mapping of name to value");
+  for (const auto& entry : value) {
+    const auto name = w.scalar(entry.first, "set_param");
+    const auto text = w.scalar(entry.second, "set_param");
+    if (name && text) w.statement(entry.first, {"set-param", *name, *text});
+  }
+}
+
+// `options: [keep-conn, get-values, "no mpxs-conns"]`: each item is an `option` line.
+void fcgi_options(YamlWalker& w, const Node&, const Node& value) {
+  for (const auto& item : YamlWalker::items(value)) {
+    const auto text = w.scalar(item, "options");
+    if (!text) continue;
+    if (text->starts_with("no "))
+      w.statement(item, {"no", "option", text->substr(3)});
+    else
+      w.statement(item, {"option", *text});
+  }
+}
+
+constexpr YamlKey kFcgiApp[] = {
+    {"docroot", one_arg<"docroot">},
+    {"index", one_arg<"index">},
+    {"path_info", one_arg<"path-info">},
+    {"set_param", set_params},
+    {"pass_header", each_arg<"pass-header">},
+    {"options", fcgi_options},
+    {"max_reqs", one_arg<"option max-reqs">},
+    {"log_stderr", one_arg<"log-stderr">},
+};
+
+void fcgi_apps(YamlWalker& w, const Node&, const Node& value) {
+  if (!value.IsSequence()) return w.error(value, "fcgi_apps must be a list");
+  for (const auto& item : value) {
+    if (!item.IsMap()) {
+      w.error(item, "each of fcgi_apps must be a mapping");
+      continue;
+    }
+    const Node name = item["name"];
+    if (!name) {
+      w.error(item, "an fcgi_app needs a 'name'");
+      continue;
+    }
+    const auto text = w.scalar(name, "name");
+    if (!text) continue;
+    if (auto err = check_name("fcgi-app", *text)) w.error(name, *err);
+    w.ctx().begin_fcgi_app(w.pos(item), *text);
+    w.walk(item, kFcgiApp, "fcgi-app '" + *text + "'", {"name"});
+  }
 }
 
 template <ProxyKind Kind, Word Name>
@@ -318,6 +372,7 @@ constexpr YamlKey kTop[] = {
     {"frontends", proxies<ProxyKind::Frontend, "frontend">},
     {"backends", proxies<ProxyKind::Backend, "backend">},
     {"listens", proxies<ProxyKind::Listen, "listen">},
+    {"fcgi_apps", fcgi_apps},
 };
 
 void document(YamlWalker& w, const Node& root) {
@@ -325,7 +380,7 @@ void document(YamlWalker& w, const Node& root) {
   if (!root.IsMap())
     return w.error(root,
                    "a ferry YAML config must be a mapping (global, "
-                   "defaults, frontends, backends, listens)");
+                   "defaults, frontends, backends, listens, fcgi_apps)");
   // Every proxy of the file inherits this file's defaults (none: the built-in ones).
   w.ctx().begin_defaults(w.pos(root), "", "");
   if (const Node d = root["defaults"]) w.walk(d, kProxy, "defaults");

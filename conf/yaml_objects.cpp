@@ -174,6 +174,7 @@ constexpr YamlKey kServerKeys[] = {
     {"pool_purge_delay", server_option<D, "pool-purge-delay">},
     {"max_reuse", server_option<D, "max-reuse">},
     {"cookie", server_option<D, "cookie">},
+    {"proto", server_option<D, "proto">},
 };
 
 // --- health checks --------------------------------------------------------------------------

@@ -255,7 +255,7 @@ TEST_CASE("yaml: syntax errors and wrong shapes") {
   CHECK(diags("frontends: {}\n", "t.yaml") == V{"t.yaml:1:12: error: frontends must be a list"});
   CHECK(diags("- a\n- b\n", "t.yaml") ==
         V{"t.yaml:1:1: error: a ferry YAML config must be a mapping (global, defaults, "
-          "frontends, backends, listens)"});
+          "frontends, backends, listens, fcgi_apps)"});
   CHECK(diags("global:\n  maxconn: { a: 1 }\n  daemon: sure\n", "t.yaml") ==
         V{
             "t.yaml:2:12: error: 'maxconn' expects a single value, got a mapping",
@@ -367,6 +367,58 @@ backends:
   CHECK(b->servers.at(1).addr.path == "/x/s2.sock");
   CHECK(lines(r) == V{"t.yaml:9:30: warning: environment variable 'FERRY_YAML_TEST_UNSET' is not "
                       "set; it expands to an empty string"});
+}
+
+TEST_CASE("yaml: fcgi_apps use_fcgi_app and proto give the model of their HAProxy-format twin") {
+  const auto cfg = load(R"(defaults
+  mode http
+  timeout connect 1s
+  timeout client 1s
+  timeout server 1s
+fcgi-app php
+  docroot /var/www/app
+  index index.php
+  path-info ^(/.+[.]php)(/.*)?$
+  option keep-conn
+  option get-values
+  option max-reqs 2
+  log-stderr global
+  set-param REDIRECT_STATUS 200
+  set-param HTTPS on
+  pass-header Authorization
+backend b
+  use-fcgi-app php
+  option httpchk GET /ping
+  server a /a.sock proto fcgi check
+)");
+  const auto yaml =
+      load(R"(defaults: { mode: http, timeout: { connect: 1s, client: 1s, server: 1s } }
+fcgi_apps:
+  - name: php
+    docroot: /var/www/app
+    index: index.php
+    path_info: ^(/.+[.]php)(/.*)?$
+    options: [keep-conn, get-values]
+    max_reqs: 2
+    log_stderr: global
+    set_param: { REDIRECT_STATUS: "200", HTTPS: "on" }
+    pass_header: Authorization
+backends:
+  - name: b
+    use_fcgi_app: php
+    health_check: { type: http, http: { method: GET, uri: /ping } }
+    servers: [ { name: a, address: /a.sock, proto: fcgi, check: true } ]
+)",
+           "t.yaml");
+  CHECK(lines(cfg) == V{});
+  CHECK(lines(yaml) == V{});
+  REQUIRE(yaml.config.fcgi_apps.size() == 1);
+  CHECK(yaml.config.fcgi_apps[0].set_params.size() == 2);
+  CHECK(without_positions(to_json(cfg.config)).dump(1) ==
+        without_positions(to_json(yaml.config)).dump(1));
+  CHECK(lines(load("fcgi_apps: [ { name: php, docroot: /x, doc_root: /y } ]\n", "t.yaml")) ==
+        V{"t.yaml:1:40: error: unknown key 'doc_root' in fcgi-app 'php'; did you mean "
+          "'docroot'?"});
 }
 
 }  // namespace
