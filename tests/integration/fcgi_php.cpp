@@ -526,8 +526,10 @@ TEST_CASE("fcgi get-values: FCGI_MAX_CONNS caps the sessions served at once") {
   for (std::thread& t : clients)
     t.join();
   CHECK(served == 3);
-  CHECK(stat_cell(admin, "php", "BACKEND", "qmax") == "2");
+  // Never more than one at the application (2 queued when the three overlap, as they do unless
+  // a client starts 0.3 s late).
   CHECK(stat_cell(admin, "php", "py", "smax") == "1");
+  CHECK(stat_cell(admin, "php", "BACKEND", "qmax") != "0");
   CHECK(ferry.stop_cleanly());
   CHECK(ferry.output().find("php/py: FastCGI GET_VALUES_RESULT: FCGI_MAX_CONNS 1, "
                             "FCGI_MPXS_CONNS 0; at most 1 sessions at once") != std::string::npos);
