@@ -69,14 +69,16 @@ class Engine {
   unsigned actconn = 0;    // sessions alive in the process
   unsigned reserved = 0;   // slots held by accept() calls in flight
   uint64_t cum_conns = 0;  // sessions and admin connections, as HAProxy's CumConns
-  // As HAProxy's CumReq (its streams): admin connections, TCP sessions and HTTP requests (not
-  // one refused unread with 400, nor an HTTP connection that sends none; observed).
-  uint64_t cum_req = 0;
   FreqCounter conn_rate;
 
   RelaxedCounter cli_bytes_out;  // bytes the admin sockets sent (part of TotalBytesOut)
-  // HTTP requests read by every frontend, the next one's number: `%rt` of unique-id-format.
-  std::atomic<uint64_t> requests{0};
+  // As HAProxy's CumReq, its streams: admin connections, TCP sessions and HTTP requests read
+  // (not one refused unread with 400, nor an HTTP connection that sends none; observed). Each
+  // takes its number from it, as HAProxy's streams do: an HTTP request's is `%rt` of
+  // unique-id-format. No lock: every worker adds to it.
+  std::atomic<uint64_t> cum_req{0};
+  // Counts one stream; its number.
+  uint64_t count_stream() { return cum_req.fetch_add(1, std::memory_order_relaxed); }
 
   using StateLock = std::unique_lock<std::recursive_mutex>;
   [[nodiscard]] StateLock lock_state() const { return StateLock(state_mutex_); }

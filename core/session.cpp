@@ -495,10 +495,7 @@ void Session::count_request(RequestFate fate) {
   const Millis now = worker_.loop.now();
   auto lk = engine_.lock_state();
   frontend_.counters.http.count_request(now);
-  if (fate == RequestFate::Invalid)
-    ++frontend_.counters.ereq;
-  else
-    ++engine_.cum_req;
+  if (fate == RequestFate::Invalid) ++frontend_.counters.ereq;
   if (fate == RequestFate::Routed) backend_->counters.http.count_request(now);
   if (fate == RequestFate::Intercepted) frontend_.counters.http.count_intercepted();
 }

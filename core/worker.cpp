@@ -218,7 +218,7 @@ void Worker::accepted(Frontend& fe, const Listener& listener, Fd client, const S
     ++engine.actconn;
     ++fe.feconn;
     ++engine.cum_conns;
-    if (!fe.protocol) ++engine.cum_req;  // mode http counts each request (Session)
+    if (!fe.protocol) engine.count_stream();  // mode http counts each request (HttpConnection)
     engine.conn_rate.add(now);
     ++fe.counters.conn_tot;
     fe.counters.conn_rate.add(now);

@@ -199,7 +199,8 @@ void HttpConnection::request_ready() {
   session_.count_request(request_.is_connect() ? Fate::Invalid
                          : local               ? Fate::Intercepted
                                                : Fate::Routed);
-  const uint64_t number = session_.worker().engine.requests.fetch_add(1, std::memory_order_relaxed);
+  // A request read is one of HAProxy's streams (CONNECT too, which ferry then refuses).
+  const uint64_t number = session_.worker().engine.count_stream();
   if (!settings_->unique_id_format.empty()) add_unique_id(number);
   if (request_.is_connect())
     return refuse(400, "CONNECT is not supported: ferry does not tunnel to arbitrary hosts", 'P',

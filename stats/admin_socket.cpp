@@ -182,8 +182,8 @@ void AdminSockets::accepted(Listener& listener, core::Fd fd, const core::SockAdd
   {
     auto lk = engine_.lock_state();
     ++engine_.cum_conns;
-    ++engine_.cum_req;
   }
+  engine_.count_stream();
   auto conn = std::make_unique<AdminConnection>(*this, std::move(fd), listener.level, timeout_,
                                                 listener.access, listener.text, std::move(who));
   conn->allow_fd_passing(context_.sockets[listener.index].expose_fd);

@@ -123,7 +123,7 @@ Value cum_conns(const InfoContext& c) {
   return Value::num(c.engine.cum_conns);
 }
 Value cum_req(const InfoContext& c) {
-  return Value::num(c.engine.cum_req);
+  return Value::num(c.engine.cum_req.load(std::memory_order_relaxed));
 }
 Value rate(const InfoContext& c) {
   return Value::num(conn_rate(c));
