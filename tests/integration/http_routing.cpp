@@ -22,49 +22,18 @@ using namespace ferry::test;
 
 namespace {
 
-// One process serving every socket named on its command line: each answer's body says which
-// socket took the request and its path ("app=api path=/api/x").
-constexpr const char* kApps = R"(import os, socket, sys, threading
-def serve(c, name):
-    buf = b''
-    while True:
-        while b'\r\n\r\n' not in buf:
-            d = c.recv(65536)
-            if not d:
-                c.close()
-                return
-            buf += d
-        head, buf = buf.split(b'\r\n\r\n', 1)
-        path = head.split(b' ')[1].decode()
-        body = ('app=%s path=%s\n' % (name, path)).encode()
-        c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n' % len(body) + body)
-def listen(path):
-    s = socket.socket(socket.AF_UNIX)
-    s.bind(path)
-    s.listen(64)
-    name = os.path.basename(path)[:-5]
-    while True:
-        threading.Thread(target=serve, args=(s.accept()[0], name), daemon=True).start()
-for p in sys.argv[1:]:
-    threading.Thread(target=listen, args=(p,), daemon=True).start()
-threading.Event().wait()
-)";
-
-struct Apps {
-  std::unique_ptr<Program> program;
-  Apps(const TempDir& dir, const std::vector<std::string>& names) {
-    std::vector<std::string> argv{"python3", dir.write_file("apps.py", kApps)};
-    for (const auto& n : names)
-      argv.push_back(dir.file(n + ".sock"));
-    program = std::make_unique<Program>(dir, "apps", ProgramSpec{argv, "", {}});
-    for (const auto& n : names)
-      REQUIRE_MESSAGE(poll_until([&] { return unix_path_accepts(dir.file(n + ".sock")); }, 10s), n);
-  }
-};
+// One process serving every socket of `names`: each answer's body says which socket took the
+// request and its path ("app=api path=/api/x").
+ScriptedHttpApp apps(const TempDir& dir, const std::vector<std::string>& names) {
+  std::vector<std::pair<std::string, std::string>> sockets;
+  for (const auto& n : names)
+    sockets.emplace_back(n, dir.file(n + ".sock"));
+  return ScriptedHttpApp(dir, sockets, "app={name} path={path}\n");
+}
 
 TEST_CASE("http routing: use_backend by path and host on one keep-alive connection") {
   TempDir dir;
-  Apps apps(dir, {"web", "api", "static", "admin"});
+  const ScriptedHttpApp app(apps(dir, {"web", "api", "static", "admin"}));
   const uint16_t port = free_tcp_port();
   const std::string admin = dir.file("stats.sock");
   std::string cfg = "global\n    stats socket " + admin +
@@ -123,7 +92,7 @@ TEST_CASE("http routing: use_backend by path and host on one keep-alive connecti
 // same connection, that backend's cookie (name and server values) is the one inserted.
 TEST_CASE("http routing: each backend's own sticky cookie on one keep-alive connection") {
   TempDir dir;
-  Apps apps(dir, {"web", "api"});
+  const ScriptedHttpApp app(apps(dir, {"web", "api"}));
   const uint16_t port = free_tcp_port();
   const std::string cfg =
       "defaults\n    mode http\n    timeout connect 2s\n    timeout client 5s\n"

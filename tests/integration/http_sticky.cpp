@@ -19,51 +19,13 @@
 #include "tests/support/client_conn.hpp"
 #include "tests/support/datagram_receiver.hpp"
 #include "tests/support/ferry_process.hpp"
+#include "tests/support/scripted_http_app.hpp"
 #include "tests/support/socket_address.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace ferry::test;
 
 namespace {
-
-// Serves HTTP/1.1 on each NAME=PATH socket of its arguments.
-constexpr const char* kApps = R"(import socket, sys, threading
-def serve(c, name):
-    buf = b''
-    while True:
-        while b'\r\n\r\n' not in buf:
-            d = c.recv(65536)
-            if not d:
-                c.close()
-                return
-            buf += d
-        head, buf = buf.split(b'\r\n\r\n', 1)
-        fields = {}
-        for line in head.split(b'\r\n')[1:]:
-            k, v = line.split(b':', 1)
-            fields.setdefault(k.strip().lower(), v.strip())
-        n = int(fields.get(b'content-length', b'0'))
-        while len(buf) < n:
-            buf += c.recv(65536)
-        buf = buf[n:]
-        body = name + b' ' + fields.get(b'x-req-id', b'-') + b' ' + fields.get(b'cookie', b'-') + b'\n'
-        extra = b''
-        if b'x-set' in fields:
-            extra += b'Set-Cookie: ' + fields[b'x-set'] + b'\r\n'
-        if b'x-cc' in fields:
-            extra += b'Cache-Control: ' + fields[b'x-cc'] + b'\r\n'
-        c.sendall(b'HTTP/1.1 200 OK\r\n' + extra + b'Content-Length: %d\r\n\r\n' % len(body) + body)
-def listen(name, path):
-    s = socket.socket(socket.AF_UNIX)
-    s.bind(path)
-    s.listen(64)
-    while True:
-        threading.Thread(target=serve, args=(s.accept()[0], name), daemon=True).start()
-for arg in sys.argv[1:]:
-    name, path = arg.split('=', 1)
-    threading.Thread(target=listen, args=(name.encode(), path), daemon=True).start()
-threading.Event().wait()
-)";
 
 // One thread: HAProxy's threads send their log lines in the order they finish, not the
 // requests'.
@@ -323,15 +285,11 @@ TEST_CASE("cookie persistence and hash balancing as HAProxy 2.6 on the same conf
   REQUIRE_MESSAGE(!find_program("haproxy").empty(),
                   "haproxy is not installed (scripts/packages.sh)");
   TempDir dir;
-  Program apps(
-      dir, "apps",
-      ProgramSpec{{"python3", dir.write_file("apps.py", kApps), "s1=" + dir.file("s1.sock"),
-                   "s2=" + dir.file("s2.sock"), "s3=" + dir.file("s3.sock")},
-                  "",
-                  {}});
-  REQUIRE_MESSAGE(
-      poll_until([&] { return ClientConn::unix_socket(dir.file("s3.sock")).ok(); }, 10s),
-      apps.err());
+  // Each answer names the socket, the request's X-Req-ID and Cookie; X-Set and X-CC come back
+  // as Set-Cookie and Cache-Control.
+  const ScriptedHttpApp apps(
+      dir, {{"s1", dir.file("s1.sock")}, {"s2", dir.file("s2.sock")}, {"s3", dir.file("s3.sock")}},
+      "{name} {x-req-id} {cookie}\n");
   DatagramReceiver ours = DatagramReceiver::udp(), theirs = DatagramReceiver::udp();
   Ports fp{}, hp{};
   for (int i = 0; i < kListens; ++i) {
