@@ -227,11 +227,29 @@ TEST_CASE("the bench's generator measures every scenario through ferry, exactly"
 TEST_CASE("the bench driver's HTTP scenarios run through ferry with wrk and nginx") {
   TempDir dir;
   const std::string runs = dir.file("runs.json");
+  const std::string ferry = ferry_binary();
   {
-    Child driver({"/usr/bin/python3", FERRY_SOURCE_DIR "/bench/run.py", "--no-build", "--build-dir",
-                  FERRY_BUILD_DIR, "--targets", "ferry", "--scenarios",
-                  "http_ka,http_close,http_idle", "--reps", "1", "--quick", "--http-conns", "8",
-                  "--http-idle-conns", "40", "--no-write", "--runs-json", runs},
+    Child driver({"/usr/bin/python3",
+                  FERRY_SOURCE_DIR "/bench/run.py",
+                  "--no-build",
+                  "--build-dir",
+                  FERRY_BUILD_DIR,
+                  "--ferry",
+                  ferry,
+                  "--targets",
+                  "ferry",
+                  "--scenarios",
+                  "http_ka,http_close,http_idle",
+                  "--reps",
+                  "1",
+                  "--quick",
+                  "--http-conns",
+                  "8",
+                  "--http-idle-conns",
+                  "40",
+                  "--no-write",
+                  "--runs-json",
+                  runs},
                  dir.file("driver.out"));
     CHECK_MESSAGE(driver.wait(120s) == 0, read_file(dir.file("driver.out")));
   }

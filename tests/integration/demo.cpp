@@ -21,7 +21,7 @@ ProgramSpec demo(uint16_t port) {
   return ProgramSpec{
       {std::string(FERRY_SOURCE_DIR) + "/demo.sh"},
       "",
-      {{"FERRY_DEMO_PORT", std::to_string(port)}, {"FERRY_DEMO_BIN_DIR", FERRY_BUILD_DIR}}};
+      {{"FERRY_DEMO_PORT", std::to_string(port)}, {"FERRY_DEMO_BIN_DIR", ferry_binary_dir()}}};
 }
 
 bool exists(const std::string& path) {
@@ -71,8 +71,7 @@ TEST_CASE("demo.sh serves on FERRY_DEMO_PORT and Ctrl-C stops all it started") {
   const std::string tmp = demo_dir(out);
   REQUIRE(!tmp.empty());
   CHECK(out.find("FERRY_DEMO_DIR=" + tmp + " FERRY_DEMO_PORT=" + std::to_string(port) + " " +
-                 std::string(FERRY_BUILD_DIR) + "/ferry -c -f examples/quickstart.cfg") !=
-        std::string::npos);
+                 ferry_binary_dir() + "/ferry -c -f examples/quickstart.cfg") != std::string::npos);
   std::smatch m;
   REQUIRE(std::regex_search(out, m,
                             std::regex("pids: ferry ([0-9]+), demo services app1=([0-9]+)"

@@ -25,14 +25,11 @@ using namespace ferry::test;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-constexpr bool kSanitized = __has_feature(address_sanitizer) || __has_feature(thread_sanitizer);
-#else
-constexpr bool kSanitized = false;
-#endif
-constexpr uint64_t kSize = kSanitized ? 64ull << 20 : 2ull << 30;
+// The body size: 2 GiB through ferry, 64 MiB through a sanitized one.
+uint64_t body_bytes() {
+  static const uint64_t bytes = ferry_sanitized() ? 64ull << 20 : 2ull << 30;
+  return bytes;
+}
 constexpr uint64_t kSeed = 12;
 constexpr size_t kPiece = 256 * 1024;  // a multiple of 8: pattern offsets stay word-aligned
 
@@ -176,20 +173,20 @@ long peak_rss_kib(pid_t pid) {
   return value;
 }
 
-// Sends a POST of kSize pattern bytes (Content-Length, or chunked in pieces of varying sizes)
-// and returns the server's answer; `sent` gets the checksum of what was sent.
+// Sends a POST of body_bytes() pattern bytes (Content-Length, or chunked in pieces of varying
+// sizes) and returns the server's answer; `sent` gets the checksum of what was sent.
 std::string upload(ClientConn& c, bool chunked, uint64_t& sent) {
-  const Deadline deadline(kSanitized ? 300s : 120s);
+  const Deadline deadline(ferry_sanitized() ? 300s : 120s);
   std::string head = "POST /up HTTP/1.1\r\nHost: bulk\r\n";
   head += chunked ? "Transfer-Encoding: chunked\r\n\r\n"
-                  : "Content-Length: " + std::to_string(kSize) + "\r\n\r\n";
+                  : "Content-Length: " + std::to_string(body_bytes()) + "\r\n\r\n";
   REQUIRE(c.send_all(head, deadline));
   std::vector<char> piece(kPiece);
   StreamChecksum sum;
-  for (uint64_t off = 0, i = 0; off < kSize; ++i) {
+  for (uint64_t off = 0, i = 0; off < body_bytes(); ++i) {
     // Chunked: sizes that are not powers of two (pattern offsets stay multiples of 8).
     const size_t n = static_cast<size_t>(
-        std::min<uint64_t>(chunked ? kPiece - 8 * (i % 7) : kPiece, kSize - off));
+        std::min<uint64_t>(chunked ? kPiece - 8 * (i % 7) : kPiece, body_bytes() - off));
     fill_pattern(piece.data(), n, kSeed, off);
     sum.update(piece.data(), n);
     if (chunked) {
@@ -238,11 +235,12 @@ backend be
     CAPTURE(chunked);
     uint64_t sent = 0;
     const std::string answer = upload(c, chunked, sent);
-    CHECK(answer == "len=" + std::to_string(kSize) + " sum=" + hex(sent));
+    CHECK(answer == "len=" + std::to_string(body_bytes()) + " sum=" + hex(sent));
   }
 
-  REQUIRE(c.send_all("GET /gen/" + std::to_string(kSize) + " HTTP/1.1\r\nHost: bulk\r\n\r\n"));
-  const Deadline deadline(kSanitized ? 300s : 120s);
+  REQUIRE(
+      c.send_all("GET /gen/" + std::to_string(body_bytes()) + " HTTP/1.1\r\nHost: bulk\r\n\r\n"));
+  const Deadline deadline(ferry_sanitized() ? 300s : 120s);
   std::string got;
   while (got.find("\r\n\r\n") == std::string::npos)
     REQUIRE(c.read_some(got, deadline) == ReadStatus::Data);
@@ -250,18 +248,18 @@ backend be
   CHECK(got.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
   StreamChecksum received;
   received.update(got.data() + body_at, got.size() - body_at);
-  while (received.bytes() < kSize) {
+  while (received.bytes() < body_bytes()) {
     std::string piece;
     REQUIRE(c.read_some(piece, deadline) == ReadStatus::Data);
     received.update(piece.data(), piece.size());
   }
-  CHECK(received.bytes() == kSize);
+  CHECK(received.bytes() == body_bytes());
   // The server stores its checksum once its last send returned, maybe after this last read.
   CHECK(poll_until([&] { return server.sent_sum.load() != 0; }, 10s));
   CHECK(hex(received.value()) == hex(server.sent_sum.load()));
 
   // Bodies stream through a few pooled buffers: 6 GiB moved, a few MB resident at the peak.
-  if (!kSanitized) {
+  if (!ferry_sanitized()) {
     const long peak = peak_rss_kib(ferry.pid());
     INFO("ferry's VmHWM: " << peak << " KiB");
     CHECK(peak > 0);

@@ -167,7 +167,7 @@ TEST_CASE("checksummed traffic through backends killed - servers disabled and se
   Traffic traffic({.port = port,
                    .unix_path = dir.file("fe.sock"),
                    .threads = 8,
-                   .large = kSanitized ? 8 << 20 : 64 << 20});
+                   .large = ferry_sanitized() ? 8u << 20 : 64u << 20});
   Faults faults(servers, admin, traffic, 50, 300);
   Usage warm;
   while (Clock::now() - start < duration) {
@@ -190,7 +190,7 @@ TEST_CASE("checksummed traffic through backends killed - servers disabled and se
   CHECK(v.bytes_lost == 0);
   CHECK(v.corrupted == 0);
   CHECK(v.unexplained == 0);
-  if (!kSanitized) {
+  if (!ferry_sanitized()) {
     // The buffer pool keeps up to 256 buffers of 32 KiB once traffic has used them; beyond
     // that, memory must not grow with time.
     CHECK(after.usage.rss_kib - before.rss_kib < 24 * 1024);

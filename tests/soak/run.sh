@@ -5,7 +5,8 @@
 #       Builds the soak program and ferry in BUILD_DIR (default build/, Release unless it is
 #       configured otherwise), then runs each soak test for SECONDS (default 300) of traffic:
 #       checksummed traffic through faults, then hostile clients. Each prints what it moved,
-#       injected and measured; the exit status is non-zero if any check failed.
+#       injected and measured; the exit status is non-zero if any check failed. With
+#       FERRY_TEST_BIN set, the tests drive that ferry instead (a sanitizer build's, say).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-300}

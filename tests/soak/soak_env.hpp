@@ -13,15 +13,8 @@
 
 namespace ferry::test::soak {
 
-// Built with ASan (so is ferry, in the same build): its quarantine and shadow memory make RSS
-// say nothing about ferry's own use; LeakSanitizer judges leaks at exit instead.
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-inline constexpr bool kSanitized = __has_feature(address_sanitizer);
-#else
-inline constexpr bool kSanitized = false;
-#endif
+// A sanitized ferry (ferry_sanitized()): its quarantine and shadow memory make RSS say nothing
+// about ferry's own use; LeakSanitizer judges leaks at exit instead.
 
 Millis soak_duration();
 

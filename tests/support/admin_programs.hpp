@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,9 +30,11 @@ ProgramSpec shell(std::string script, std::vector<std::pair<std::string, std::st
 // The full path of an installed program, or "" when it is not installed.
 std::string find_program(const std::string& name);
 #ifdef FERRYCTL_BIN
-// The ferryctl binary under test (FERRYCTL_BIN is defined for the integration tests).
+// The ferryctl binary under test (FERRYCTL_BIN is defined for the integration tests), or
+// $FERRYCTL_TEST_BIN when set, as ferry_binary() does with $FERRY_TEST_BIN.
 inline std::string ferryctl_binary() {
-  return FERRYCTL_BIN;
+  const char* chosen = std::getenv("FERRYCTL_TEST_BIN");
+  return chosen && *chosen ? chosen : FERRYCTL_BIN;
 }
 #endif
 

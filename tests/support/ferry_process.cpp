@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -130,7 +131,31 @@ bool owns_any(pid_t pid, const std::set<unsigned long>& inodes) {
 }  // namespace
 
 std::string ferry_binary() {
-  return FERRY_BIN;
+  const char* chosen = std::getenv("FERRY_TEST_BIN");
+  return chosen && *chosen ? chosen : FERRY_BIN;
+}
+
+std::string ferry_binary_dir() {
+  const std::string bin = ferry_binary();
+  const auto slash = bin.rfind('/');
+  return slash == std::string::npos ? "." : bin.substr(0, slash);
+}
+
+bool ferry_sanitized() {
+  static const bool sanitized = [] {
+    const std::string command = "'" + ferry_binary() + "' -vv";
+    FILE* out = ::popen(command.c_str(), "r");
+    if (!out) throw std::runtime_error("cannot run " + command);
+    std::string text;
+    char chunk[4096];
+    for (size_t n; (n = std::fread(chunk, 1, sizeof chunk, out)) > 0;)
+      text.append(chunk, n);
+    ::pclose(out);
+    const auto at = text.find("SANITIZERS = ");
+    if (at == std::string::npos) throw std::runtime_error(command + " printed no SANITIZERS line");
+    return text.compare(at + 13, 4, "none") != 0;
+  }();
+  return sanitized;
 }
 
 std::string to_string(const ExitStatus& s) {

@@ -16,8 +16,15 @@
 
 namespace ferry::test {
 
-// The path of the ferry binary under test.
+// The path of the ferry binary under test: $FERRY_TEST_BIN when set (test.sh runs the Release-built
+// integration tests against the sanitizer builds' ferry this way), else this build's.
 std::string ferry_binary();
+// The directory of ferry_binary(), where its build's other programs are (ferryctl, demo-backend).
+std::string ferry_binary_dir();
+// Whether ferry_binary() was built with a sanitizer (its `-vv` says so): it is then several times
+// slower at everything, and its RSS (ASan's quarantine and shadow memory) says nothing about
+// ferry's own use.
+bool ferry_sanitized();
 
 // How a process ended.
 struct ExitStatus {
