@@ -417,7 +417,7 @@ ProgramResult ferry_under(const std::string& limits, const std::string& global_l
                                                   {"FRONTEND_MAXCONN", ""}}));
   const std::string err = dir.file("err");
   return run_program(
-      shell("ulimit " + limits + " || exit 9\n" + FERRY_BIN + " -db -f " + cfg + " 2>" + err +
+      shell("ulimit " + limits + " || exit 9\n" + ferry_binary() + " -db -f " + cfg + " 2>" + err +
             " & p=$!\n"
             "i=0; while [ $i -lt 100 ] && kill -0 $p 2>/dev/null && ! grep -q started " +
             err +

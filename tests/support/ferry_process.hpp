@@ -1,6 +1,7 @@
-// The real ferry binary (FERRY_BIN) as a child process of the test: started with a config file
-// written into a TempDir, its stdout and stderr captured to files there, waited for by polling
-// (never by fixed sleeps), and always stopped and reaped by the destructor.
+// The real ferry binary (ferry_binary(): tests name it only through that) as a child process of
+// the test: started with a config file written into a TempDir, its stdout and stderr captured to
+// files there, waited for by polling (never by fixed sleeps), and always stopped and reaped by the
+// destructor.
 #pragma once
 
 #include <sys/types.h>
