@@ -175,6 +175,8 @@ bool HeadParser::parse_status_line(std::string_view line, ResponseHead& head) {
 
 bool HeadParser::parse_fields(std::string_view block, MessageHead& head) {
   size_t pos = 0;
+  // One allocation for the fields of most messages (an idle connection gives its vectors back).
+  if (head.headers.capacity() == 0) head.headers.reserve(std::min(limits_.max_headers, 16u));
   while (pos + 2 < block.size()) {  // the last line is the empty one
     if (head.headers.size() == limits_.max_headers) {
       fail("more than " + std::to_string(limits_.max_headers) + " header fields");

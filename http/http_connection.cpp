@@ -156,6 +156,13 @@ void HttpConnection::on_timer() {
 void HttpConnection::wait_request() {
   state_ = State::Request;
   first_request_ = false;
+  // What only the exchange just ended needed goes, so that an idle connection holds little.
+  replay_.reset();
+  answer_.reset();
+  fcgi_ = false;
+  sticky_.reset();
+  std::vector<Header>().swap(request_.headers);
+  std::vector<Header>().swap(response_.headers);
   c2s_.next_message();
   request_parser_.reset();
   begin_transaction();
@@ -193,7 +200,8 @@ void HttpConnection::request_ready() {
   if (routing_ && routing_->rules) route_request();
   // The persistence of the request's backend (use_backend may change it between requests).
   sticky_.reset();
-  if (const auto& cookie = session_.backend().settings.cookie) sticky_.emplace(*cookie);
+  if (const auto& cookie = session_.backend().settings.cookie)
+    sticky_ = std::make_unique<StickyCookie>(*cookie);
   const auto local = local_kind();
   using Fate = core::Session::RequestFate;
   session_.count_request(request_.is_connect() ? Fate::Invalid
@@ -263,8 +271,8 @@ void HttpConnection::server_ready() {
   state_ = State::Exchange;
   fcgi_ = settings_->fcgi && session_.server() && session_.server()->fcgi;
   if (fcgi_) {
-    answer_ = fcgi::AnswerRecords();
-    s2c_.unwrap_from(&answer_);
+    answer_ = std::make_unique<fcgi::AnswerRecords>();
+    s2c_.unwrap_from(answer_.get());
   }
   if (sticky_) sticky_->server_chosen(session_.direct());
   if (std::exchange(retrying_, false)) {
@@ -471,8 +479,8 @@ bool HttpConnection::read_response_head() {
   switch (parsed) {
     case ParseResult::NeedMore:
       if (!s2c_.at_eof()) return true;
-      if (fcgi_ && answer_.failed()) {
-        refuse(502, "invalid FastCGI answer: " + answer_.error(), 'P', 'H');
+      if (fcgi_ && answer_->failed()) {
+        refuse(502, "invalid FastCGI answer: " + answer_->error(), 'P', 'H');
         return false;
       }
       server_failed(502, "the server closed the connection before a complete response head", 'S');
@@ -572,10 +580,10 @@ void HttpConnection::end_exchange() {
   core::Server* server = session_.server();
   s2c_.next_message();
   if (fcgi_) log_fcgi_stderr();
-  if (fcgi_ && answer_.values() && server) learn_app_values(*server, *answer_.values());
+  if (fcgi_ && answer_->values() && server) learn_app_values(*server, *answer_->values());
   // A FastCGI connection is kept only once its answer ended as the protocol says.
   const bool clean =
-      request_done && s2c_.held().empty() && (!fcgi_ || (answer_.ended() && !answer_.failed()));
+      request_done && s2c_.held().empty() && (!fcgi_ || (answer_->ended() && !answer_->failed()));
   s2c_.release(buffers_);
   core::Fd fd = session_.end_exchange();
   log_transaction('-', '-', server);
@@ -639,7 +647,7 @@ bool HttpConnection::send_error(int status, const std::string& why) {
 }
 
 void HttpConnection::log_fcgi_stderr(bool flush) {
-  std::string text = answer_.take_stderr(flush);
+  std::string text = answer_->take_stderr(flush);
   if (text.empty() || !settings_->fcgi->log_stderr) return;
   const core::Server* server = session_.server();
   const std::string who = server ? server->backend->name + "/" + server->name : "FastCGI";

@@ -13,6 +13,7 @@
 // nothing more (the session closes and calls closing() meanwhile).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -204,14 +205,16 @@ class HttpConnection final : public core::SessionProtocol {
   std::string local_out_;   // the local answer's head, then its body: local_sent_ bytes of
   std::string local_body_;  // both sent
   size_t local_sent_ = 0;
-  bool fcgi_ = false;           // this exchange speaks FastCGI (a `proto fcgi` server)
-  fcgi::AnswerRecords answer_;  // its answer's records
-  std::string cgi_error_;       // why its CGI head was refused
-  bool gathering_ = false;      // gather_chunked_body() runs until the body is whole
-  std::string fcgi_params_;     // meanwhile, the request's PARAMS (without CONTENT_LENGTH)
+  bool fcgi_ = false;  // this exchange speaks FastCGI (a `proto fcgi` server)
+  // Its answer's records (allocated for a FastCGI exchange only: an idle connection keeps as
+  // little as it can).
+  std::unique_ptr<fcgi::AnswerRecords> answer_;
+  std::string cgi_error_;    // why its CGI head was refused
+  bool gathering_ = false;   // gather_chunked_body() runs until the body is whole
+  std::string fcgi_params_;  // meanwhile, the request's PARAMS (without CONTENT_LENGTH)
 
-  // The backend's cookie persistence, if it has one.
-  std::optional<StickyCookie> sticky_;
+  // The cookie persistence of the request's backend, if it has one (allocated only then).
+  std::unique_ptr<StickyCookie> sticky_;
   std::string unique_id_;  // the request's unique-id-format id, which its head points to
   core::TimerWatcher<HttpConnection, &HttpConnection::on_timer> timer_;
 };

@@ -193,7 +193,7 @@ void MessageFlow::next_message() {
   crlf_due_ = frame_ended_ = false;
   in_body_ = false;
   body_done_ = false;
-  out_.clear();
+  out_ = std::string();  // the head sent: its memory goes (an idle connection keeps none)
   out_pos_ = 0;
   ready_ = 0;
 }
