@@ -22,12 +22,21 @@ EdgePoller::EdgePoller(EventLoop& loop) : epfd_(::epoll_create1(EPOLL_CLOEXEC)),
 }
 
 int EdgePoller::control(int op, Entry& entry, int fd, bool out) {
+  if (fd < 0) return EBADF;
+  if (static_cast<size_t>(fd) >= fds_.size()) fds_.resize(static_cast<size_t>(fd) + 1);
+  Registration& reg = fds_[static_cast<size_t>(fd)];
+  if (op == EPOLL_CTL_ADD) ++reg.number;
+  reg.entry = &entry;
+  reg.out = out;
   entry.fd = fd;
   entry.out = out;
   epoll_event ev{};
   ev.events = interest(out);
-  ev.data.ptr = &entry;
-  return ::epoll_ctl(epfd_.get(), op, fd, &ev) == 0 ? 0 : errno;
+  ev.data.u64 = static_cast<uint32_t>(fd) | static_cast<uint64_t>(reg.number) << 32;
+  if (::epoll_ctl(epfd_.get(), op, fd, &ev) == 0) return 0;
+  const int err = errno;
+  if (op == EPOLL_CTL_ADD) reg.entry = nullptr;
+  return err;
 }
 
 int EdgePoller::add(Entry& entry, int fd, bool out) {
@@ -35,7 +44,13 @@ int EdgePoller::add(Entry& entry, int fd, bool out) {
 }
 
 int EdgePoller::rebind(Entry& entry, int fd) {
-  return control(EPOLL_CTL_MOD, entry, fd, true);
+  if (fd < 0 || static_cast<size_t>(fd) >= fds_.size() || !fds_[static_cast<size_t>(fd)].entry)
+    return EBADF;
+  Registration& reg = fds_[static_cast<size_t>(fd)];
+  entry.fd = fd;
+  entry.out = reg.out;  // the interest registered stays as it was
+  reg.entry = &entry;
+  return 0;
 }
 
 void EdgePoller::want_output(Entry& entry) {
@@ -54,7 +69,11 @@ void EdgePoller::on_ready(int) {
     const bool drain = failed || (e & (EPOLLRDHUP | EPOLLPRI));
     const int revents = ((e & EPOLLIN) || drain ? kInput : 0) |
                         ((e & EPOLLOUT) || failed ? kOutput : 0) | (drain ? kDrainFully : 0);
-    auto* entry = static_cast<Entry*>(events[i].data.ptr);
+    const auto fd = static_cast<uint32_t>(events[i].data.u64);
+    const auto number = static_cast<uint32_t>(events[i].data.u64 >> 32);
+    // Of an fd closed and registered again since this batch was collected: not the new one's.
+    if (fd >= fds_.size() || fds_[fd].number != number || !fds_[fd].entry) continue;
+    Entry* entry = fds_[fd].entry;
     entry->fn(entry->owner, revents);
   }
 }

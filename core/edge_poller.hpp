@@ -8,12 +8,21 @@
 // epoll_wait() collects up to kBatch ready sockets and each goes to its owner's callback.
 //
 // Edge-triggered means an owner is told once that input arrived: it must remember that until a
-// read finds the socket empty (Flow does). A socket closed while its event waits in the batch is
-// safe: events carry the owner's EdgeWatcher, and a closed session's object lives on until the
-// loop's next iteration (Worker's graveyard), where it ignores them.
+// read finds the socket empty (Flow does).
+//
+// Events name the fd and the registration (a count of add() calls for that fd number); the
+// poller keeps, per fd, the registration and the entry it reports to. So a connection changing
+// hands (an idle server connection, from a session to the pool and back) is re-pointed in memory,
+// without a syscall, and an event of an fd closed and reused in the same batch is dropped, not
+// given to the new registration. A socket closed while its event waits in the batch is safe too:
+// a closed session's object lives on until the loop's next iteration (Worker's graveyard), where
+// it ignores them.
 #pragma once
 
 #include <sys/epoll.h>
+
+#include <cstdint>
+#include <vector>
 
 #include "core/event_loop.hpp"
 #include "core/fd.hpp"
@@ -43,7 +52,8 @@ class EdgePoller {
   // Registers `fd` for input (and output too when `out`); 0, or the errno of epoll_ctl.
   int add(Entry& entry, int fd, bool out);
   // Points an fd registered by another entry at `entry` (an idle server connection changing
-  // hands), for input and output; the kernel reports it at once if it is ready. 0 or errno.
+  // hands): its next events go to `entry`, those already reported are not repeated. 0, or
+  // EBADF for an fd that was never registered.
   int rebind(Entry& entry, int fd);
   // Adds output interest the first time it is wanted (a write to the socket blocked); the
   // kernel reports the socket at once if it became writable meanwhile.
@@ -51,10 +61,16 @@ class EdgePoller {
 
  private:
   static constexpr int kBatch = 200;  // HAProxy's default tune.maxpollevents
+  struct Registration {
+    Entry* entry = nullptr;  // who its events go to
+    uint32_t number = 0;     // of the add() calls for this fd number
+    bool out = false;        // output interest registered
+  };
   int control(int op, Entry& entry, int fd, bool out);
   void on_ready(int revents);
 
   Fd epfd_;
+  std::vector<Registration> fds_;  // by fd
   IoWatcher<EdgePoller, &EdgePoller::on_ready> io_;
 };
 

@@ -281,8 +281,7 @@ void HttpConnection::server_ready() {
     forward_request_head();
   }
   arm_timer();
-  s2c_.mark_readable();  // a reused connection's events went to the pool
-  exchange();
+  exchange();  // the response is read when the server's socket reports it
 }
 
 void HttpConnection::forward_request_head() {
@@ -581,9 +580,10 @@ void HttpConnection::end_exchange() {
   s2c_.next_message();
   if (fcgi_) log_fcgi_stderr();
   if (fcgi_ && answer_->values() && server) learn_app_values(*server, *answer_->values());
-  // A FastCGI connection is kept only once its answer ended as the protocol says.
-  const bool clean =
-      request_done && s2c_.held().empty() && (!fcgi_ || (answer_->ended() && !answer_->failed()));
+  // A FastCGI connection is kept only once its answer ended as the protocol says; none is kept
+  // once the server closed it (the pool would not hear of it again: its event came here).
+  const bool clean = request_done && s2c_.held().empty() && !s2c_.source_ending() &&
+                     (!fcgi_ || (answer_->ended() && !answer_->failed()));
   s2c_.release(buffers_);
   core::Fd fd = session_.end_exchange();
   log_transaction('-', '-', server);

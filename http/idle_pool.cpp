@@ -142,8 +142,9 @@ void IdlePool::arm_purge() {
   if (next.count() > 0) purge_.start(next);
 }
 
-void IdlePool::Idle::on_io(int) {
-  if (!fd) return;  // a stale event for a connection taken or dropped since
+void IdlePool::Idle::on_io(int revents) {
+  // A stale event for a connection taken or dropped since, or room to write: nothing to check.
+  if (!fd || !(revents & core::EdgePoller::kInput)) return;
   char byte;
   const ssize_t n = ::recv(fd.get(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;

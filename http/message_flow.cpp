@@ -1,7 +1,9 @@
 #include "http/message_flow.hpp"
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -150,22 +152,28 @@ bool MessageFlow::next_frame() {
 MessageFlow::Status MessageFlow::flush(int to, core::BufferPool& pool) {
   while (out_pos_ < out_.size() || ready_ > 0 || next_frame()) {
     if (out_pos_ == out_.size() && next_frame()) continue;
-    const bool head = out_pos_ < out_.size();
-    const char* p = head ? out_.data() + out_pos_ : buf_.data + buf_.head;
-    const size_t len = head ? out_.size() - out_pos_ : wrap_ == Wrap::None ? ready_ : frame_left_;
-    const ssize_t n = ::send(to, p, len, MSG_NOSIGNAL | (head && ready_ > 0 ? MSG_MORE : 0));
+    // The head (or a frame's header) and the body bytes after it go out in one call.
+    const size_t head = out_.size() - out_pos_;
+    const size_t body = wrap_ == Wrap::None ? ready_ : frame_left_;
+    iovec iov[2];
+    int parts = 0;
+    if (head > 0) iov[parts++] = {out_.data() + out_pos_, head};
+    if (body > 0) iov[parts++] = {buf_.data + buf_.head, body};
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = static_cast<size_t>(parts);
+    const ssize_t n = ::sendmsg(to, &msg, MSG_NOSIGNAL);
     if (n < 0 && transient(errno)) {
       if (errno != EINTR) return Status::Ok;
       continue;
     }
     if (n <= 0) return Status::WriteError;
-    if (head) {
-      out_pos_ += static_cast<size_t>(n);
-    } else {
-      buf_.head += static_cast<uint32_t>(n);
-      ready_ -= static_cast<uint32_t>(n);
-      if (wrap_ != Wrap::None) frame_left_ -= static_cast<uint32_t>(n);
-    }
+    const size_t from_head = std::min(static_cast<size_t>(n), head);
+    const auto from_body = static_cast<uint32_t>(static_cast<size_t>(n) - from_head);
+    out_pos_ += from_head;
+    buf_.head += from_body;
+    ready_ -= from_body;
+    if (wrap_ != Wrap::None) frame_left_ -= from_body;
   }
   if (buf_.held() && buf_.empty()) pool.give_back(buf_);  // nothing held: an idle flow holds none
   return Status::Ok;

@@ -43,6 +43,8 @@ class MessageFlow {
   }
   bool can_read() const { return readable_ && !eof_ && !full(); }
   bool at_eof() const { return eof_; }
+  // The source's socket reported its end, an error or urgent data (read or not yet).
+  bool source_ending() const { return drain_fully_ || (eof_ && !answer_); }
   // The buffer holds as much as it can: a head that does not fit is too large.
   bool full() const { return buf_.held() && buf_.head == 0 && buf_.tail == cap_; }
 

@@ -8,9 +8,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include <string>
 #include <vector>
@@ -161,6 +163,75 @@ TEST_CASE("a peer's FIN is reported as the end of input, and a closed fd leaves 
   p.close_side(1);
   w.turn();
   CHECK(rec.events.empty());
+}
+
+TEST_CASE("rebind points a socket's next events at another owner without repeating old ones") {
+  Pair p;
+  Polled w(p.fd[0]);
+  Recorder other;
+  EdgeWatcher<Recorder, &Recorder::on_io> taker{w.poller, &other};
+  send_text(p.fd[1], "for the first");
+  w.turn();
+  CHECK(w.rec.events.size() == 1);
+
+  REQUIRE(taker.rebind(p.fd[0]) == 0);
+  w.turn();
+  CHECK(other.events.empty());  // the arrival was reported already, to the first owner
+  send_text(p.fd[1], "for the second");
+  w.turn();
+  CHECK(w.rec.events.size() == 1);
+  REQUIRE(other.events.size() == 1);
+  CHECK(other.events[0] == EdgePoller::kInput);
+
+  Pair unregistered;
+  CHECK(taker.rebind(unregistered.fd[0]) == EBADF);
+}
+
+// Two sockets reported in one batch: the first one's owner closes the other and registers a new
+// socket under its number, as a session closing and another connecting in one batch would.
+struct Swapper {
+  EdgePoller* poller = nullptr;
+  int* victim = nullptr;  // the other socket's fd
+  int fresh = -1;         // what takes its number
+  Recorder* newcomer = nullptr;
+  std::optional<EdgeWatcher<Recorder, &Recorder::on_io>> watcher;
+  int calls = 0;
+  void on_io(int) {
+    ++calls;
+    if (!victim) return;
+    ::close(*victim);
+    REQUIRE(::dup2(fresh, *victim) == *victim);
+    watcher.emplace(*poller, newcomer);
+    REQUIRE(watcher->add(*victim) == 0);
+    victim = nullptr;
+  }
+};
+
+TEST_CASE("an event of a socket closed and its fd number registered again is not the new one's") {
+  Pair a, b, fresh;
+  EventLoop loop;
+  EdgePoller poller{loop};
+  Recorder newcomer;
+  Swapper sa, sb;
+  EdgeWatcher<Swapper, &Swapper::on_io> wa{poller, &sa}, wb{poller, &sb};
+  REQUIRE(wa.add(a.fd[0]) == 0);
+  REQUIRE(wb.add(b.fd[0]) == 0);
+  // Whichever is reported first closes the other.
+  for (auto [s, other] : {std::pair{&sa, &b.fd[0]}, std::pair{&sb, &a.fd[0]}}) {
+    s->poller = &poller;
+    s->victim = other;
+    s->fresh = fresh.fd[0];
+    s->newcomer = &newcomer;
+  }
+  send_text(a.fd[1], "x");
+  send_text(b.fd[1], "y");
+  ev_run(loop.raw(), EVRUN_NOWAIT);
+  CHECK(sa.calls + sb.calls == 1);  // the closed one's event was dropped
+  CHECK(newcomer.events.empty());   // and not given to the socket now under its number
+  send_text(fresh.fd[1], "z");
+  ev_run(loop.raw(), EVRUN_NOWAIT);
+  REQUIRE(newcomer.events.size() == 1);
+  CHECK(newcomer.events[0] == EdgePoller::kInput);
 }
 
 TEST_CASE("a flow remembers reported input until a read finds the socket empty") {
