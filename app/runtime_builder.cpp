@@ -229,6 +229,13 @@ http::HttpSettings http_settings(const conf::Config& config, const conf::ProxyCo
   st.unique_id_header = fe.unique_id_format.empty() ? "" : fe.unique_id_header;
   char host[256] = {};
   if (!st.unique_id_format.empty() && ::gethostname(host, sizeof host - 1) == 0) st.hostname = host;
+  st.frontend_request_rules = fe.http_request_rules;
+  if (be != &fe) {
+    st.backend_request_rules = be->http_request_rules;
+    st.response_rules = be->http_response_rules;
+  }
+  st.response_rules.insert(st.response_rules.end(), fe.http_response_rules.begin(),
+                           fe.http_response_rules.end());
   st.limits = http_limits(config.global);
   st.local.metrics = fe.prometheus.enabled;
   st.local.metrics_when = fe.prometheus.when;

@@ -47,6 +47,7 @@ enum class AclFetch : uint8_t {
   AlwaysTrue,   // a boolean true
   AlwaysFalse,  // a boolean false
   Nbsrv,        // usable servers of a backend (`nbsrv([backend])`)
+  UniqueId,     // the request's unique-id-format id (sample expressions only)
 };
 
 // How samples are compared with the values (HAProxy's `-m` methods).
@@ -126,6 +127,12 @@ std::optional<std::string> parse_acl_term(std::span<const std::string> words, co
 // condition may use. The error message or nullopt.
 std::optional<std::string> parse_condition(std::span<const std::string> words, const SourcePos& pos,
                                            std::span<const Acl> acls, Condition& out);
+
+// A sample fetch with its arguments (`hdr(host,-1)`, `src`; conf/sample.hpp) into
+// out.fetch/arg/occurrence/delimiter; the message (with the closest known fetch) or nullopt.
+std::optional<std::string> parse_fetch(const std::string& word, AclTerm& out);
+// The names parse_fetch knows, comma-separated, for messages.
+std::string fetch_names();
 
 // ACL names: letters, digits, '-', '_', '.', ':'. The message for a bad one, or nullopt.
 std::optional<std::string> check_acl_name(const std::string& name);

@@ -85,6 +85,28 @@ constexpr Criterion kCriteria[] = {
     {"nbsrv", F::Nbsrv, M::Int, Args::Backend},
 };
 
+// The fetches a sample expression (`%[...]`, conf/sample.hpp) may start with.
+constexpr Criterion kFetches[] = {
+    {"path", F::Path, M::Str},
+    {"url", F::Url, M::Str},
+    {"query", F::Query, M::Str},
+    {"url_param", F::UrlParam, M::Str, Args::Param},
+    {"urlp", F::UrlParam, M::Str, Args::Param},
+    {"hdr", F::Hdr, M::Str, Args::Header},
+    {"req.hdr", F::Hdr, M::Str, Args::Header},
+    {"hdr_cnt", F::HdrCnt, M::Int, Args::HeaderCount},
+    {"req.hdr_cnt", F::HdrCnt, M::Int, Args::HeaderCount},
+    {"method", F::Method, M::Str},
+    {"src", F::Src, M::Ip},
+    {"src_port", F::SrcPort, M::Int},
+    {"dst", F::Dst, M::Ip},
+    {"dst_port", F::DstPort, M::Int},
+    {"always_true", F::AlwaysTrue, M::Bool},
+    {"always_false", F::AlwaysFalse, M::Bool},
+    {"nbsrv", F::Nbsrv, M::Int, Args::Backend},
+    {"unique-id", F::UniqueId, M::Str},
+};
+
 struct MethodName {
   std::string_view name;
   AclMatch match;
@@ -378,6 +400,31 @@ std::optional<std::string> add_values(const std::vector<std::string>& values, Ac
 }
 
 }  // namespace
+
+std::optional<std::string> parse_fetch(const std::string& word, AclTerm& out) {
+  std::string name;
+  std::vector<std::string> args;
+  if (auto err = split_call(word, name, args)) return err;
+  const auto* c = std::find_if(std::begin(kFetches), std::end(kFetches),
+                               [&](const Criterion& k) { return k.name == name; });
+  if (c == std::end(kFetches)) {
+    std::vector<std::string_view> names;
+    for (const auto& f : kFetches)
+      names.push_back(f.name);
+    return "the sample fetch '" + name + "' is not supported by ferry" + did_you_mean(name, names) +
+           " (README.md, 'Rules and samples', lists those it supports)";
+  }
+  out.fetch = c->fetch;
+  out.match = c->match;
+  return fetch_args(*c, args, out);
+}
+
+std::string fetch_names() {
+  std::string out;
+  for (const auto& f : kFetches)
+    out += (out.empty() ? "" : ", ") + std::string(f.name);
+  return out;
+}
 
 bool AclTerm::needs_request() const {
   switch (fetch) {

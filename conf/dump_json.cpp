@@ -334,13 +334,16 @@ json hash_json(const HashConf& h) {
           {"avalanche", h.avalanche}};
 }
 
-// The pieces of unique-id-format: literal text, or the variable (`%ci`...), `hex` after %{+X}o.
-json unique_id_json(const std::vector<UniqueIdPiece>& pieces) {
+// The pieces of a log-format: literal text, a sample, or the variable (`%ci`...), `hex` after
+// %{+X}o.
+json log_format_json(const LogFormat& pieces) {
   static constexpr const char* kVars[] = {"", "ci", "cp", "fi", "fp", "Ts", "rt", "pid", "f", "H"};
   json out = json::array();
-  for (const UniqueIdPiece& u : pieces) {
-    if (u.kind == UniqueIdPiece::Kind::Text)
+  for (const LogFormatPiece& u : pieces) {
+    if (u.kind == LogFormatPiece::Kind::Text)
       out.push_back({{"text", u.text}});
+    else if (u.kind == LogFormatPiece::Kind::Sample)
+      out.push_back({{"sample", u.sample->text}});
     else
       out.push_back({{"var", kVars[static_cast<int>(u.kind)]}, {"hex", u.hex}});
   }
@@ -389,7 +392,7 @@ json proxy_json(const ProxyConf& p) {
           {"hash", hash_json(p.hash)},
           {"cookie", cookie_json(p.cookie)},
           {"unique_id_header", p.unique_id_header},
-          {"unique_id_format", unique_id_json(p.unique_id_format)},
+          {"unique_id_format", log_format_json(p.unique_id_format)},
           {"mode", p.mode == ProxyMode::Http ? "http" : "tcp"},
           {"http_connection_mode", http_conn_mode_name(p.http_conn_mode)},
           {"forwardfor", forwardfor_json(p.forwardfor)},

@@ -1,6 +1,12 @@
 #include "conf/keyword_table.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "conf/did_you_mean.hpp"
 #include "conf/duration.hpp"
@@ -12,10 +18,10 @@ namespace {
 
 const std::vector<std::span<const Keyword>>& all_tables() {
   static const std::vector<std::span<const Keyword>> tables{
-      global_keywords(),     proxy_keywords(), bind_keywords(), server_keywords(),
-      log_keywords(),        check_keywords(), http_keywords(), http_backend_keywords(),
-      stats_page_keywords(), acl_keywords(),   fcgi_keywords(), cookie_keywords(),
-      unsupported_keywords()};
+      global_keywords(),     proxy_keywords(),      bind_keywords(),      server_keywords(),
+      log_keywords(),        check_keywords(),      http_keywords(),      http_backend_keywords(),
+      stats_page_keywords(), acl_keywords(),        http_rule_keywords(), fcgi_keywords(),
+      cookie_keywords(),     unsupported_keywords()};
   return tables;
 }
 
@@ -194,6 +200,33 @@ bool condition_arg(ParseContext& ctx, const Call& call, size_t i, Condition& out
     return false;
   }
   return true;
+}
+
+// Opened without blocking, so that a FIFO or a device named by mistake cannot hang the load.
+std::optional<std::string> read_small_file(const std::string& path, size_t limit,
+                                           std::string& out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return std::strerror(errno);
+  struct stat st {};
+  std::optional<std::string> error;
+  if (::fstat(fd, &st) != 0) {
+    error = std::strerror(errno);
+  } else if (!S_ISREG(st.st_mode)) {
+    error = "not a regular file";
+  } else {
+    out.resize(limit);
+    size_t got = 0;
+    while (got < limit) {
+      const ssize_t n = ::read(fd, out.data() + got, limit - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) error = std::strerror(errno);
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    out.resize(got);
+  }
+  ::close(fd);
+  return error;
 }
 
 }  // namespace ferry::conf

@@ -4,6 +4,7 @@
 // and with a note saying what to do instead, so nothing is ever silently ignored.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,6 +55,7 @@ std::span<const Keyword> http_keywords();          // keywords_http.cpp: mode ht
 std::span<const Keyword> http_backend_keywords();  // keywords_http_backend.cpp: http-reuse, ...
 std::span<const Keyword> stats_page_keywords();    // keywords_stats.cpp: stats uri, ...
 std::span<const Keyword> acl_keywords();           // keywords_acl.cpp: acl, rules with conditions
+std::span<const Keyword> http_rule_keywords();     // keywords_http_rules.cpp: http-request, ...
 std::span<const Keyword> fcgi_keywords();          // keywords_fcgi.cpp: fcgi-app, use-fcgi-app
 std::span<const Keyword> cookie_keywords();        // keywords_cookie.cpp: cookie persistence
 std::span<const Keyword> unsupported_keywords();   // keywords_unsupported.cpp
@@ -78,5 +80,8 @@ bool duration_arg(ParseContext& ctx, const Call& call, size_t i, Millis& out);
 // call.args[i..] (`if|unless ...`, see conf/acl.hpp) as a condition over the proxy's named ACLs;
 // false (error reported) otherwise.
 bool condition_arg(ParseContext& ctx, const Call& call, size_t i, Condition& out);
+
+// Up to `limit` bytes of the regular file at `path` into `out`; an error message otherwise.
+std::optional<std::string> read_small_file(const std::string& path, size_t limit, std::string& out);
 
 }  // namespace ferry::conf

@@ -12,9 +12,9 @@
 
 #include "conf/errorfile.hpp"
 #include "conf/keyword_table.hpp"
+#include "conf/log_format.hpp"
 #include "conf/network.hpp"
 #include "conf/number.hpp"
-#include "conf/unique_id_format.hpp"
 
 namespace ferry::conf {
 
@@ -52,34 +52,6 @@ void forwardfor(ParseContext& ctx, const Call& call) {
   ctx.proxy().forwardfor = ff;
 }
 
-// Up to `limit` bytes of the regular file at `path` into `out`; an error message otherwise. Opened
-// without blocking, so that a FIFO or a device named by mistake cannot hang the load.
-std::optional<std::string> read_small_file(const std::string& path, size_t limit,
-                                           std::string& out) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return std::strerror(errno);
-  struct stat st {};
-  std::optional<std::string> error;
-  if (::fstat(fd, &st) != 0) {
-    error = std::strerror(errno);
-  } else if (!S_ISREG(st.st_mode)) {
-    error = "not a regular file";
-  } else {
-    out.resize(limit);
-    size_t got = 0;
-    while (got < limit) {
-      const ssize_t n = ::read(fd, out.data() + got, limit - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) error = std::strerror(errno);
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    out.resize(got);
-  }
-  ::close(fd);
-  return error;
-}
-
 // errorfile <code> <file>: read now (a file that changes later does not change the reply).
 void errorfile(ParseContext& ctx, const Call& call) {
   ErrorFile ef;
@@ -108,8 +80,8 @@ void errorfile(ParseContext& ctx, const Call& call) {
 
 // unique-id-format <format>: an empty format removes the id (as HAProxy).
 void unique_id_format(ParseContext& ctx, const Call& call) {
-  std::vector<UniqueIdPiece> pieces;
-  if (auto err = parse_unique_id_format(call.args[0], pieces))
+  std::vector<LogFormatPiece> pieces;
+  if (auto err = parse_log_format(call.args[0], pieces))
     return fail(ctx, call, "unique-id-format '" + call.args[0] + "': " + *err);
   ctx.proxy().unique_id_format = std::move(pieces);
 }

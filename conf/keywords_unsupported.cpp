@@ -76,8 +76,6 @@ constexpr Keyword kTable[] = {
     {.name = "option transparent", .sections = kP, .usage = kRemove},
     {.name = "use-server", .sections = kP, .usage = kRouting},
     {.name = "tcp-response", .sections = kP, .usage = kRemove},
-    {.name = "http-request", .sections = kP, .usage = kHttp},
-    {.name = "http-response", .sections = kP, .usage = kHttp},
     {.name = "http-after-response", .sections = kP, .usage = kHttp},
     {.name = "redirect", .sections = kP, .usage = kHttp},
     {.name = "errorfiles", .sections = kP, .usage = kHttp},

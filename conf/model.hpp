@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "conf/acl.hpp"
+#include "conf/http_rule.hpp"
 #include "conf/network.hpp"
 #include "conf/source_pos.hpp"
 
@@ -298,25 +300,6 @@ struct CookieConf {
   Millis maxlife{0};                 // 0: no lifetime limit
 };
 
-// One piece of a `unique-id-format` string: literal text, or a variable HAProxy's log-format
-// names %ci, %cp, %fi, %fp, %Ts, %rt, %pid, %f, %H; `hex` after %{+X}o (HAProxy's hex form).
-struct UniqueIdPiece {
-  enum class Kind {
-    Text,
-    ClientIp,
-    ClientPort,
-    FrontendIp,
-    FrontendPort,
-    AcceptSecs,
-    RequestCounter,
-    Pid,
-    FrontendName,
-    Hostname
-  } kind = Kind::Text;
-  std::string text;
-  bool hex = false;
-};
-
 struct ProxyConf {
   SourcePos pos;
   ProxyKind kind = ProxyKind::Listen;
@@ -333,8 +316,8 @@ struct ProxyConf {
   RetryOn retry_on;
   bool prefer_last_server = false;
   std::optional<CookieConf> cookie;
-  std::vector<UniqueIdPiece> unique_id_format;  // empty: no request id
-  std::string unique_id_header;                 // the field the id is sent in; empty: none
+  std::vector<LogFormatPiece> unique_id_format;  // empty: no request id
+  std::string unique_id_header;                  // the field the id is sent in; empty: none
   ForwardFor forwardfor;
   std::vector<ErrorFile> errorfiles;  // one per status, a proxy's own replacing the defaults'
   std::vector<ServerConf> servers;
@@ -354,6 +337,8 @@ struct ProxyConf {
   std::vector<Acl> acls;  // `acl` lines (frontend, backend, listen), one entry per name
   std::vector<UseBackendRule> use_backends;             // in order
   std::vector<TcpConnectionRule> tcp_connection_rules;  // in order
+  std::vector<HttpRule> http_request_rules;             // `http-request` lines, in order
+  std::vector<HttpRule> http_response_rules;            // `http-response` lines, in order
   LoadServerState load_server_state = LoadServerState::None;
   std::string server_state_file_name;  // `server-state-file-name`; empty = the backend's name
   StatsPageConf stats;

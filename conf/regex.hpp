@@ -14,15 +14,19 @@ namespace ferry::conf {
 
 class Regex {
  public:
-  // The compiled pattern, or nullptr with `error` set to libc's reason.
+  // The compiled pattern, or nullptr with `error` set to libc's reason. `groups`: match() will
+  // report the capture groups.
   static std::shared_ptr<const Regex> compile(const std::string& pattern, bool icase,
-                                              std::string& error);
+                                              std::string& error, bool groups = false);
   ~Regex();
   Regex(const Regex&) = delete;
   Regex& operator=(const Regex&) = delete;
 
   // True when the pattern matches somewhere in `text`.
   bool search(std::string_view text) const;
+  // Searches `text`; on a match, groups[0] is the match and groups[1..ngroups) the capture groups
+  // (offsets into `text`, -1 for a group that did not take part). Needs `groups` at compile().
+  bool match(std::string_view text, regmatch_t* groups, size_t ngroups) const;
   const std::string& pattern() const { return pattern_; }
 
  private:

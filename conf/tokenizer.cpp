@@ -123,8 +123,13 @@ class Tokenizer {
     }
     if (n == '\0' && i_ + 1 >= text_.size()) return skip(1);
     if (n == 'x') return hex_escape();
-    skip(2);
     in_word_ = true;
+    // As HAProxy: any other backslash stays, so regexes keep `\.` and replacements `\1`.
+    if (std::string_view(" #\\'\"$nrt").find(n) == std::string_view::npos) {
+      word_ += '\\';
+      return skip(1);
+    }
+    skip(2);
     word_ += n == 'n' ? '\n' : n == 'r' ? '\r' : n == 't' ? '\t' : n;
   }
 

@@ -112,6 +112,13 @@ void check_http_only(const ProxyConf& p, std::vector<Diagnostic>& diags) {
   if (p.forwardfor.enabled)
     warning(diags, p.pos,
             "'option forwardfor' ignored for " + describe_proxy(p) + " as it requires HTTP mode");
+  if (!p.http_request_rules.empty())
+    warning(diags, p.http_request_rules.front().pos,
+            "'http-request' rules ignored for " + describe_proxy(p) + " as they require HTTP mode");
+  if (!p.http_response_rules.empty())
+    warning(
+        diags, p.http_response_rules.front().pos,
+        "'http-response' rules ignored for " + describe_proxy(p) + " as they require HTTP mode");
   if (!p.unique_id_format.empty() && p.is_frontend())
     warning(diags, p.pos,
             "'unique-id-format' ignored for " + describe_proxy(p) +

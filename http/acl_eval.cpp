@@ -205,26 +205,12 @@ bool for_each_header_value(const RequestHead& head, std::string_view name, Fn&& 
   return false;
 }
 
-int64_t count_values(const RequestHead& head, std::string_view name) {
-  int64_t n = 0;
-  for_each_header_value(head, name, [&](std::string_view) { return ++n, false; });
-  return n;
-}
-
 bool match_header(const AclTerm& t, const RequestHead& head) {
   if (t.occurrence == 0)
     return for_each_header_value(head, t.arg,
                                  [&](std::string_view v) { return match_string(t, v); });
-  const int64_t total = count_values(head, t.arg);
-  const int64_t want = t.occurrence > 0 ? t.occurrence : total + t.occurrence + 1;
-  if (want < 1 || want > total) return false;
-  int64_t i = 0;
-  std::string_view found;
-  for_each_header_value(head, t.arg, [&](std::string_view v) {
-    found = v;
-    return ++i == want;
-  });
-  return match_string(t, found);
+  const auto v = header_value(head, t.arg, t.occurrence);
+  return v && match_string(t, *v);
 }
 
 bool match_request(const AclTerm& t, const RequestHead& head) {
@@ -245,7 +231,7 @@ bool match_request(const AclTerm& t, const RequestHead& head) {
     case AclFetch::Hdr:
       return match_header(t, head);
     case AclFetch::HdrCnt:
-      return match_int(t, count_values(head, t.arg));
+      return match_int(t, header_value_count(head, t.arg));
     case AclFetch::Method:
       return match_string(t, head.method);
     default:
@@ -254,6 +240,26 @@ bool match_request(const AclTerm& t, const RequestHead& head) {
 }
 
 }  // namespace
+
+int64_t header_value_count(const RequestHead& head, std::string_view name) {
+  int64_t n = 0;
+  for_each_header_value(head, name, [&](std::string_view) { return ++n, false; });
+  return n;
+}
+
+std::optional<std::string_view> header_value(const RequestHead& head, std::string_view name,
+                                             int occurrence) {
+  const int64_t total = header_value_count(head, name);
+  const int64_t want = occurrence > 0 ? occurrence : total + occurrence + 1;
+  if (want < 1 || want > total) return std::nullopt;
+  int64_t i = 0;
+  std::string_view found;
+  for_each_header_value(head, name, [&](std::string_view v) {
+    found = v;
+    return ++i == want;
+  });
+  return found;
+}
 
 bool evaluate(const AclTerm& t, const RequestContext& ctx) {
   if (t.needs_request()) return ctx.request && match_request(t, *ctx.request);

@@ -7,6 +7,8 @@
 //   if (http::evaluate(rule.cond, rc)) ...   // an empty condition (no if/unless) is true
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "conf/acl.hpp"
@@ -30,9 +32,16 @@ struct RequestContext {
   const core::SockAddr* src = nullptr;    // the client: core::Session::peer()
   const core::SockAddr* dst = nullptr;    // the address it connected to
   const ServerCounts* servers = nullptr;  // for nbsrv; nullptr: nbsrv has no sample
+  std::string_view unique_id = {};        // the request's unique-id-format id, if any
 };
 
 bool evaluate(const conf::Condition& cond, const RequestContext& ctx);
+
+// How many comma-separated values the header `name` has (all headers when empty), and the
+// `occurrence`th of them (1 the first, -1 the last), as HAProxy's hdr() counts them.
+int64_t header_value_count(const RequestHead& head, std::string_view name);
+std::optional<std::string_view> header_value(const RequestHead& head, std::string_view name,
+                                             int occurrence);
 // One criterion against its values (a named ACL is true when one of its terms is).
 bool evaluate(const conf::AclTerm& term, const RequestContext& ctx);
 

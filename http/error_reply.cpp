@@ -17,10 +17,23 @@ struct ErrorText {
 };
 
 constexpr ErrorText kTable[] = {
+    {200, "OK", "Service ready.", false},
     {400, "Bad request", "Your browser sent an invalid request.", true},
+    {401, "Unauthorized", "You need a valid user and password to access this content.", false},
     {403, "Forbidden", "Request forbidden by administrative rules.", false},
+    {404, "Not Found", "The resource could not be found.", false},
+    {405, "Method Not Allowed",
+     "A request was made of a resource using a request method not supported by that resource",
+     false},
+    {407, "Unauthorized", "You need a valid user and password to access this content.", false},
     {408, "Request Time-out", "Your browser didn't send a complete request in time.", true},
+    {410, "Gone", "The resource is no longer available and will not be available again.", false},
+    {413, "Payload Too Large", "The request entity exceeds the maximum allowed.", false},
+    {425, "Too Early", "Your browser sent early data.", false},
+    {429, "Too Many Requests", "You have sent too many requests in a given amount of time.", false},
     {500, "Internal Server Error", "An internal server error occurred.", false},
+    {501, "Not Implemented",
+     ".The server does not support the functionality required to fulfill the request.", false},
     {502, "Bad Gateway", "The server returned an invalid or incomplete response.", false},
     {503, "Service Unavailable", "No server is available to handle this request.", false},
     {504, "Gateway Time-out", "The server didn't respond in time.", false},
@@ -31,7 +44,7 @@ const ErrorText& find(int status) {
     if (e.status == status) return e;
   }
   assert(false && "not one of kErrorStatuses");
-  return kTable[4];  // 502
+  return kTable[0];
 }
 
 std::string lowercase(std::string s) {
@@ -56,21 +69,26 @@ std::string Reply::render(bool closing, bool request_http10) const {
 
 Reply error_reply(int status) {
   const ErrorText& e = find(status);
+  if (!e.early) return deny_reply(status);
+  Reply r = deny_reply(status);
+  r.head = "HTTP/1.1 " + std::to_string(status) + " " + std::string(e.reason) +
+           "\r\nContent-length: " + std::to_string(r.body.size()) +
+           "\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n";
+  r.always_closes = true;
+  return r;
+}
+
+Reply deny_reply(int status) {
+  const ErrorText& e = find(status);
   const std::string code = std::to_string(status);
   Reply r;
   r.body = "<html><body><h1>" + code + " " + std::string(e.reason) + "</h1>\n" +
            std::string(e.message) + "\n</body></html>\n";
-  r.head = "HTTP/1.1 " + code + " " + std::string(e.reason) + "\r\n";
-  const std::string length = std::to_string(r.body.size());
-  if (e.early) {
-    r.head += "Content-length: " + length +
-              "\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n";
-    r.always_closes = true;
-  } else {
-    r.head +=
-        "content-length: " + length + "\r\ncache-control: no-cache\r\ncontent-type: text/html\r\n";
-    r.has_length = true;
-  }
+  r.head = "HTTP/1.1 " + code + " " + std::string(e.reason) +
+           "\r\ncontent-length: " + std::to_string(r.body.size()) +
+           "\r\ncache-control: no-cache\r\ncontent-type: text/html\r\n";
+  // As HAProxy 2.6 (observed): after a 400 or a 408 the connection closes.
+  r.has_length = !e.early;
   return r;
 }
 

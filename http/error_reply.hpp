@@ -11,8 +11,9 @@
 
 namespace ferry::http {
 
-// The statuses ferry answers on its own.
-inline constexpr int kErrorStatuses[] = {400, 403, 408, 500, 502, 503, 504};
+// The statuses ferry answers on its own (the first seven) or for `deny deny_status N`.
+inline constexpr int kErrorStatuses[] = {400, 403, 408, 500, 502, 503, 504, 200, 401,
+                                         404, 405, 407, 410, 413, 425, 429, 501};
 
 // A reply ferry sends itself. As HAProxy 2.6 does (observed), the client connection may stay
 // open after one that has a Content-Length, as after a server's response.
@@ -31,6 +32,9 @@ struct Reply {
 
 // ferry's own reply for `status` (one of kErrorStatuses).
 Reply error_reply(int status);
+// The reply of `http-request deny` with `status` (one of kErrorStatuses): the same page as
+// error_reply's, but for 400 and 408 in the form HAProxy gives its rules' answers.
+Reply deny_reply(int status);
 
 // An errorfile's reply as HAProxy 2.6 sends it: the status line as written, header names in
 // lower case (values as written), the file's Connection field replaced by render()'s, the body as

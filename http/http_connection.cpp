@@ -15,7 +15,7 @@
 #include "http/error_reply.hpp"
 #include "http/frontend_rules.hpp"
 #include "http/head_writer.hpp"
-#include "http/unique_id.hpp"
+#include "http/log_format.hpp"
 
 namespace ferry::http {
 
@@ -197,19 +197,28 @@ void HttpConnection::read_request() {
 void HttpConnection::request_ready() {
   timer_.stop();
   head_timer_ = false;
-  if (routing_ && routing_->rules) route_request();
+  rewrites_.clear();
+  // A request read is one of HAProxy's streams (CONNECT too, which ferry then refuses).
+  request_number_ = session_.worker().engine.count_stream();
+  if (!settings_->unique_id_format.empty()) {
+    unique_id_.clear();
+    render_log_format(settings_->unique_id_format, format_inputs(), unique_id_);
+    session_.set_unique_id(unique_id_);
+  }
+  const conf::HttpRule* answering = apply_request_rules();
+  if (!settings_->unique_id_header.empty()) add_unique_id_header();
   // The persistence of the request's backend (use_backend may change it between requests).
   sticky_.reset();
   if (const auto& cookie = session_.backend().settings.cookie)
     sticky_ = std::make_unique<StickyCookie>(*cookie);
-  const auto local = local_kind();
+  const auto local = answering ? std::nullopt : local_kind();
+  // As HAProxy 2.6: a request a return or redirect rule answers is intercepted.
+  const bool intercepted =
+      local || (answering && answering->action != conf::HttpRule::Action::Deny);
   using Fate = core::Session::RequestFate;
   session_.count_request(request_.is_connect() ? Fate::Invalid
-                         : local               ? Fate::Intercepted
+                         : intercepted         ? Fate::Intercepted
                                                : Fate::Routed);
-  // A request read is one of HAProxy's streams (CONNECT too, which ferry then refuses).
-  const uint64_t number = session_.worker().engine.count_stream();
-  if (!settings_->unique_id_format.empty()) add_unique_id(number);
   if (request_.is_connect())
     return refuse(400, "CONNECT is not supported: ferry does not tunnel to arbitrary hosts", 'P',
                   'R');
@@ -217,12 +226,13 @@ void HttpConnection::request_ready() {
   txn_.request_line = std::string(request_.method) + ' ' + std::string(request_.target) +
                       (request_.version == Version::Http10 ? " HTTP/1.0" : " HTTP/1.1");
   txn_.routed = true;
+  state_ = State::WaitServer;
+  if (answering) return answer_rule(*answering);
   if (local) {
     local_kind_ = *local;
     state_ = State::Local;
     return answer_locally();
   }
-  state_ = State::WaitServer;
   core::Server* wanted =
       sticky_ ? sticky_->on_request(request_, session_.backend().servers, std::time(nullptr))
               : nullptr;
@@ -231,21 +241,37 @@ void HttpConnection::request_ready() {
   session_.request_server(wanted, balance_key(be.balance, be.hash, request_));
 }
 
-void HttpConnection::add_unique_id(uint64_t request_number) {
-  UniqueIdInputs in;
-  in.client = &session_.peer();
-  in.local = &session_.local_address();
-  in.listener_number = session_.listener_number();
-  in.accept_secs = session_.accept_wall_us() / 1000000;
-  in.request_number = request_number;
-  in.pid = static_cast<int>(::getpid());
-  in.frontend = session_.frontend().name;
-  in.hostname = settings_->hostname;
-  unique_id_ = make_unique_id(settings_->unique_id_format, in);
-  session_.set_unique_id(unique_id_);
+const conf::HttpRule* HttpConnection::apply_request_rules() {
+  const bool frontend_rules = !settings_->frontend_request_rules.empty();
+  if (frontend_rules)
+    if (auto* r = run_request_rules(settings_->frontend_request_rules, request_, format_inputs(),
+                                    rewrites_))
+      return r;
+  if (routing_ && routing_->rules) route_request();
+  if (settings_->backend_request_rules.empty()) return nullptr;
+  return run_request_rules(settings_->backend_request_rules, request_, format_inputs(), rewrites_);
+}
+
+void HttpConnection::answer_rule(const conf::HttpRule& rule) {
+  if (rule.action != conf::HttpRule::Action::Deny)
+    return answer(rule.status, rule_reply(rule, request_, format_inputs()), 'L', 'R');
+  const Reply* custom = settings_->errorfile(rule.status);
+  answer(rule.status, custom ? *custom : deny_reply(rule.status), 'P', 'R');
+}
+
+void HttpConnection::add_unique_id_header() {
   // As HAProxy: added after the request's fields, even one of the same name.
-  if (!settings_->unique_id_header.empty())
-    request_.headers.push_back({settings_->unique_id_header, unique_id_});
+  request_.headers.push_back({settings_->unique_id_header, unique_id_});
+}
+
+LogFormatInputs HttpConnection::format_inputs() {
+  return LogFormatInputs{.request = request_context(),
+                         .listener_number = session_.listener_number(),
+                         .accept_secs = session_.accept_wall_us() / 1000000,
+                         .request_number = request_number_,
+                         .pid = static_cast<int>(::getpid()),
+                         .frontend = session_.frontend().name,
+                         .hostname = settings_->hostname};
 }
 
 void HttpConnection::route_request() {
@@ -259,7 +285,8 @@ RequestContext HttpConnection::request_context() {
   return RequestContext{.request = &request_,
                         .src = &session_.peer(),
                         .dst = &session_.local_address(),
-                        .servers = routing_ ? routing_->rules : nullptr};
+                        .servers = routing_ ? routing_->rules : nullptr,
+                        .unique_id = unique_id_};
 }
 
 void HttpConnection::server_ready() {
@@ -525,6 +552,7 @@ void HttpConnection::response_head_ready() {
   reuse_server_ = settings_->conn_mode == ConnMode::KeepAlive &&
                   (fcgi_ ? settings_->fcgi->keep_conn
                          : response_.keep_alive() && response_.framing != Framing::UntilClose);
+  if (!settings_->response_rules.empty()) apply_response_rules();
   if (sticky_)
     sticky_->on_response(response_, *session_.server(), session_.direct(), std::time(nullptr));
   std::string head;
@@ -533,6 +561,14 @@ void HttpConnection::response_head_ready() {
                   wrap);
   response_started_ = true;
   arm_timer();
+}
+
+void HttpConnection::apply_response_rules() {
+  // The request's head is no longer there (request_'s views are stale): response rules read
+  // no request fetch, as in HAProxy (load refused their values, warned of their conditions).
+  LogFormatInputs in = format_inputs();
+  in.request.request = nullptr;
+  run_response_rules(settings_->response_rules, response_, in, rewrites_);
 }
 
 void HttpConnection::start_tunnel(std::string head) {
@@ -598,7 +634,13 @@ void HttpConnection::end_exchange() {
 }
 
 void HttpConnection::refuse(int status, const std::string& why, char who, char phase) {
-  const bool keep = send_error(status, why);
+  log_refusal(status, why);
+  const Reply* custom = settings_->errorfile(status);
+  answer(status, custom ? *custom : error_reply(status), who, phase);
+}
+
+void HttpConnection::answer(int status, const Reply& reply, char who, char phase) {
+  const bool keep = send_reply(reply);
   txn_.status = status;
   session_.count_response(status, txn_.routed, false);
   if (status == 502) session_.count_response_error();
@@ -627,11 +669,7 @@ bool HttpConnection::request_complete() const {
   }
 }
 
-bool HttpConnection::send_error(int status, const std::string& why) {
-  log_refusal(status, why);
-  const Reply* custom = settings_->errorfile(status);
-  const Reply own = custom ? Reply{} : error_reply(status);
-  const Reply& reply = custom ? *custom : own;
+bool HttpConnection::send_reply(const Reply& reply) {
   // As HAProxy 2.6 (observed): the client connection stays open after a reply with a length to
   // a whole request that keeps it, as after a server's response.
   const bool keep = reply.has_length && request_complete() && request_.keep_alive() &&

@@ -27,7 +27,9 @@
 #include "http/fcgi_params.hpp"
 #include "http/fcgi_stream.hpp"
 #include "http/h1_head.hpp"
+#include "http/http_rules.hpp"
 #include "http/idle_pool.hpp"
+#include "http/log_format.hpp"
 #include "http/message_flow.hpp"
 #include "http/sticky_cookie.hpp"
 
@@ -56,9 +58,13 @@ struct HttpSettings {
   core::LocalRoutes local;                        // what the frontend answers itself
   std::optional<fcgi::App> fcgi;                  // the backend's fcgi-app, for proto fcgi servers
   // unique-id-format and unique-id-header (the frontend's), and the host name for its %H.
-  std::vector<conf::UniqueIdPiece> unique_id_format;
+  conf::LogFormat unique_id_format;
   std::string unique_id_header;
   std::string hostname;
+  // http-request rules: the frontend's (before use_backend) and the backend's (after, unless the
+  // backend is the frontend's own listen section); http-response rules, the backend's then the
+  // frontend's. All empty in a config without rules.
+  std::vector<conf::HttpRule> frontend_request_rules, backend_request_rules, response_rules;
 
   // The errorfile reply for `status`, or nullptr (ferry's own reply then).
   const Reply* errorfile(int status) const {
@@ -107,21 +113,27 @@ class HttpConnection final : public core::SessionProtocol {
   // use_backend: the request's backend, and the settings that go with it.
   void route_request();
   // unique-id-format: the request's id, sent in unique-id-header when there is one.
-  void add_unique_id(uint64_t request_number);
-  void forward_request_head();  // the request's head, rewritten, and its body follow
+  void add_unique_id_header();
+  LogFormatInputs format_inputs();  // what log-format values read of this request
+  void forward_request_head();      // the request's head, rewritten, and its body follow
   // FastCGI and a chunked body: reads until the body is whole in the buffer, then sends the
   // request with its CONTENT_LENGTH; a body that does not fit is answered 400 (HAProxy 2.6 too).
   // False while it waits (or once it answered or the session ended).
   bool gather_chunked_body();
   // replay_: the request as sent, when retry-on may have to send it again.
   void keep_replay();
+  // http-request rules of the frontend, use_backend, the backend's rules; the rule that answers
+  // the request instead of a server (deny, return, redirect), or nullptr.
+  const conf::HttpRule* apply_request_rules();
+  void answer_rule(const conf::HttpRule& rule);
+  void apply_response_rules();
   // Answers `status` itself, logs why and the transaction (`who``phase`), then waits for the
-  // next request when the client connection stays open (see send_error), else ends the session.
+  // next request when the client connection stays open (see send_reply), else ends the session.
   void refuse(int status, const std::string& why, char who, char phase);
-  // Sends the reply for `status` (an errorfile's or ferry's own); true when the client
-  // connection stays open after it (the whole request read, the reply has a length, both keep
-  // alive), the request's bytes then consumed.
-  bool send_error(int status, const std::string& why);
+  void answer(int status, const Reply& reply, char who, char phase);
+  // Sends `reply`; true when the client connection stays open after it (the whole request read,
+  // the reply has a length, both keep alive), the request's bytes then consumed.
+  bool send_reply(const Reply& reply);
   // The request being answered has been read whole and nothing of a response went out.
   bool request_complete() const;
   void exchange();  // moves what can move, both ways
@@ -215,7 +227,9 @@ class HttpConnection final : public core::SessionProtocol {
 
   // The cookie persistence of the request's backend, if it has one (allocated only then).
   std::unique_ptr<StickyCookie> sticky_;
-  std::string unique_id_;  // the request's unique-id-format id, which its head points to
+  std::string unique_id_;        // the request's unique-id-format id, which its head points to
+  RewriteStore rewrites_;        // what rules wrote into request_ and response_
+  uint64_t request_number_ = 0;  // the request's number in the process (%rt)
   core::TimerWatcher<HttpConnection, &HttpConnection::on_timer> timer_;
 };
 

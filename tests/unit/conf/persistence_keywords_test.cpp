@@ -2,7 +2,7 @@
 // and the messages for what ferry refuses.
 #include <algorithm>
 
-#include "conf/unique_id_format.hpp"
+#include "conf/log_format.hpp"
 #include "tests/unit/conf/conf_test.hpp"
 
 namespace ferry::conf::test {
@@ -68,23 +68,23 @@ TEST_CASE("balance uri, url_param, hdr and hash-type") {
 }
 
 TEST_CASE("unique-id-format: HAProxy's usual format and the refusals") {
-  std::vector<UniqueIdPiece> p;
-  REQUIRE_FALSE(parse_unique_id_format("%{+X}o %ci:%cp_%fi:%fp_%Ts_%rt:%pid", p).has_value());
+  std::vector<LogFormatPiece> p;
+  REQUIRE_FALSE(parse_log_format("%{+X}o %ci:%cp_%fi:%fp_%Ts_%rt:%pid", p).has_value());
   REQUIRE(p.size() == 13);  // the space after the option is not part of the id
-  CHECK(p[0].kind == UniqueIdPiece::Kind::ClientIp);
+  CHECK(p[0].kind == LogFormatPiece::Kind::ClientIp);
   CHECK(p[0].hex);
   CHECK(p[1].text == ":");
-  CHECK(p[12].kind == UniqueIdPiece::Kind::Pid);
-  REQUIRE_FALSE(parse_unique_id_format("%f-%H-100%%", p).has_value());
+  CHECK(p[12].kind == LogFormatPiece::Kind::Pid);
+  REQUIRE_FALSE(parse_log_format("%f-%H-100%%", p).has_value());
   CHECK(p.back().text == "-100%");
-  CHECK(parse_unique_id_format("%[src]", p).value().find("sample fetches") != std::string::npos);
-  CHECK(parse_unique_id_format("%ci_%Tq", p).value().find("'%Tq'") != std::string::npos);
+  CHECK(parse_log_format("%[srcx]", p).value().find("did you mean 'src'") != std::string::npos);
+  CHECK(parse_log_format("%ci_%Tq", p).value().find("'%Tq'") != std::string::npos);
   const std::vector<std::string> d =
       diags(kTimeouts + "frontend f\n  mode http\n  bind :80\n  unique-id-format %ci_%zz\n");
   CHECK(std::find(d.begin(), d.end(),
                   "t.cfg:8: error: frontend 'f': unique-id-format '%ci_%zz': '%zz' is not "
-                  "supported in unique-id-format; use %ci, %cp, %fi, %fp, %Ts, %rt, %pid, %f, %H "
-                  "and %{+X}o") != d.end());
+                  "supported by ferry in a log-format; use %ci, %cp, %fi, %fp, %Ts, %rt, %pid, "
+                  "%f, %H, %[sample] and %{+X}o") != d.end());
 }
 
 TEST_CASE("yaml: cookie balance hash_type and unique_id keys give the HAProxy format's model") {

@@ -264,7 +264,7 @@ TEST_CASE("proxy: HAProxy keywords ferry refuses say why and what to do") {
   log-format %t
   use_backend x if y
   disabled
-  http-request deny
+  http-after-response set-header X 1
   timeout http-request 5s
   stats enable
 )") ==
@@ -284,8 +284,8 @@ TEST_CASE("proxy: HAProxy keywords ferry refuses say why and what to do") {
           "in "
           "maintenance put 'disabled' on its server line; to drop a proxy, remove or comment out "
           "its section",
-          "t.cfg:16: error: backend 'b': 'http-request' is not supported by ferry; ferry's 'mode "
-          "http' does not implement it yet; remove it",
+          "t.cfg:16: error: backend 'b': 'http-after-response' is not supported by ferry; "
+          "ferry's 'mode http' does not implement it yet; remove it",
           "t.cfg:18: error: 'stats enable' is not allowed in backend 'b' (it belongs in "
           "defaults, frontend and listen sections)",
       });

@@ -51,6 +51,8 @@ TEST_CASE("tokenizer: backslash escapes") {
         std::vector<Words>{{"a b", "#c", "\\", "'", "\"", "$x"}});
   CHECK(words_of(R"(send PING\r\n "\t" \x41\x0a)") ==
         std::vector<Words>{{"send", "PING\r\n", "\t", "A\n"}});
+  // Other backslashes stay, as HAProxy keeps them: regexes and \1 references need them.
+  CHECK(words_of(R"(^/a\.b \1x)") == std::vector<Words>{{"^/a\\.b", "\\1x"}});
 }
 
 TEST_CASE("tokenizer: a bad \\x escape is an error and drops the statement") {

@@ -1,4 +1,4 @@
-#include "http/unique_id.hpp"
+#include "http/log_format.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <cstring>
 
+#include "http/sample_eval.hpp"
+
 namespace ferry::http {
 
 namespace {
 
-using Kind = conf::UniqueIdPiece::Kind;
+using Kind = conf::LogFormatPiece::Kind;
 
 std::string number(uint64_t v, bool hex, int hex_width) {
   char buf[32];
@@ -51,46 +53,49 @@ uint64_t port(const core::SockAddr& a, int listener_number) {
 
 }  // namespace
 
-std::string make_unique_id(const std::vector<conf::UniqueIdPiece>& format,
-                           const UniqueIdInputs& in) {
-  std::string id;
-  for (const conf::UniqueIdPiece& p : format) {
+void render_log_format(const conf::LogFormat& format, const LogFormatInputs& in, std::string& out) {
+  const size_t start = out.size();
+  const core::SockAddr* client = in.request.src;
+  const core::SockAddr* local = in.request.dst;
+  for (const conf::LogFormatPiece& p : format) {
     bool ok = true;
     switch (p.kind) {
       case Kind::Text:
-        id += p.text;
+        out += p.text;
         break;
       case Kind::ClientIp:
-        ok = address(*in.client, p.hex, id);
+        ok = address(*client, p.hex, out);
         break;
       case Kind::FrontendIp:
-        ok = address(*in.local, p.hex, id);
+        ok = address(*local, p.hex, out);
         break;
       case Kind::ClientPort:
-        id += number(port(*in.client, in.listener_number), p.hex, 4);
+        out += number(port(*client, in.listener_number), p.hex, 4);
         break;
       case Kind::FrontendPort:
-        id += number(port(*in.local, in.listener_number), p.hex, 4);
+        out += number(port(*local, in.listener_number), p.hex, 4);
         break;
       case Kind::AcceptSecs:
-        id += number(static_cast<uint64_t>(in.accept_secs), p.hex, 8);
+        out += number(static_cast<uint64_t>(in.accept_secs), p.hex, 8);
         break;
       case Kind::RequestCounter:
-        id += number(in.request_number, p.hex, 4);
+        out += number(in.request_number, p.hex, 4);
         break;
       case Kind::Pid:
-        id += number(static_cast<uint64_t>(in.pid), p.hex, 4);
+        out += number(static_cast<uint64_t>(in.pid), p.hex, 4);
         break;
       case Kind::FrontendName:
-        id += in.frontend;
+        out += in.frontend;
         break;
       case Kind::Hostname:
-        id += in.hostname;
+        out += in.hostname;
+        break;
+      case Kind::Sample:  // as HAProxy 2.6 (observed): a missing sample writes nothing
+        sample_value(*p.sample, in.request, out);
         break;
     }
-    if (!ok) return {};
+    if (!ok) return out.resize(start);
   }
-  return id;
 }
 
 }  // namespace ferry::http
