@@ -18,8 +18,10 @@ Received admin_exchange(const AdminTarget& target, std::string_view input, bool 
                         Millis timeout) {
   const Deadline deadline(timeout);
   ClientConn c = target.connect();
-  if (!c.ok() || !c.send_all(input, deadline)) return Received{};
-  if (half_close) c.shutdown_write();
+  if (!c.ok()) return Received{};
+  // A socket that refuses the client may close before the input is all sent (EPIPE): what it
+  // did is then what the read says, a close or a reset.
+  if (c.send_all(input, deadline) && half_close) c.shutdown_write();
   return c.read_until_eof(deadline);
 }
 
